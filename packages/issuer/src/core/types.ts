@@ -16,8 +16,15 @@ export interface IssuerConfig {
   host: string
   /** Default 8080. 0 picks a free port (tests). */
   port: number
-  /** The issuer identifier: an origin, no path, no trailing slash. `iss` equals it byte for byte. */
+  /**
+   * The issuer identifier: an origin, no path, no trailing slash. `iss` equals
+   * it byte for byte. The core reads it at each use (never copies it at open):
+   * `serve` on port 0 without an explicit issuer sets it to
+   * `http://localhost:<bound port>` right after listening.
+   */
   issuer: string
+  /** True when the issuer came from TESSERA_ISSUER / --issuer, false when defaulted from the port. */
+  issuerExplicit: boolean
   /** SQLite file; created with its folder. Default ./data/tessera.db */
   dbPath: string
   /** Algorithm of new signing keys. Default RS256. */
