@@ -1,0 +1,78 @@
+// A protected-route server for scenario 2, one kind per child process:
+//   node protected.mjs KIND ALG JWKS_URI ISSUER AUDIENCE
+// Every protected route demands a valid RFC 9068 token with scope `read`
+// and answers {"sub": ...}; the hello kinds are the frameworks' floors.
+import { createRequire } from 'node:module'
+import { serveIpc } from './ipc.mjs'
+
+const require = createRequire(import.meta.url)
+const [kind, alg, jwksUri, issuer, audience] = process.argv.slice(2)
+const hasScope = (claims, scope) => typeof claims.scope === 'string' && claims.scope.split(' ').includes(scope)
+
+async function fastifyApp() {
+  const { default: Fastify } = await import('fastify')
+  const app = Fastify({ logger: false })
+  if (kind === 'fastify-hello') {
+    app.get('/r', async () => ({ hello: 'world' }))
+  } else if (kind === 'fastify-tessera') {
+    const { tesseraAuth } = await import('@tessera/verify/fastify')
+    await app.register(tesseraAuth, { issuer, audience, jwksUri })
+    app.get('/r', { onRequest: app.requireAuth('read') }, async (req) => ({ sub: req.auth.sub }))
+  } else if (kind === 'fastify-jwt') {
+    // @fastify/jwt as its README shows it for asymmetric keys: the public key
+    // given statically (it has no JWKS client of its own), checks via fast-jwt.
+    const res = await fetch(jwksUri)
+    const { keys } = await res.json()
+    const { createPublicKey } = await import('node:crypto')
+    const jwk = keys.find((k) => k.alg === alg)
+    const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' })
+    await app.register(require('@fastify/jwt'), {
+      secret: { public: publicPem },
+      verify: {
+        algorithms: [alg],
+        allowedIss: issuer,
+        allowedAud: audience,
+        checkTyp: 'at+jwt',
+        requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],
+        clockTolerance: 5000,
+      },
+    })
+    app.get('/r', {
+      onRequest: async (req, reply) => {
+        await req.jwtVerify()
+        if (!hasScope(req.user, 'read')) return reply.code(403).send({ error: 'insufficient_scope' })
+      },
+    }, async (req) => ({ sub: req.user.sub }))
+  } else {
+    throw new Error(`unknown kind ${kind}`)
+  }
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address()
+  return `http://127.0.0.1:${port}/r`
+}
+
+async function expressApp() {
+  const { default: express } = await import('express')
+  const app = express()
+  if (kind === 'express-hello') {
+    app.get('/r', (req, res) => res.json({ hello: 'world' }))
+  } else if (kind === 'express-tessera') {
+    const { expressAuth } = await import('@tessera/verify/express')
+    const requireAuth = expressAuth({ issuer, audience, jwksUri })
+    app.get('/r', requireAuth('read'), (req, res) => res.json({ sub: req.auth.sub }))
+  } else if (kind === 'express-bearer') {
+    const { auth, requiredScopes } = await import('express-oauth2-jwt-bearer')
+    // strict: RFC 9068 profile (typ at+jwt, the required claims), as ours.
+    app.use(auth({ issuer, audience, jwksUri, tokenSigningAlg: alg, strict: true, clockTolerance: 5 }))
+    app.get('/r', requiredScopes('read'), (req, res) => res.json({ sub: req.auth.payload.sub }))
+  } else {
+    throw new Error(`unknown kind ${kind}`)
+  }
+  const server = await new Promise((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', (err) => (err ? reject(err) : resolve(s)))
+  })
+  return `http://127.0.0.1:${server.address().port}/r`
+}
+
+const url = kind.startsWith('fastify') ? await fastifyApp() : await expressApp()
+serveIpc(url)
