@@ -1,0 +1,51 @@
+// The issuer's HTTP application, built apart from listening (tests use
+// inject; serve.ts listens). Routes are one file each.
+
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
+import type { IssuerCore } from '../core/types.js'
+import { loggerOptions, type LoggerOption } from './logging.js'
+import { healthRoute } from './routes/health.js'
+import { jwksRoute } from './routes/jwks.js'
+import { metadataRoute } from './routes/metadata.js'
+import { tokenRoutes } from './routes/token.js'
+
+export interface BuildAppOptions {
+  /** Fastify's pino logger: false (default), true (info to stdout), or pino options (e.g. a `stream`). */
+  logger?: LoggerOption
+  /** Largest token request body in bytes; beyond it, 413. Default 16 KiB. */
+  tokenBodyLimit?: number
+}
+
+export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    // One line per token request is written by the token route itself;
+    // Fastify's two lines per request would double the cost and say less.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Graceful shutdown: in-flight requests finish, idle keep-alive sockets close.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  })
+
+  // Fastify's default 404 logs the URL with its query string; this one logs nothing.
+  app.setNotFoundHandler(function notFound(_request, reply) {
+    return reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' })
+  })
+
+  // Outside the token endpoint (which has its own handler): client errors keep
+  // their status, anything else is a 500 without internals.
+  app.setErrorHandler(function errorHandler(error: FastifyError, request, reply) {
+    const status = error.statusCode
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: 'invalid_request', error_description: 'malformed request' })
+    }
+    request.log.error({ err: error }, 'request failed')
+    return reply.code(500).send({ error: 'server_error', error_description: 'internal error' })
+  })
+
+  app.register(tokenRoutes, { core, bodyLimit: options.tokenBodyLimit })
+  app.register(jwksRoute, { core })
+  app.register(metadataRoute, { core })
+  app.register(healthRoute, { core })
+  return app
+}

@@ -1,0 +1,26 @@
+// The grant registry: grant_type → handler. Adding a grant is adding a file
+// here; the token pipeline, the recognised-parameter list and the metadata's
+// grant_types_supported all read this registry.
+
+import type { GrantType } from '../../core/types.js'
+import { clientCredentials } from './client-credentials.js'
+import type { Grant } from './grant.js'
+import { password } from './password.js'
+
+export type { Grant, GrantSubject } from './grant.js'
+
+const registry = new Map<string, Grant>([
+  [clientCredentials.type, clientCredentials],
+  [password.type, password],
+])
+
+/** The grant for a grant_type value, or undefined when unsupported. */
+export function findGrant(grantType: string): Grant | undefined {
+  return registry.get(grantType)
+}
+
+/** RFC 8414 §2 grant_types_supported. */
+export const grantTypesSupported: readonly GrantType[] = [...registry.keys()] as GrantType[]
+
+/** Parameters some grant reads: recognised, so sending one twice is invalid_request. */
+export const grantParameters: readonly string[] = [...new Set([...registry.values()].flatMap((g) => g.parameters))]

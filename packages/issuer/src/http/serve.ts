@@ -1,0 +1,96 @@
+// `serve`: opens the core, builds the app, listens, and shuts down gracefully
+// on SIGTERM/SIGINT (in-flight requests finish, then the database closes).
+// The CLI's `serve` command calls this.
+
+import { resolve } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { openIssuer } from '../core/open.js'
+import type { IssuerConfig } from '../core/types.js'
+import { buildApp } from './app.js'
+import { JWKS_PATH } from './routes/jwks.js'
+import { METADATA_PATH } from './routes/metadata.js'
+
+export interface ServeOptions {
+  /** Fastify's pino logger, JSON to stdout. Default true. */
+  logger?: boolean
+  /** Install SIGTERM/SIGINT handlers that close and exit 0. Default true. */
+  handleSignals?: boolean
+}
+
+export interface RunningIssuer {
+  /** Where the server listens, e.g. http://127.0.0.1:8080. */
+  url: string
+  /** Stops accepting, lets in-flight requests finish, closes the core. Idempotent. */
+  close(): Promise<void>
+}
+
+const DEFAULT_DB = 'data/tessera.db'
+
+export async function serve(config: IssuerConfig, options: ServeOptions = {}): Promise<RunningIssuer> {
+  const core = await openIssuer(config)
+  const logger = options.logger ?? true
+  const app = buildApp(core, { logger })
+
+  let url: string
+  try {
+    // Fastify's own "Server listening" line is silenced: the one line below says more.
+    const level = app.log.level
+    if (logger) app.log.level = 'warn'
+    try {
+      await app.listen({ host: config.host, port: config.port })
+    } finally {
+      if (logger) app.log.level = level
+    }
+    const address = app.server.address() as AddressInfo
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    url = `http://${host}:${address.port}`
+    // DESIGN: TESSERA_ISSUER defaults to http://localhost:$PORT, the bound port when 0 was asked.
+    if (!config.issuerExplicit) config.issuer = `http://localhost:${address.port}`
+    core.start()
+  } catch (err) {
+    await app.close().catch(() => undefined)
+    await core.close()
+    throw err
+  }
+
+  const dbFlag = resolve(config.dbPath) === resolve(DEFAULT_DB) ? '' : ` --db ${config.dbPath}`
+  app.log.info(
+    { url, issuer: config.issuer, jwks_uri: url + JWKS_PATH, metadata: url + METADATA_PATH },
+    `Tessera issuer listening on ${url} (issuer ${config.issuer}). ` +
+      `JWKS: ${url}${JWKS_PATH}; metadata: ${url}${METADATA_PATH}. ` +
+      `Create the first client: npx tessera-issuer client create${dbFlag} --name demo ` +
+      `--grant client_credentials --scope read --audience https://api.example`,
+  )
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      process.removeListener('SIGTERM', onSignal)
+      process.removeListener('SIGINT', onSignal)
+      try {
+        await app.close()
+      } finally {
+        await core.close()
+      }
+    })()
+    return closing
+  }
+
+  function onSignal(signal: NodeJS.Signals): void {
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+
+  if (options.handleSignals ?? true) {
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  }
+
+  return { url, close }
+}

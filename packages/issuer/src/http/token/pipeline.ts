@@ -1,0 +1,95 @@
+// The token endpoint (RFC 6749 §3.2) as a pipeline of named steps, in the
+// order DESIGN.md fixes: (method, no-cache headers and transport checks are
+// done by the route) → form body → repeated parameters → grant_type →
+// client authentication → grant allowed → grant parameters → scope →
+// resource → sign. Each step returns an OAuthError value to stop, so the
+// whole request is one straight line with no exceptions on the error path.
+
+import type { Client, IssuerCore } from '../../core/types.js'
+import { Errors, OAuthError } from '../errors.js'
+import { FormBody, type FormValue } from '../form.js'
+import { findGrant, type Grant } from '../grants/index.js'
+import { authenticate, readClientCredentials } from './client-auth.js'
+import { checkRepeatedParameters, single } from './parameters.js'
+import { selectAudience } from './resource.js'
+import { grantScopes } from './scope.js'
+
+/** What one token request learned, for its log line (never a secret). */
+export class TokenExchange {
+  /** The authenticated client id, or the one claimed when authentication failed. */
+  clientId: string | undefined = undefined
+  grantType: string | undefined = undefined
+}
+
+/** RFC 6749 §5.1 successful response, serialised. */
+export interface TokenResponse {
+  body: string
+}
+
+/** Step: the body must be a form (RFC 6749 §3.2, Appendix B). */
+function requireForm(body: unknown): Record<string, FormValue> | OAuthError {
+  if (!(body instanceof FormBody)) return Errors.contentType
+  if (body.malformed) return Errors.malformedBody
+  return body.params
+}
+
+/** Step: grant_type present (invalid_request) and supported (unsupported_grant_type), RFC 6749 §5.2. */
+function selectGrant(params: Record<string, FormValue>, exchange: TokenExchange): Grant | OAuthError {
+  const grantType = single(params, 'grant_type')
+  if (grantType === undefined) return Errors.missingGrantType
+  exchange.grantType = grantType
+  return findGrant(grantType) ?? Errors.unsupportedGrantType
+}
+
+/** Step: RFC 6749 §5.2 unauthorized_client: a client uses only the grants it was created with. */
+function checkGrantAllowed(client: Client, grant: Grant): OAuthError | undefined {
+  return client.grants.includes(grant.type) ? undefined : Errors.unauthorizedClient
+}
+
+/** Step: sign (RFC 9068) and answer (RFC 6749 §5.1). */
+function respond(core: IssuerCore, client: Client, sub: string, scopes: string[], audience: string): TokenResponse {
+  const issued = core.issueAccessToken({ sub, clientId: client.id, audience, scopes, ttl: client.ttl })
+  const body = JSON.stringify({
+    access_token: issued.accessToken,
+    token_type: 'Bearer',
+    expires_in: issued.expiresIn,
+    scope: scopes.join(' '),
+  })
+  return { body }
+}
+
+export async function exchangeToken(
+  core: IssuerCore,
+  body: unknown,
+  authorization: string | undefined,
+  exchange: TokenExchange,
+): Promise<TokenResponse | OAuthError> {
+  const params = requireForm(body)
+  if (params instanceof OAuthError) return params
+
+  const repeated = checkRepeatedParameters(params)
+  if (repeated !== undefined) return repeated
+
+  const grant = selectGrant(params, exchange)
+  if (grant instanceof OAuthError) return grant
+
+  const claimed = readClientCredentials(authorization, params)
+  if (claimed instanceof OAuthError) return claimed
+  exchange.clientId = claimed.id
+  const client = await authenticate(core, claimed)
+  if (client instanceof OAuthError) return client
+
+  const notAllowed = checkGrantAllowed(client, grant)
+  if (notAllowed !== undefined) return notAllowed
+
+  const subject = await grant.handle(core, client, params)
+  if (subject instanceof OAuthError) return subject
+
+  const scopes = grantScopes(single(params, 'scope'), subject.scopeCeiling)
+  if (scopes instanceof OAuthError) return scopes
+
+  const audience = selectAudience(client, single(params, 'resource'), single(params, 'audience'))
+  if (audience instanceof OAuthError) return audience
+
+  return respond(core, client, subject.sub, scopes, audience)
+}
