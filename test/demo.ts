@@ -1,0 +1,22 @@
+// `npm run demo` runs examples/demo.mjs after building; this runs the script
+// directly (no rebuild) and expects every step to pass: exit 0.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { ROOT, cleanEnv } from './fixtures/harness.js'
+
+t.test('examples/demo.mjs runs to exit 0', async (t) => {
+  const child = spawn(process.execPath, [join(ROOT, 'examples/demo.mjs')], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (chunk) => { output += chunk })
+  child.stderr.on('data', (chunk) => { output += chunk })
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const code = await new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)))
+  clearTimeout(timer)
+  t.equal(code, 0, 'exit 0')
+  t.match(output, /failures: 0/, 'the rotation step counted no failure')
+  t.match(output, /-> 401 /, 'shows a 401 without a token')
+  t.match(output, /-> 403 /, 'shows a 403 without scope write')
+  t.match(output, /"typ":"at\+jwt"/, 'shows a decoded token header')
+  if (code !== 0) t.comment(output)
+})

@@ -1,0 +1,119 @@
+// Both example restaurant APIs, each started with its one command, against a
+// real issuer started through its CLI: the answers RFC 6750 §3 prescribes
+// (401 with `WWW-Authenticate: Bearer realm=...`, 403 insufficient_scope),
+// 400 for invalid input, 201 and the new restaurant listed with `write`.
+import t from 'tap'
+import { AUDIENCE, accessToken, cli, createClient, startExample, startIssuer, tempDb } from './fixtures/harness.js'
+
+const db = await tempDb(t)
+const issuer = await startIssuer(t, db)
+const tokenEndpoint = issuer.metadata.token_endpoint
+const [writer, reader, app] = await Promise.all([
+  createClient(db, 'writer', 'read write'),
+  createClient(db, 'reader', 'read'),
+  createClient(db, 'app', 'read write', { grants: ['password'] }),
+])
+const user = await cli<{ user_id: string }>(db, ['user', 'create', '--username', 'john', '--scope', 'read', '--password-stdin'], 'john-secret-pw\n')
+const writeToken = await accessToken(tokenEndpoint, writer)
+const readToken = await accessToken(tokenEndpoint, reader)
+const userToken = await accessToken(tokenEndpoint, app, { grant_type: 'password', username: 'john', password: 'john-secret-pw' })
+
+async function call(base: string, method: string, token: string | null, body?: string, contentType = 'application/json') {
+  const headers: Record<string, string> = {}
+  if (token) headers.authorization = `Bearer ${token}`
+  if (body !== undefined) headers['content-type'] = contentType
+  const res = await fetch(new URL('/restaurants', base), { method, headers, body })
+  const text = await res.text()
+  let json: any = null
+  try { json = JSON.parse(text) } catch { /* asserted by the tests that need JSON */ }
+  return { status: res.status, json, text, wwwAuthenticate: res.headers.get('www-authenticate') ?? '' }
+}
+
+for (const name of ['restaurants-fastify', 'restaurants-express'] as const) {
+  t.test(name, async (t) => {
+    const api = await startExample(t, name, issuer.issuer)
+
+    t.test('GET with scope read: 200 and the list', async (t) => {
+      const res = await call(api.url, 'GET', readToken)
+      t.equal(res.status, 200)
+      t.ok(Array.isArray(res.json?.restaurants), 'a list of restaurants')
+    })
+
+    t.test('a user token from the password grant reads too (sub is the user id)', async (t) => {
+      const res = await call(api.url, 'GET', userToken)
+      t.equal(res.status, 200)
+    })
+
+    t.test('RFC 6750 §3: no token is 401 with a Bearer challenge naming the realm, no error code', async (t) => {
+      for (const method of ['GET', 'POST']) {
+        const res = await call(api.url, method, null, method === 'POST' ? '{"name":"x","address":"y"}' : undefined)
+        t.equal(res.status, 401, method)
+        t.match(res.wwwAuthenticate, /^Bearer realm="[^"]+"/, `${method}: Bearer realm`)
+        t.notMatch(res.wwwAuthenticate, /error=/, `${method}: no error attribute without a token (RFC 6750 §3.1)`)
+        t.equal(res.json?.error, 'unauthorized', `${method}: JSON body`)
+      }
+    })
+
+    t.test('RFC 6750 §3.1: a tampered token is 401 invalid_token', async (t) => {
+      const [h, p] = writeToken.split('.')
+      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString())
+      const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: 'read write admin' })).toString('base64url')}.${writeToken.split('.')[2]}`
+      const res = await call(api.url, 'GET', forged)
+      t.equal(res.status, 401)
+      t.match(res.wwwAuthenticate, /error="invalid_token"/)
+      t.notMatch(res.text, forged.slice(0, 40), 'the body never echoes the token')
+    })
+
+    t.test('RFC 6750 §3.1: POST with read only is 403 insufficient_scope naming write', async (t) => {
+      for (const token of [readToken, userToken]) {
+        const res = await call(api.url, 'POST', token, JSON.stringify({ name: 'Nope', address: 'Nowhere' }))
+        t.equal(res.status, 403)
+        t.match(res.wwwAuthenticate, /error="insufficient_scope"/)
+        t.match(res.wwwAuthenticate, /scope="write"/)
+        t.equal(res.json?.error, 'insufficient_scope')
+      }
+    })
+
+    t.test('invalid input is 400 with a JSON error', async (t) => {
+      const bad = [
+        ['missing address', JSON.stringify({ name: 'No address' })],
+        ['empty name', JSON.stringify({ name: '', address: 'Somewhere' })],
+        ['name not a string', JSON.stringify({ name: 42, address: 'Somewhere' })],
+        ['not an object', JSON.stringify(['a list'])],
+        ['malformed JSON', '{"name": '],
+      ]
+      for (const [what, body] of bad) {
+        const res = await call(api.url, 'POST', writeToken, body)
+        t.equal(res.status, 400, what)
+        t.equal(res.json?.error, 'invalid_input', `${what}: error code`)
+        t.type(res.json?.error_description, 'string', `${what}: a description`)
+      }
+    })
+
+    t.test('POST with write: 201, the restaurant is listed after', async (t) => {
+      const res = await call(api.url, 'POST', writeToken, JSON.stringify({ name: `Chez ${name}`, address: '1 Token Street' }))
+      t.equal(res.status, 201)
+      t.match(res.json, { name: `Chez ${name}`, address: '1 Token Street', id: Number })
+      const list = await call(api.url, 'GET', readToken)
+      t.ok(list.json.restaurants.some((r: { name: string }) => r.name === `Chez ${name}`), 'listed')
+    })
+
+    t.test('a token for another audience is refused (RFC 9068 §4)', async (t) => {
+      const other = await createClient(db, `other-${name}`, 'read', { audience: 'https://other.example' })
+      const res = await call(api.url, 'GET', await accessToken(tokenEndpoint, other))
+      t.equal(res.status, 401)
+      t.match(res.wwwAuthenticate, /error="invalid_token"/)
+    })
+
+    t.test('SIGTERM stops it cleanly', async (t) => {
+      t.equal(await api.stop(), 0)
+    })
+  })
+}
+
+t.test('the user token names the user, the client token the client (RFC 9068 §2.2)', async (t) => {
+  const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
+  t.equal(claims(userToken).sub, user.user_id)
+  t.equal(claims(writeToken).sub, writer.client_id)
+  t.equal(claims(writeToken).aud, AUDIENCE)
+})

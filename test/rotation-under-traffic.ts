@@ -1,0 +1,124 @@
+// Key rotation in the middle of traffic: clients keep calling the Fastify
+// example API (a real process) with tokens from the issuer, reused until
+// shortly before they expire, while `keys rotate --now` makes a new key sign;
+// once every token of the old key has expired (short test TTL), the old key
+// is retired with `keys retire OLD --now` and leaves the JWKS. Not one
+// request may fail. The counts are printed for the release note.
+import t from 'tap'
+import { createTokenSource, decodeJwt } from '../examples/shared/token-source.js'
+import { cli, createClient, startExample, startIssuer, tempDb } from './fixtures/harness.js'
+
+const TTL = 3 // seconds: the client's token lifetime, so the old key's tokens expire quickly
+const WORKERS = 3
+const PAUSE_MS = 10 // between two calls of one worker
+const MAX_CALLS = 20_000 // bounds on the loop, whatever happens
+const MAX_MS = 60_000
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Resolves when `check()` holds, polling every 50 ms; rejects after `ms`. */
+async function until(what: string, ms: number, check: () => boolean | Promise<boolean>) {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+t.test('rotate and retire the signing key under traffic: zero failed requests', async (t) => {
+  const db = await tempDb(t)
+  const issuer = await startIssuer(t, db, { TESSERA_MAX_TTL: '5' })
+  const client = await createClient(db, 'rotation-client', 'read', { ttl: TTL })
+  const api = await startExample(t, 'restaurants-fastify', issuer.issuer)
+
+  const { keys: before } = await cli<{ keys: Array<{ kid: string; state: string }> }>(db, ['keys', 'list'])
+  const signing = before.filter((k) => k.state === 'active')
+  t.equal(signing.length, 1, 'one key signs before the rotation')
+  const oldKid = signing[0]!.kid
+
+  // Every token the client gets: its key and until when it is valid.
+  const issued: Array<{ kid: string; at: number; expiresAt: number }> = []
+  const tokens = createTokenSource({
+    tokenEndpoint: issuer.metadata.token_endpoint,
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    grant: { grant_type: 'client_credentials' },
+    onToken: (token: string, res: { expires_in: number }) => {
+      const at = Date.now()
+      issued.push({ kid: decodeJwt(token).header.kid, at, expiresAt: at + res.expires_in * 1000 })
+    },
+  })
+
+  const counts = { calls: 0, ok: 0, failed: 0, byKid: new Map<string, number>() }
+  const failures: string[] = []
+  let stop = false
+  const started = Date.now()
+  const worker = async () => {
+    while (!stop && counts.calls < MAX_CALLS && Date.now() - started < MAX_MS) {
+      counts.calls++
+      try {
+        const token = await tokens.getToken()
+        const res = await fetch(new URL('/restaurants', api.url), { headers: { authorization: `Bearer ${token}` } })
+        await res.arrayBuffer()
+        if (res.status === 200) {
+          counts.ok++
+          const { kid } = decodeJwt(token).header
+          counts.byKid.set(kid, (counts.byKid.get(kid) ?? 0) + 1)
+        } else {
+          counts.failed++
+          failures.push(`${res.status} ${res.headers.get('www-authenticate') ?? ''}`)
+        }
+      } catch (err) {
+        counts.failed++
+        failures.push(String(err))
+      }
+      await sleep(PAUSE_MS)
+    }
+  }
+  const workers = Array.from({ length: WORKERS }, worker)
+
+  try {
+    await sleep(1000)
+    const rotated = await cli<{ kid: string }>(db, ['keys', 'rotate', '--now'])
+    const rotatedAt = Date.now()
+    t.not(rotated.kid, oldKid, 'a new key')
+
+    // The running issuer picks the new key up within 5 s; the client moves to
+    // it at its next token renewal.
+    await until('a successful call with a token of the new key', 15_000, () => (counts.byKid.get(rotated.kid) ?? 0) > 0)
+    const switchedAfter = Date.now() - rotatedAt
+    const firstNew = issued.findIndex((i) => i.kid === rotated.kid)
+    t.ok(issued.slice(firstNew).every((i) => i.kid === rotated.kid), 'no token of the old key after the first of the new')
+
+    // Retire the old key only when every token it signed has expired.
+    const lastOldExpiry = Math.max(...issued.filter((i) => i.kid === oldKid).map((i) => i.expiresAt))
+    await until('the old key\'s last token to expire', 10_000, () => Date.now() > lastOldExpiry + 500)
+    await cli(db, ['keys', 'retire', oldKid, '--now'])
+    const retiredAt = Date.now()
+    await until('the old key to leave the JWKS', 8_000, async () => {
+      const jwks = await (await fetch(new URL('/.well-known/jwks.json', issuer.url))).json() as { keys: Array<{ kid: string }> }
+      return !jwks.keys.some((k) => k.kid === oldKid) && jwks.keys.some((k) => k.kid === rotated.kid)
+    })
+    // Keep the traffic going a little after the retirement.
+    await sleep(1500)
+    stop = true
+    await Promise.all(workers)
+
+    const { keys: after } = await cli<{ keys: Array<{ kid: string; state: string }> }>(db, ['keys', 'list'])
+    t.equal(after.find((k) => k.kid === rotated.kid)?.state, 'active', 'the new key signs')
+    t.not(after.find((k) => k.kid === oldKid)?.state, 'active', 'the old key no longer signs')
+
+    const old = counts.byKid.get(oldKid) ?? 0
+    const fresh = counts.byKid.get(rotated.kid) ?? 0
+    t.comment(`rotation under traffic: ${counts.calls} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+      `${counts.ok} ok, ${counts.failed} failed; ${old} with the old key, ${fresh} with the new; ` +
+      `${tokens.fetches} tokens fetched (TTL ${TTL} s); new key in use ${switchedAfter} ms after rotate --now; ` +
+      `old key retired ${retiredAt - rotatedAt} ms after rotate --now`)
+    t.equal(counts.failed, 0, `zero failed requests${failures.length ? `: ${failures.slice(0, 5).join('; ')}` : ''}`)
+    t.ok(old > 0 && fresh > 0, 'traffic ran on both keys')
+    t.ok(counts.ok > 200, 'enough traffic to mean something')
+  } finally {
+    stop = true
+    await Promise.all(workers)
+  }
+})
