@@ -9,3 +9,31 @@
 export function tesseraVerifyOptions({ cache }) {
   return cache ? null : {}
 }
+
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+/** The issuer's CLI as users run it: node packages/issuer/dist/bin.js. */
+export function issuerBin() {
+  const require = createRequire(import.meta.url)
+  const bin = join(dirname(require.resolve('@tessera/issuer/package.json')), 'dist', 'bin.js')
+  if (!existsSync(bin)) throw new Error(`${bin} not built (npx tsc -b packages/issuer)`)
+  return bin
+}
+
+/** Runs `tessera-issuer ARGS --db DB --json`, with optional stdin; resolves the parsed JSON. */
+export function issuerCli(db, args, { stdin, env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [issuerBin(), ...args, '--db', db, '--json'], {
+      env: { ...process.env, TESSERA_DB: db, ...env },
+      timeout: 60000,
+    }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`tessera-issuer ${args.slice(0, 2).join(' ')} failed: ${stderr.trim().split('\n').pop() ?? err.message}`))
+      try { resolve(JSON.parse(stdout)) } catch { reject(new Error(`tessera-issuer ${args.slice(0, 2).join(' ')}: no JSON on stdout`)) }
+    })
+    if (stdin !== undefined) child.stdin.end(`${stdin}\n`)
+    else child.stdin.end()
+  })
+}

@@ -1,0 +1,86 @@
+// Starting the token services of scenarios 3–5: ours through its CLI on a
+// temporary database, and the floor and peers as bench server scripts.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { AUDIENCE, makeKey } from './keys.mjs'
+import { startServer } from './proc.mjs'
+import { issuerBin, issuerCli } from './tessera.mjs'
+
+const script = (name) => fileURLToPath(new URL(`../servers/${name}`, import.meta.url))
+
+export const ISSUERS = [
+  { name: 'floor', label: 'floor route (form + SQLite + hash + sign)', script: 'issue-floor.mjs' },
+  { name: 'tessera', label: '@tessera/issuer' },
+  { name: 'oidc-provider', label: 'oidc-provider' },
+  { name: 'oauth2-server', label: '@node-oauth/oauth2-server' },
+]
+
+const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`
+
+/**
+ * Starts one issuer for `alg`; resolves { server, tokenUrl, headers, body }
+ * where headers/body make a valid client_credentials request.
+ */
+export async function startIssuer(name, alg, { password = false } = {}) {
+  if (name === 'tessera') return startTessera(alg, { password })
+  const clientId = `bench-client-${randomBytes(4).toString('hex')}`
+  const clientSecret = randomBytes(32).toString('base64url')
+  const key = makeKey(alg)
+  const file = { floor: 'issue-floor.mjs', 'oidc-provider': 'issue-oidc.mjs', 'oauth2-server': 'issue-oauth2-server.mjs' }[name]
+  const server = await startServer({
+    name: `issuer-${name}-${alg}`,
+    script: script(file),
+    env: {
+      BENCH_ALG: alg,
+      BENCH_CLIENT_ID: clientId,
+      BENCH_CLIENT_SECRET: clientSecret,
+      BENCH_PRIVATE_JWK: JSON.stringify(key.privateJwk),
+      BENCH_AUDIENCE: AUDIENCE,
+    },
+  })
+  return {
+    server,
+    tokenUrl: server.url,
+    request: clientCredentials(clientId, clientSecret),
+  }
+}
+
+function clientCredentials(clientId, clientSecret) {
+  return {
+    method: 'POST',
+    headers: { authorization: basic(clientId, clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+    body: `grant_type=client_credentials&scope=read&resource=${encodeURIComponent(AUDIENCE)}`,
+  }
+}
+
+async function startTessera(alg, { password }) {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-issuer-'))
+  const db = join(dir, 'tessera.db')
+  const grants = password ? ['--grant', 'client_credentials', '--grant', 'password'] : ['--grant', 'client_credentials']
+  const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: alg }
+  const client = await issuerCli(db, ['client', 'create', '--name', 'bench', ...grants, '--scope', 'read', '--audience', AUDIENCE], { env })
+  let user = null
+  if (password) {
+    user = { username: 'bench-user', password: randomBytes(18).toString('base64url') }
+    await issuerCli(db, ['user', 'create', '--username', user.username, '--scope', 'read', '--password-stdin'], { stdin: user.password, env })
+  }
+  const server = await startServer({
+    name: `issuer-tessera-${alg}`,
+    script: issuerBin(),
+    args: ['serve'],
+    env: { ...env, HOST: '127.0.0.1', PORT: '0' },
+  })
+  const origin = new URL(server.url).origin
+  const out = { server, origin, tokenUrl: `${origin}/oauth2/token`, request: clientCredentials(client.client_id, client.client_secret) }
+  if (user) {
+    out.passwordRequest = {
+      method: 'POST',
+      headers: out.request.headers,
+      body: `grant_type=password&username=${encodeURIComponent(user.username)}&password=${encodeURIComponent(user.password)}&scope=read`,
+    }
+  }
+  return out
+}
