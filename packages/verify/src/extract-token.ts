@@ -1,0 +1,103 @@
+// Find the bearer token in a request (RFC 6750 §2): the Authorization header
+// (§2.1) always; a form-encoded body parameter (§2.2) and the query string
+// (§2.3) only when enabled. A token sent by more than one method is
+// `invalid_request` (§2), and so is a malformed `Bearer` header (§3.1).
+import { InvalidRequestError } from './errors.js'
+
+/** What token extraction reads from a request; every framework's request object fits. */
+export interface RequestLike {
+  headers: Record<string, string | string[] | undefined>
+  method?: string
+  /** A parsed body (e.g. from express.urlencoded() or @fastify/formbody). */
+  body?: unknown
+  /** A parsed query object, if the framework has one. */
+  query?: unknown
+  /** The request target, read for the query string when `query` is absent. */
+  url?: string
+}
+
+export interface ExtractOptions {
+  /** Accept `access_token` in an application/x-www-form-urlencoded body (§2.2). */
+  allowFormBody?: boolean
+  /** Accept `access_token` in the query string (§2.3). */
+  allowQuery?: boolean
+  /** `realm` for the error's challenge. */
+  realm?: string
+}
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
+function single(value: string | string[] | undefined, what: string, realm: string | undefined): string | undefined {
+  if (!Array.isArray(value)) return value
+  if (value.length > 1) throw new InvalidRequestError(`more than one ${what}`, { realm })
+  return value[0]
+}
+
+/** The token of an Authorization header value; undefined for another scheme. */
+export function tokenFromAuthorization(header: string, realm?: string): string | undefined {
+  const space = header.indexOf(' ')
+  const scheme = space === -1 ? header : header.slice(0, space)
+  // Auth schemes are case-insensitive (RFC 7235 §2.1).
+  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined
+  // `Bearer` 1*SP b64token
+  let start = space
+  while (start !== -1 && start < header.length && header.charCodeAt(start) === 0x20) start++
+  const token = space === -1 ? '' : header.slice(start)
+  if (token === '' || !B64TOKEN.test(token)) throw new InvalidRequestError('malformed Authorization header', { realm })
+  return token
+}
+
+function isFormEncoded(headers: RequestLike['headers']): boolean {
+  const type = single(headers['content-type'], 'Content-Type', undefined)
+  if (type === undefined) return false
+  const semi = type.indexOf(';')
+  return (semi === -1 ? type : type.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded'
+}
+
+function param(source: unknown, what: string, realm: string | undefined): string | undefined {
+  if (source === null || typeof source !== 'object') return undefined
+  const value = source instanceof URLSearchParams ? source.getAll('access_token') : (source as Record<string, unknown>)['access_token']
+  if (value === undefined) return undefined
+  const list = Array.isArray(value) ? value : [value]
+  if (list.length === 0) return undefined
+  if (list.length > 1) throw new InvalidRequestError(`access_token repeated in the ${what}`, { realm })
+  if (typeof list[0] !== 'string' || list[0] === '') throw new InvalidRequestError(`malformed access_token in the ${what}`, { realm })
+  return list[0]
+}
+
+function queryOf(request: RequestLike): unknown {
+  if (request.query !== undefined) return request.query
+  const url = request.url
+  if (url === undefined) return undefined
+  const q = url.indexOf('?')
+  return q === -1 ? undefined : new URLSearchParams(url.slice(q + 1))
+}
+
+/**
+ * The bearer token of a request, or undefined when it carries none.
+ * Throws InvalidRequestError for a malformed header or more than one method.
+ */
+export function extractToken(request: RequestLike, options: ExtractOptions = {}): string | undefined {
+  const realm = options.realm
+  const header = single(request.headers.authorization, 'Authorization header', realm)
+  let token = header === undefined ? undefined : tokenFromAuthorization(header, realm)
+  let methods = token === undefined ? 0 : 1
+
+  if (options.allowFormBody === true && request.method !== 'GET' && isFormEncoded(request.headers)) {
+    const fromBody = param(request.body, 'body', realm)
+    if (fromBody !== undefined) {
+      token = fromBody
+      methods++
+    }
+  }
+  if (options.allowQuery === true) {
+    const fromQuery = param(queryOf(request), 'query', realm)
+    if (fromQuery !== undefined) {
+      token = fromQuery
+      methods++
+    }
+  }
+  if (methods > 1) throw new InvalidRequestError('token sent by more than one method', { realm })
+  return token
+}

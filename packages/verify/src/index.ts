@@ -1,0 +1,19 @@
+export { createVerifier, type Verifier } from './verifier.js'
+export type { VerifierOptions, JsonWebKeySet } from './options.js'
+export type { AccessTokenClaims, VerifyCallOptions } from './types.js'
+export type { WarmupResult } from './jwks-cache.js'
+export type { VerifierEvent, JwksRefreshEvent, JwksErrorEvent } from './events.js'
+export type { AlgorithmName, AlgorithmOption } from './algorithms.js'
+export { extractToken, type RequestLike, type ExtractOptions } from './extract-token.js'
+export { hasScope, hasScopes, grantedScopes } from './scopes.js'
+export {
+  VerifyError,
+  NoTokenError,
+  InvalidTokenError,
+  InsufficientScopeError,
+  InvalidRequestError,
+  JwksUnavailableError,
+  isVerifyError,
+  type VerifyErrorCode,
+  type ErrorBody,
+} from './errors.js'

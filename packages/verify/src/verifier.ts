@@ -1,0 +1,126 @@
+// createVerifier: options in, a verifier out. Ties the pieces together:
+// token extraction, key source, signature, claims, scopes, token cache.
+import { checkClaims } from './claims.js'
+import { InsufficientScopeError, NoTokenError } from './errors.js'
+import { extractToken, type RequestLike } from './extract-token.js'
+import type { FetchLike } from './fetch-jwks.js'
+import { RemoteJwks, StaticKeys, type KeySource, type WarmupResult } from './jwks-cache.js'
+import type { VerifyKey } from './keys.js'
+import { resolveOptions, type JsonWebKeySet, type ResolvedOptions, type VerifierOptions } from './options.js'
+import { assertScopeNames, hasScopes } from './scopes.js'
+import { TokenCache } from './token-cache.js'
+import type { AccessTokenClaims, VerifyCallOptions } from './types.js'
+import { readHeader, verifySignature, type ParsedHeader } from './verify-jwt.js'
+
+export interface Verifier {
+  /**
+   * Verify an access token (RFC 9068 §4) and return its claims. Rejects with
+   * a VerifyError: InvalidTokenError, InsufficientScopeError or
+   * JwksUnavailableError.
+   */
+  verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string, options?: VerifyCallOptions): Promise<C>
+  /**
+   * Take the token from a request (RFC 6750 §2) and verify it. Also rejects
+   * with NoTokenError (no token) or InvalidRequestError (malformed header,
+   * token sent more than one way).
+   */
+  authenticate<C extends AccessTokenClaims = AccessTokenClaims>(request: RequestLike, options?: VerifyCallOptions): Promise<C>
+  /** The bearer token of a request, or undefined; throws InvalidRequestError. */
+  extractToken(request: RequestLike): string | undefined
+  /** Fetch the JWKS now. Never rejects: the result says whether it worked. */
+  warmup(): Promise<WarmupResult>
+  /** Preload keys as if just fetched (e.g. a JWKS saved at deploy time). */
+  hydrate(jwks: JsonWebKeySet): void
+  /** The `realm` of this verifier's challenges. */
+  readonly realm: string
+}
+
+/** Test seams; not public options. */
+export interface VerifierSeams {
+  fetch?: FetchLike
+  /** Clock in milliseconds since the epoch. */
+  now?: () => number
+}
+
+const NO_SCOPES: readonly string[] = []
+
+class TesseraVerifier implements Verifier {
+  readonly #o: ResolvedOptions
+  readonly #keys: KeySource
+  readonly #now: () => number
+  readonly #cache: TokenCache | null
+  readonly #holds: (key: VerifyKey) => boolean
+
+  constructor(o: ResolvedOptions, seams: VerifierSeams) {
+    this.#o = o
+    this.#now = seams.now ?? Date.now
+    const fetchImpl: FetchLike = seams.fetch ?? ((url, init) => fetch(url, init))
+    this.#keys = o.jwks !== null ? new StaticKeys(o, o.jwks) : new RemoteJwks(o, o.jwksUri!, fetchImpl, this.#now)
+    this.#cache = o.tokenCache > 0 ? new TokenCache(o.tokenCache) : null
+    this.#holds = (key) => this.#keys.holds(key, this.#now())
+  }
+
+  get realm(): string {
+    return this.#o.realm
+  }
+
+  async verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string, options?: VerifyCallOptions): Promise<C> {
+    const now = this.#now()
+    const scopes = options?.scopes ?? NO_SCOPES
+    const cache = this.#cache
+    if (cache !== null) {
+      const hit = cache.get(token, now, this.#holds)
+      if (hit !== undefined) return this.#scoped(hit, scopes) as C
+    }
+    const header = readHeader(token, this.#o)
+    const key = this.#keys.peek(header.kid, now) ?? (await this.#keys.get(header.kid, now))
+    return this.#finish(token, header, key, scopes, now) as C
+  }
+
+  authenticate<C extends AccessTokenClaims = AccessTokenClaims>(request: RequestLike, options?: VerifyCallOptions): Promise<C> {
+    let token: string | undefined
+    try {
+      token = this.extractToken(request)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    if (token === undefined) return Promise.reject(new NoTokenError(undefined, { realm: this.#o.realm }))
+    return this.verify<C>(token, options)
+  }
+
+  extractToken(request: RequestLike): string | undefined {
+    const o = this.#o
+    return extractToken(request, { allowFormBody: o.allowFormBody, allowQuery: o.allowQuery, realm: o.realm })
+  }
+
+  warmup(): Promise<WarmupResult> {
+    return this.#keys.warmup()
+  }
+
+  hydrate(jwks: JsonWebKeySet): void {
+    this.#keys.hydrate(jwks)
+  }
+
+  #finish(token: string, header: ParsedHeader, key: VerifyKey, scopes: readonly string[], now: number): AccessTokenClaims {
+    const payload = verifySignature(token, header, key, this.#o)
+    const claims = checkClaims(payload, this.#o, now / 1000)
+    if (this.#cache !== null) this.#cache.set(token, claims, key)
+    return this.#scoped(claims, scopes)
+  }
+
+  #scoped(claims: AccessTokenClaims, scopes: readonly string[]): AccessTokenClaims {
+    if (scopes.length === 0 || hasScopes(claims, scopes)) return claims
+    assertScopeNames(scopes)
+    throw new InsufficientScopeError(scopes, undefined, { realm: this.#o.realm })
+  }
+}
+
+/** Internal: createVerifier with test seams (a fetch, a clock). Not exported from the package. */
+export function buildVerifier(options: VerifierOptions, seams: VerifierSeams = {}): Verifier {
+  return new TesseraVerifier(resolveOptions(options), seams)
+}
+
+/** Create a verifier. Every option is checked now: a bad one throws a TypeError naming it. */
+export function createVerifier(options: VerifierOptions): Verifier {
+  return buildVerifier(options)
+}
