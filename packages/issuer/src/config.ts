@@ -1,0 +1,148 @@
+// The issuer's configuration: environment variables, each also a `serve`
+// flag (the flag wins), except the key encryption key, which is read from
+// TESSERA_KEY_ENCRYPTION_KEY or from a file named by
+// --key-encryption-key-file, never from a command-line value.
+import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { ConfigError } from './core/errors.js'
+import { SIGNING_ALGS, type IssuerConfig, type SigningAlg } from './core/types.js'
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  dbPath: './data/tessera.db',
+  signingAlg: 'RS256' as SigningAlg,
+  jwksMaxAge: 300,
+  maxTtl: 3600,
+} as const
+
+/** The serve flags, by the variable each stands for. */
+export const CONFIG_FLAGS = [
+  'host', 'port', 'issuer', 'db', 'signing-alg', 'jwks-max-age', 'key-rotation-days', 'max-ttl', 'key-encryption-key-file',
+] as const
+
+export type ConfigFlags = Partial<Record<(typeof CONFIG_FLAGS)[number], string | undefined>>
+
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]'])
+
+/** True for localhost, 127.0.0.0/8 and [::1]. */
+export function isLoopbackHost(hostname: string): boolean {
+  if (LOOPBACK_NAMES.has(hostname) || hostname.endsWith('.localhost')) return true
+  return isIP(hostname) === 4 && hostname.startsWith('127.')
+}
+
+/**
+ * Checks an issuer identifier: an origin `scheme://host[:port]`, exactly as
+ * its own serialisation (no path, query, fragment, userinfo or trailing
+ * slash, lower-case host, no default port), `https`, or `http` for a
+ * loopback host only (RFC 8414 §2). Returns a problem line, or null.
+ */
+export function issuerProblem(value: string, source: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return `${source} must be an origin like https://issuer.example, got "${value}"`
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${source} must use https (or http for a loopback host), got "${value}"`
+  if (url.origin !== value) {
+    return `${source} must be an origin like https://issuer.example (no path, no trailing slash, lower-case host, no default port), got "${value}"`
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return `${source} may use http only for a loopback host (localhost, 127.0.0.1, [::1]); use https for "${url.hostname}"`
+  }
+  return null
+}
+
+/** Parses 32 bytes given as base64url or base64 (padding optional); null when malformed. */
+export function parseKeyEncryptionKey(text: string): Buffer | null {
+  const s = text.trim()
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(s)) return null
+  const bytes = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+  if (bytes.length !== 32) return null
+  // Reject non-canonical encodings (stray bits in the last character).
+  if (bytes.toString('base64url') !== s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')) return null
+  return bytes
+}
+
+/**
+ * Builds the configuration from the environment and `serve` flags. Throws
+ * ConfigError with one line per problem.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): IssuerConfig {
+  const problems: string[] = []
+  const pick = (flag: keyof ConfigFlags, variable: string): { value: string | undefined; source: string } => {
+    const fromFlag = flags[flag]
+    if (fromFlag !== undefined) return { value: fromFlag, source: `--${flag}` }
+    const fromEnv = env[variable]
+    return { value: fromEnv === '' ? undefined : fromEnv, source: variable }
+  }
+  const integer = (flag: keyof ConfigFlags, variable: string, fallback: number | null, min: number, max = Number.MAX_SAFE_INTEGER): number | null => {
+    const { value, source } = pick(flag, variable)
+    if (value === undefined) return fallback
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(min === 0
+        ? `${source} must be an integer from ${min} to ${max}, got "${value}"`
+        : `${source} must be a positive integer${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got "${value}"`)
+      return fallback
+    }
+    return Number(value)
+  }
+
+  const host = pick('host', 'HOST')
+  if (host.value !== undefined && host.value.trim() === '') problems.push(`${host.source} must not be empty`)
+  const port = integer('port', 'PORT', DEFAULTS.port, 0, 65535) ?? DEFAULTS.port
+
+  const issuerGiven = pick('issuer', 'TESSERA_ISSUER')
+  const issuer = issuerGiven.value ?? `http://localhost:${port}`
+  if (issuerGiven.value !== undefined) {
+    const problem = issuerProblem(issuerGiven.value, issuerGiven.source)
+    if (problem) problems.push(problem)
+  }
+
+  const db = pick('db', 'TESSERA_DB')
+  if (db.value !== undefined && db.value.trim() === '') problems.push(`${db.source} must not be empty`)
+
+  const alg = pick('signing-alg', 'TESSERA_SIGNING_ALG')
+  let signingAlg: SigningAlg = DEFAULTS.signingAlg
+  if (alg.value !== undefined) {
+    if ((SIGNING_ALGS as readonly string[]).includes(alg.value)) signingAlg = alg.value as SigningAlg
+    else problems.push(`${alg.source} must be one of ${SIGNING_ALGS.join(', ')}, got "${alg.value}"`)
+  }
+
+  const jwksMaxAge = integer('jwks-max-age', 'TESSERA_JWKS_MAX_AGE', DEFAULTS.jwksMaxAge, 1) ?? DEFAULTS.jwksMaxAge
+  const keyRotationDays = integer('key-rotation-days', 'TESSERA_KEY_ROTATION_DAYS', null, 1)
+  const maxTtl = integer('max-ttl', 'TESSERA_MAX_TTL', DEFAULTS.maxTtl, 1) ?? DEFAULTS.maxTtl
+
+  let keyEncryptionKey: Buffer | null = null
+  const kekFile = flags['key-encryption-key-file']
+  if (kekFile !== undefined) {
+    let text: string | undefined
+    try {
+      text = readFileSync(kekFile, 'utf8')
+    } catch (err) {
+      problems.push(`--key-encryption-key-file: cannot read ${kekFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    }
+    if (text !== undefined) {
+      keyEncryptionKey = parseKeyEncryptionKey(text)
+      if (!keyEncryptionKey) problems.push(`--key-encryption-key-file ${kekFile} must hold 32 bytes, base64url or base64`)
+    }
+  } else if (env.TESSERA_KEY_ENCRYPTION_KEY !== undefined && env.TESSERA_KEY_ENCRYPTION_KEY !== '') {
+    keyEncryptionKey = parseKeyEncryptionKey(env.TESSERA_KEY_ENCRYPTION_KEY)
+    if (!keyEncryptionKey) problems.push('TESSERA_KEY_ENCRYPTION_KEY must be 32 bytes, base64url or base64')
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return {
+    host: host.value ?? DEFAULTS.host,
+    port,
+    issuer,
+    issuerExplicit: issuerGiven.value !== undefined,
+    dbPath: db.value ?? DEFAULTS.dbPath,
+    signingAlg,
+    keyEncryptionKey,
+    jwksMaxAge,
+    keyRotationDays,
+    maxTtl,
+  }
+}

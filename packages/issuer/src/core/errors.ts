@@ -1,0 +1,45 @@
+// Errors meant for the operator or the admin CLI: each has a stable `code`
+// so that callers switch on it, never on a message.
+
+/**
+ * Wrong configuration: a malformed variable or flag, or a key encryption key
+ * that is wrong, malformed or missing for an encrypted database. Each entry
+ * of `problems` is one line meant for the operator; `message` joins them.
+ */
+export class ConfigError extends Error {
+  readonly code = 'config'
+  readonly problems: readonly string[]
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : [...problems]
+    super(list.join('\n'))
+    this.name = 'ConfigError'
+    this.problems = list
+  }
+}
+
+/** A value given to an admin operation is not acceptable (bad scope, audience, ttl, ...). */
+export class InvalidInputError extends Error {
+  readonly code = 'invalid_input'
+  constructor(message: string) {
+    super(message)
+    this.name = 'InvalidInputError'
+  }
+}
+
+/** The client, user or key named does not exist. */
+export class NotFoundError extends Error {
+  readonly code = 'not_found'
+  constructor(message: string) {
+    super(message)
+    this.name = 'NotFoundError'
+  }
+}
+
+/** The change conflicts with the current state (e.g. a username already taken). */
+export class ConflictError extends Error {
+  readonly code = 'conflict'
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConflictError'
+  }
+}

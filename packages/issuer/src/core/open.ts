@@ -1,0 +1,64 @@
+// openIssuer(): opens the store, checks the key encryption key, makes sure
+// a key signs now (the first start generates one that signs at once), and
+// returns the core the HTTP layer serves.
+import type { Clock, IssuerConfig, IssuerCore } from './types.js'
+import { Admission, type AdmissionOptions } from '../credentials/admission.js'
+import { dummyPasswordHash } from '../credentials/passwords.js'
+import { KeyManager } from '../keys/manager.js'
+import { KeyRing } from '../keys/keyring.js'
+import { openSqliteStore } from '../store/sqlite.js'
+import type { IssuerStore } from '../store/types.js'
+import { Issuer } from './issuer.js'
+
+export { ConfigError } from './errors.js'
+
+export interface OpenIssuerDeps {
+  /** Milliseconds since the epoch; default Date.now. */
+  clock?: Clock
+  /** Default: the SQLite store at config.dbPath. */
+  store?: IssuerStore
+  /** Bounds of concurrent and queued argon2 computations. */
+  admission?: AdmissionOptions
+  /** How often start() polls the database for key changes, ms. Default 1000 (changes seen within 5 s). */
+  pollIntervalMs?: number
+  /** Background errors (key reload, rotation). Default: one line on stderr, no secret in it. */
+  onError?: (err: Error) => void
+}
+
+/** The core plus `refresh()`: one round of the background work, on demand (tests, tools). */
+export type OpenedIssuer = IssuerCore & { refresh(): Promise<void> }
+
+const MAX_START_ATTEMPTS = 5
+
+export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}): Promise<OpenedIssuer> {
+  const clock = deps.clock ?? Date.now
+  const store = deps.store ?? openSqliteStore(config.dbPath)
+  try {
+    // Read through `config` at each use: serve may change it after listening.
+    const keys = new KeyManager(store, clock, () => config)
+    await keys.checkEncryption()
+    const ring = new KeyRing(clock, () => config.maxTtl * 1000, (k) => keys.privateDer(k))
+    for (let attempt = 0; attempt < MAX_START_ATTEMPTS; attempt++) {
+      ring.load(await keys.keySet())
+      if (ring.signer()) break
+      // No key signs (first start, or every key retired): claim one that
+      // signs at once. Another process may win the claim; then use its key.
+      await keys.maintain()
+    }
+    if (!ring.signer()) throw new Error('could not obtain a signing key')
+    await dummyPasswordHash()
+    return new Issuer({
+      config,
+      clock,
+      store,
+      keys,
+      ring,
+      admission: new Admission(deps.admission),
+      pollIntervalMs: deps.pollIntervalMs ?? 1000,
+      onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),
+    })
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+}

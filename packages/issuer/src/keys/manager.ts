@@ -1,0 +1,163 @@
+// The key service over the store: checks and applies key encryption,
+// generates keys and claims rotations. Shared by the running core and the CLI.
+import type { Clock } from '../core/types.js'
+import { ConfigError, NotFoundError } from '../core/errors.js'
+import type { IssuerStore, KeyChanges, KeyRecord, KeySet, NewKeyRecord } from '../store/types.js'
+import { isEncrypted, openPrivateKey, sealPrivateKey } from './cipher.js'
+import { generateSigningKey } from './generate.js'
+import { buildJwks } from './jwks.js'
+import { planMaintenance, planRetire, planRotation, type KeyPlan, type RotationSettings } from './rotation.js'
+import { keyTimes, type KeyState } from './timeline.js'
+import type { Jwks } from '../core/types.js'
+
+export interface KeyManagerOptions extends RotationSettings {
+  dbPath: string
+  keyEncryptionKey: Buffer | null
+}
+
+export interface KeyInfo {
+  kid: string
+  alg: string
+  state: KeyState
+  createdAt: number
+  activatesAt: number
+  retiredAt: number | null
+  unpublishAt: number | null
+}
+
+/** Attempts of a read-decide-claim cycle before giving up on a busy key set. */
+const CLAIM_ATTEMPTS = 5
+
+export class KeyManager {
+  readonly #store: IssuerStore
+  readonly #clock: Clock
+  readonly #opts: () => KeyManagerOptions
+
+  /** `options` is read at each use, so a caller may change its config between calls. */
+  constructor(store: IssuerStore, clock: Clock, options: () => KeyManagerOptions) {
+    this.#store = store
+    this.#clock = clock
+    this.#opts = options
+  }
+
+  /** Decrypts a stored private key (ConfigError when the KEK is missing or wrong). */
+  privateDer(k: Pick<KeyRecord, 'privateKey' | 'kid'>): Buffer {
+    const o = this.#opts()
+    return openPrivateKey(k.privateKey, k.kid, o.keyEncryptionKey, o.dbPath)
+  }
+
+  /**
+   * Run at every open, by the server and by every CLI command: every
+   * stored private key must open with the configured KEK (one ConfigError
+   * line otherwise: nothing is ever regenerated behind the operator's back);
+   * when a KEK is given and some keys are in plaintext, they are all
+   * encrypted in one transaction.
+   */
+  async checkEncryption(): Promise<void> {
+    const o = this.#opts()
+    if (o.keyEncryptionKey === null && (await this.#store.listKeys()).keys.some((k) => isEncrypted(k.privateKey))) {
+      throw new ConfigError(`${o.dbPath} holds encrypted signing keys: set TESSERA_KEY_ENCRYPTION_KEY or --key-encryption-key-file`)
+    }
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const set = await this.#store.listKeys()
+      const update = []
+      for (const k of set.keys) {
+        const der = this.privateDer(k)
+        if (o.keyEncryptionKey && !isEncrypted(k.privateKey)) {
+          update.push({ kid: k.kid, privateKey: sealPrivateKey(der, k.kid, o.keyEncryptionKey) })
+        }
+      }
+      if (update.length === 0) return
+      if (await this.#store.changeKeys(set.version, { update })) return
+    }
+    throw new Error('the signing keys kept changing while being encrypted; try again')
+  }
+
+  async keySet(): Promise<KeySet> {
+    return this.#store.listKeys()
+  }
+
+  async #materialise(plan: KeyPlan, now: number): Promise<NewKeyRecord> {
+    const g = await generateSigningKey(plan.alg)
+    return {
+      kid: g.kid,
+      alg: g.alg,
+      publicJwk: JSON.stringify(g.publicJwk),
+      privateKey: sealPrivateKey(g.privateDer, g.kid, this.#opts().keyEncryptionKey),
+      createdAt: now,
+      activatesAt: plan.activatesAt,
+      retiredAt: null,
+      removedAt: null,
+    }
+  }
+
+  /**
+   * Background maintenance: adds the first key, a key when none signs, a
+   * pending key of a newly configured algorithm, or a scheduled rotation.
+   * Claimed against the key-set version: among several processes, one
+   * wins and the others see its key. Returns the plan applied, or null.
+   */
+  async maintain(): Promise<KeyPlan | null> {
+    const set = await this.#store.listKeys()
+    const now = this.#clock()
+    const plan = planMaintenance(set.keys, now, this.#opts())
+    if (!plan) return null
+    const key = await this.#materialise(plan, now)
+    return (await this.#store.changeKeys(set.version, { insert: [key] })) ? plan : null
+  }
+
+  /** `keys rotate [--now]`. */
+  async rotate(immediate: boolean): Promise<NewKeyRecord> {
+    const now = this.#clock()
+    const key = await this.#materialise(planRotation(now, immediate, this.#opts()), now)
+    await this.#claim(() => ({ insert: [key] }))
+    return key
+  }
+
+  /** `keys retire KID [--now]`. */
+  async retire(kid: string, removeNow: boolean): Promise<void> {
+    let fresh: NewKeyRecord | undefined
+    const ensureFresh = async (plan: KeyPlan, now: number): Promise<NewKeyRecord> => {
+      fresh ??= await this.#materialise(plan, now)
+      return { ...fresh, createdAt: now, activatesAt: now }
+    }
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const set = await this.#store.listKeys()
+      const now = this.#clock()
+      if (!set.keys.some((k) => k.kid === kid)) throw new NotFoundError(`no signing key ${kid}`)
+      const plan = planRetire(set.keys, kid, now, removeNow, this.#opts())
+      if (!plan) return
+      const changes: KeyChanges = { update: plan.update }
+      if (plan.add) changes.insert = [await ensureFresh(plan.add, now)]
+      if (await this.#store.changeKeys(set.version, changes)) return
+    }
+    throw new Error('the signing keys kept changing; try again')
+  }
+
+  async #claim(changes: () => KeyChanges): Promise<void> {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const { version } = await this.#store.listKeys()
+      if (await this.#store.changeKeys(version, changes())) return
+    }
+    throw new Error('the signing keys kept changing; try again')
+  }
+
+  /** Every key with its state at the current time, oldest first. */
+  async list(): Promise<KeyInfo[]> {
+    const { keys } = await this.#store.listKeys()
+    const now = this.#clock()
+    const maxTtlMs = this.#opts().maxTtl * 1000
+    return keys.map((k) => {
+      const t = keyTimes(k, keys, now, maxTtlMs)
+      return {
+        kid: k.kid, alg: k.alg, state: t.state, createdAt: k.createdAt, activatesAt: k.activatesAt,
+        retiredAt: k.retiredAt, unpublishAt: t.unpublishAt,
+      }
+    })
+  }
+
+  async jwks(): Promise<Jwks> {
+    const { keys } = await this.#store.listKeys()
+    return buildJwks(keys, this.#clock(), this.#opts().maxTtl * 1000)
+  }
+}

@@ -1,0 +1,82 @@
+// The key timeline, derived only from times stored with each key, so that
+// every process that reads the same rows at the same time agrees on it.
+//
+//  - A key signs from `activatesAt` until it is retired or a newer key
+//    activates (a newer key retired before its activation never did).
+//    Hence at most one key signs at any time: the newest activated one.
+//  - It is published from its creation until its last signature +
+//    maxTtl + 60 s (every token it signed has expired, with clock skew to
+//    spare), or at once when it never signed, or when removed (`retire --now`).
+import type { KeyRecord } from '../store/types.js'
+
+export type KeyState = 'pending' | 'signing' | 'retiring' | 'expired'
+
+/** Margin added after the last token's expiry, and to the pre-publication delay. */
+export const SKEW_MS = 60_000
+
+export interface KeyTimes {
+  state: KeyState
+  /** When the key stops (or stopped) signing, or null when nothing is scheduled. */
+  signingEndsAt: number | null
+  /** When the key leaves (or left) the JWKS, or null when not yet known. */
+  unpublishAt: number | null
+}
+
+type TimelineKey = Pick<KeyRecord, 'serial' | 'activatesAt' | 'retiredAt' | 'removedAt'>
+
+/** True when `k` reached its activation time before being retired. */
+const everActivated = (k: TimelineKey): boolean => k.retiredAt === null || k.retiredAt > k.activatesAt
+
+/** When `k` stops signing: its retirement or the activation of a newer key, whichever is first. */
+export function signingEndsAt(k: TimelineKey, all: readonly TimelineKey[]): number | null {
+  let end = k.retiredAt ?? Infinity
+  for (const j of all) {
+    if (j.serial > k.serial && everActivated(j) && j.activatesAt < end) end = j.activatesAt
+  }
+  return end === Infinity ? null : end
+}
+
+export function keyTimes(k: TimelineKey, all: readonly TimelineKey[], now: number, maxTtlMs: number): KeyTimes {
+  const end = signingEndsAt(k, all)
+  const signs = end === null || end > k.activatesAt
+  const naturalUnpublish = end === null ? null : signs ? end + maxTtlMs + SKEW_MS : end
+  const unpublishAt = k.removedAt !== null && (naturalUnpublish === null || k.removedAt < naturalUnpublish)
+    ? k.removedAt
+    : naturalUnpublish
+  let state: KeyState
+  if (unpublishAt !== null && unpublishAt <= now) state = 'expired'
+  else if (end !== null && end <= now) state = 'retiring'
+  else if (k.activatesAt <= now) state = 'signing'
+  else state = 'pending'
+  return { state, signingEndsAt: end, unpublishAt }
+}
+
+/** The key that signs at `now`, or undefined when none does. */
+export function signingKeyAt<K extends TimelineKey>(all: readonly K[], now: number): K | undefined {
+  let best: K | undefined
+  for (const k of all) {
+    if (k.activatesAt > now) continue
+    if (k.retiredAt !== null && k.retiredAt <= now) continue
+    if (!everActivated(k)) continue
+    if (!best || k.serial > best.serial) best = k
+  }
+  // The newest activated key signs unless it was retired: then none does
+  // (the retire operation always promotes or adds a successor).
+  if (!best) return undefined
+  for (const k of all) {
+    if (k.serial > best.serial && k.activatesAt <= now && everActivated(k)) return undefined
+  }
+  return best
+}
+
+/** The next instant after `now` at which any key changes state, or Infinity. */
+export function nextTransition(all: readonly TimelineKey[], now: number, maxTtlMs: number): number {
+  let next = Infinity
+  for (const k of all) {
+    const t = keyTimes(k, all, now, maxTtlMs)
+    for (const at of [k.activatesAt, t.signingEndsAt, t.unpublishAt]) {
+      if (at !== null && at > now && at < next) next = at
+    }
+  }
+  return next
+}
