@@ -1,0 +1,27 @@
+// Opens the database for an admin command: configuration from the
+// environment plus the command's --db and --key-encryption-key-file, and the
+// same checks as the server (schema, key encryption key).
+import { loadConfig } from '../config.js'
+import { openAdmin, type Admin } from '../core/admin/open-admin.js'
+import type { IssuerConfig } from '../core/types.js'
+import { str, type Parsed } from './args.js'
+import type { CliIo } from './io.js'
+
+export function adminConfig(io: CliIo, values: Parsed['values']): IssuerConfig {
+  return loadConfig(io.env, {
+    db: str(values.db),
+    'key-encryption-key-file': str(values['key-encryption-key-file']),
+    'signing-alg': str(values['signing-alg']),
+  })
+}
+
+/** Runs `fn` with the admin services open, and closes them whatever happens. */
+export async function withAdmin<T>(io: CliIo, values: Parsed['values'], fn: (admin: Admin, config: IssuerConfig) => Promise<T>): Promise<T> {
+  const config = adminConfig(io, values)
+  const admin = await openAdmin(config)
+  try {
+    return await fn(admin, config)
+  } finally {
+    await admin.close()
+  }
+}

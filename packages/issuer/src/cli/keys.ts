@@ -1,0 +1,76 @@
+// `tessera-issuer keys list | rotate [--now] | retire KID [--now] | export-jwks`
+import type { KeyInfo } from '../keys/manager.js'
+import { parse } from './args.js'
+import { withAdmin } from './context.js'
+import { UsageError } from './errors.js'
+import { iso, printJson, printLines, type CliIo } from './io.js'
+
+export const KEYS_USAGE = [
+  'keys list',
+  'keys rotate [--now]',
+  'keys retire KID [--now]',
+  'keys export-jwks',
+]
+
+const keyJson = (k: KeyInfo): Record<string, unknown> => ({
+  kid: k.kid, alg: k.alg, state: k.state, created_at: iso(k.createdAt), activates_at: iso(k.activatesAt),
+  retired_at: iso(k.retiredAt), unpublish_at: iso(k.unpublishAt),
+})
+
+export async function keysCommand(args: string[], io: CliIo): Promise<void> {
+  const [sub, ...rest] = args
+  switch (sub) {
+    case 'list': {
+      const { values } = parse('keys list', rest, {})
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[0]}`])
+      await withAdmin(io, values, async (admin) => {
+        const keys = await admin.keys.list()
+        if (values.json) return printJson(io, { keys: keys.map(keyJson) })
+        if (keys.length === 0) return printLines(io, ['No keys yet: `tessera-issuer serve` makes the first one.'])
+        printLines(io, keys.map((k) => {
+          const until = k.unpublishAt === null ? '' : `  published until ${iso(k.unpublishAt)}`
+          return `${k.kid}  ${k.alg.padEnd(5)}  ${k.state.padEnd(8)}  created ${iso(k.createdAt)}  signs from ${iso(k.activatesAt)}${until}`
+        }))
+      })
+      return
+    }
+    case 'rotate': {
+      const { values } = parse('keys rotate', rest, { now: { type: 'boolean' }, 'signing-alg': { type: 'string' } })
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[1]}`])
+      // The algorithm of the new key: --signing-alg, else TESSERA_SIGNING_ALG, else RS256.
+      await withAdmin(io, values, async (admin) => {
+        const key = await admin.keys.rotate(values.now === true)
+        if (values.json) return printJson(io, { kid: key.kid, alg: key.alg, activates_at: iso(key.activatesAt) })
+        printLines(io, [
+          `New ${key.alg} key ${key.kid}: published now, signs ${values.now ? 'now' : `from ${iso(key.activatesAt)}`}.`,
+          'Running servers pick it up within a few seconds.',
+        ])
+      })
+      return
+    }
+    case 'retire': {
+      const { values, positionals } = parse('keys retire', rest, { now: { type: 'boolean' } }, ['KID'])
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[2]}`])
+      await withAdmin(io, values, async (admin) => {
+        const kid = positionals[0]!
+        await admin.keys.retire(kid, values.now === true)
+        const key = (await admin.keys.list()).find((k) => k.kid === kid)!
+        if (values.json) return printJson(io, keyJson(key))
+        printLines(io, [values.now
+          ? `Retired key ${kid} and removed it from the JWKS now: tokens it signed no longer verify.`
+          : `Retired key ${kid}: it no longer signs and stays published until ${iso(key.unpublishAt)}.`])
+      })
+      return
+    }
+    case 'export-jwks': {
+      const { values } = parse('keys export-jwks', rest, {})
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[3]}`])
+      await withAdmin(io, values, async (admin) => printJson(io, await admin.keys.jwks()))
+      return
+    }
+    case undefined:
+      throw new UsageError('keys: missing command (list, rotate, retire, export-jwks)')
+    default:
+      throw new UsageError(`keys: unknown command "${sub}" (list, rotate, retire, export-jwks)`)
+  }
+}

@@ -1,0 +1,86 @@
+// `tessera-issuer user create | list | delete | set-password`
+import type { UserInfo } from '../core/admin/users.js'
+import { normaliseUsername } from '../credentials/usernames.js'
+import { checkPassword, checkUsername, parseScopes } from '../core/validate.js'
+import { list, parse, str } from './args.js'
+import { withAdmin } from './context.js'
+import { UsageError } from './errors.js'
+import { iso, printJson, printLines, type CliIo } from './io.js'
+import { readNewPassword } from './password.js'
+
+export const USER_USAGE = [
+  'user create --username NAME [--scope "read"] (--password-stdin | prompt)',
+  'user list',
+  'user delete NAME',
+  'user set-password NAME (--password-stdin | prompt)',
+]
+
+const userJson = (u: UserInfo): Record<string, unknown> => ({
+  user_id: u.id, username: u.username, scopes: u.scopes, created_at: iso(u.createdAt), updated_at: iso(u.updatedAt),
+})
+
+export async function userCommand(args: string[], io: CliIo): Promise<void> {
+  const [sub, ...rest] = args
+  switch (sub) {
+    case 'create': {
+      const { values } = parse('user create', rest, {
+        username: { type: 'string' }, scope: { type: 'string', multiple: true }, 'password-stdin': { type: 'boolean' },
+      })
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${USER_USAGE[0]}`])
+      const username = str(values.username)
+      if (username === undefined) throw new UsageError('user create: --username is required')
+      // Check what can be checked before asking for a password.
+      checkUsername(normaliseUsername(username))
+      parseScopes(list(values.scope) ?? [])
+      const password = checkPassword(await readNewPassword(io, values['password-stdin'] === true))
+      await withAdmin(io, values, async (admin) => {
+        const user = await admin.users.create({ username, scopes: list(values.scope), password })
+        if (values.json) return printJson(io, { user_id: user.id, username: user.username, scopes: user.scopes })
+        printLines(io, [
+          `Created user ${user.username}.`,
+          `user_id: ${user.id} (the sub of its tokens)`,
+          `scopes:  ${user.scopes.length > 0 ? user.scopes.join(' ') : '(none: its password grant yields no scope)'}`,
+        ])
+      })
+      return
+    }
+    case 'list': {
+      const { values } = parse('user list', rest, {})
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${USER_USAGE[1]}`])
+      await withAdmin(io, values, async (admin) => {
+        const users = await admin.users.list()
+        if (values.json) return printJson(io, { users: users.map(userJson) })
+        if (users.length === 0) return printLines(io, ['No users.'])
+        printLines(io, users.map((u) => `${u.id}  ${u.username}  scope="${u.scopes.join(' ')}"`))
+      })
+      return
+    }
+    case 'delete': {
+      const { values, positionals } = parse('user delete', rest, {}, ['NAME'])
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${USER_USAGE[2]}`])
+      await withAdmin(io, values, async (admin) => {
+        await admin.users.delete(positionals[0]!)
+        const username = normaliseUsername(positionals[0]!)
+        if (values.json) return printJson(io, { username, deleted: true })
+        printLines(io, [`Deleted user ${username}. Tokens already issued stay valid until they expire.`])
+      })
+      return
+    }
+    case 'set-password': {
+      const { values, positionals } = parse('user set-password', rest, { 'password-stdin': { type: 'boolean' } }, ['NAME'])
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${USER_USAGE[3]}`])
+      const password = checkPassword(await readNewPassword(io, values['password-stdin'] === true))
+      await withAdmin(io, values, async (admin) => {
+        await admin.users.setPassword(positionals[0]!, password)
+        const username = normaliseUsername(positionals[0]!)
+        if (values.json) return printJson(io, { username, password_changed: true })
+        printLines(io, [`Changed the password of ${username}.`])
+      })
+      return
+    }
+    case undefined:
+      throw new UsageError('user: missing command (create, list, delete, set-password)')
+    default:
+      throw new UsageError(`user: unknown command "${sub}" (create, list, delete, set-password)`)
+  }
+}
