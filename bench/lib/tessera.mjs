@@ -7,8 +7,12 @@
  * cache true, the cache on, or null when the library has no such option.
  */
 export function tesseraVerifyOptions({ cache }) {
-  return cache ? null : {}
+  // `tokenCache`: entries in the LRU of verified tokens, 0 = off (the default).
+  return { tokenCache: cache ? TOKEN_CACHE_ENTRIES : 0 }
 }
+
+/** The bound given to every verified-token cache compared (ours and fast-jwt's). */
+export const TOKEN_CACHE_ENTRIES = 1000
 
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
