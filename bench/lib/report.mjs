@@ -1,0 +1,94 @@
+// Renders results as aligned text (console) or Markdown (RESULTS.md).
+
+const num = (v, digits) => {
+  if (!Number.isFinite(v)) return '–'
+  if (digits !== undefined) return v.toFixed(digits)
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US')
+  if (Math.abs(v) >= 100) return v.toFixed(0)
+  if (Math.abs(v) >= 10) return v.toFixed(1)
+  return v.toFixed(2)
+}
+/** "median [min–max]" of a summary. */
+export const mm = (s, digits) => (s && Number.isFinite(s.median) ? (s.n > 1 ? `${num(s.median, digits)} [${num(s.min, digits)}–${num(s.max, digits)}]` : num(s.median, digits)) : '–')
+
+export function table(head, rows, markdown) {
+  if (markdown) {
+    const esc = (c) => String(c).replace(/\|/g, '\\|')
+    return [`| ${head.map(esc).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n')
+  }
+  const widths = head.map((h, i) => Math.max(String(h).length, ...rows.map((r) => String(r[i]).length)))
+  const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd()
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+function scenarioTables(name, result, md) {
+  const out = []
+  const rows = result.rows ?? []
+  const na = (r) => `not measured: ${r.unavailable}`
+  if (name === 'verify') {
+    out.push(table(['alg', 'verifier', 'ops/s', 'p50 µs', 'p99 µs'], rows.map((r) => r.unavailable
+      ? [r.alg, r.label, na(r), '', '']
+      : [r.alg, r.label, mm(r.opsPerSec), mm(r.p50Us, 1), mm(r.p99Us, 1)]), md))
+  } else if (name === 'http' || name === 'issue') {
+    out.push(table(['alg', name === 'http' ? 'server' : 'token service', 'req/s', 'req per server CPU-s', 'p99 ms'], rows.map((r) => r.unavailable
+      ? [r.alg, r.label, na(r), '', '']
+      : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
+  } else if (name === 'password') {
+    out.push(table(['what', 'ops/s', 'p99 ms'], rows.map((r) => [r.label, mm(r.opsPerSec), mm(r.p99Ms, 0)]), md))
+  } else if (name === 'memory') {
+    out.push(table(['what', 'figures'], rows.map((r) => [r.label, r.samples
+      ? `RSS ${r.samples.map((s) => num(s.rssMiB, 0)).join(' → ')} MiB; live heap after GC ${r.samples.map((s) => num(s.heapUsedMiB, 1)).join(' → ')} MiB (at ${r.samples.map((s) => s.after).join(', ')} verifications; ${num(r.seconds, 1)} s)`
+      : `RSS ${num(r.rssBeforeMiB, 1)} → ${num(r.rssAfterMiB, 1)} MiB (+${num(r.growthMiB, 1)} MiB)`]), md))
+  }
+  return out.join('\n\n')
+}
+
+const TITLES = {
+  verify: '1. Verify in process',
+  http: '2. Protected route over HTTP (autocannon, loopback)',
+  issue: '3. client_credentials issuance',
+  password: '4. Password grant',
+  memory: '5. Memory',
+}
+
+export function ratiosTable(ratios, md) {
+  return table(['ratio', 'alg', 'metric', 'median [min–max]', 'target'], ratios.map((r) => [
+    r.label, r.alg ?? '', r.metric, mm(r, 2),
+    r.target !== undefined ? `≥ ${r.target}` : r.targetMax !== undefined ? `< ${r.targetMax}` : '',
+  ]), md)
+}
+
+export function targetsTable(targets, md) {
+  return table(['target', 'measured median [min–max]', 'status'], targets.map((t) => [
+    t.text,
+    t.status === 'NOT MEASURED' ? '–' : `${mm({ median: t.median, min: t.minSeen, max: t.maxSeen, n: t.minSeen === t.maxSeen ? 1 : 2 }, 2)}${t.unit ? ` ${t.unit}` : 'x'}`,
+    t.status,
+  ]), md)
+}
+
+/** The whole report: machine line, per-scenario tables, ratios, targets, notes. */
+export function render(results, { markdown }) {
+  const parts = []
+  const h = (level, text) => (markdown ? `${'#'.repeat(level)} ${text}` : level === 1 ? `== ${text} ==` : `-- ${text} --`)
+  parts.push(h(1, 'Tessera benchmarks'))
+  parts.push(`Machine: ${results.machineLine}`)
+  parts.push(`Mode: ${results.mode} (${results.settingsLine}); command: \`${results.command}\`; ${Math.round(results.seconds)} s.`)
+  if (markdown) {
+    parts.push('Every scenario runs ours and the peers in the same run, interleaved in shuffled order, several rounds; a figure is the median of the rounds with [min–max]; a ratio is computed per round (both sides under the same machine load) and then summarised the same way. "Req per server CPU-s" is the number of 2xx answers divided by the CPU time the server process itself reported (process.cpuUsage() before and after the window), steadier than req/s on a shared 2-core machine where the load generator runs beside the server.')
+  }
+  parts.push(h(2, 'Targets'))
+  parts.push(targetsTable(results.targets, markdown))
+  for (const name of Object.keys(TITLES)) {
+    const r = results.scenarios[name]
+    if (!r) continue
+    parts.push(h(2, TITLES[name]))
+    parts.push(scenarioTables(name, r, markdown))
+    if (r.ratios?.length) parts.push(ratiosTable(r.ratios, markdown))
+    if (r.notes?.length) parts.push(r.notes.map((n) => `- ${n}`).join('\n'))
+  }
+  if (results.notes?.length) {
+    parts.push(h(2, 'Notes'))
+    parts.push(results.notes.map((n) => `- ${n}`).join('\n'))
+  }
+  return `${parts.join('\n\n')}\n`
+}

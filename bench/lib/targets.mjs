@@ -1,0 +1,34 @@
+// The targets of issue 5, each tied to one measured figure by id. A target
+// whose figure was not measured is listed as such, never dropped.
+
+const T = []
+for (const alg of ['RS256', 'ES256', 'EdDSA']) {
+  const floor = alg === 'RS256' ? 0.9 : 0.95
+  T.push({ id: `verify.${alg}.tessera/floor`, text: `Verify ${alg}: @tessera/verify ≥ ${floor}x the floor (ops/s)`, min: floor })
+  T.push({ id: `verify.${alg}.tessera/fast-jwt`, text: `Verify ${alg}: @tessera/verify no slower than fast-jwt without cache`, min: 1.0 })
+  T.push({ id: `verify.${alg}.tessera-cache/fast-jwt-cache`, text: `Verify ${alg}: cache hits at least as fast as fast-jwt's`, min: 1.0 })
+}
+T.push({ id: 'http.RS256.fastify-tessera/fastify-jwt', text: 'HTTP RS256: Fastify + Tessera ≥ 2x Fastify + @fastify/jwt (req per server CPU-s)', min: 2.0 })
+T.push({ id: 'http.ES256.fastify-tessera/fastify-jwt', text: 'HTTP ES256: Fastify + Tessera ≥ 1.5x Fastify + @fastify/jwt (req per server CPU-s)', min: 1.5 })
+T.push({ id: 'http.RS256.express-tessera/express-bearer', text: 'HTTP RS256: Express + Tessera ≥ 1.8x express-oauth2-jwt-bearer (req per server CPU-s)', min: 1.8 })
+for (const alg of ['ES256', 'RS256']) {
+  T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.8x the floor route (req per server CPU-s)`, min: 0.8 })
+  T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })
+}
+T.push({ id: 'password.grant/argon2-floor', text: 'Password grant ≥ 0.8x the bare argon2 verify rate (same parameters, same concurrency)', min: 0.8 })
+T.push({ id: 'password.jwks-p99', text: 'JWKS p99 < 20 ms while the password grant is saturated', max: 20, unit: 'ms' })
+T.push({ id: 'memory.verifier.heap-growth', text: 'Verifier without cache: no live-heap growth over the run (< 4 MiB)', max: 4, unit: 'MiB' })
+T.push({ id: 'memory.verifier-cache.heap-growth', text: 'Verifier with token cache: no live-heap growth beyond its bound (< 4 MiB)', max: 4, unit: 'MiB' })
+
+export const TARGETS = T
+
+/** Each target with its measured figure and PASS / MISS / NOT MEASURED. */
+export function evaluateTargets(ratios, scenariosRun) {
+  const byId = new Map(ratios.map((r) => [r.id, r]))
+  return TARGETS.filter((t) => scenariosRun.includes(t.id.split('.')[0])).map((t) => {
+    const r = byId.get(t.id)
+    if (!r || !Number.isFinite(r.median)) return { ...t, status: 'NOT MEASURED' }
+    const pass = t.min !== undefined ? r.median >= t.min : r.median < t.max
+    return { ...t, median: r.median, minSeen: r.min, maxSeen: r.max, status: pass ? 'PASS' : 'MISS' }
+  })
+}

@@ -1,0 +1,47 @@
+// Smoke test of the benchmark harness: a tiny run of the in-process verify
+// scenario (seconds), in a child process like `npm run bench`, into a
+// temporary folder; the ratios it reports must be well formed.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { median, percentile, ratioSummary } from '../lib/stats.mjs'
+
+const runScript = fileURLToPath(new URL('../run.mjs', import.meta.url))
+
+t.test('stats: per-round ratios summarised as median with min and max', async (t) => {
+  t.equal(median([3, 1, 2]), 2)
+  t.equal(median([4, 1, 2, 3]), 2.5)
+  t.equal(percentile([5, 1, 4, 2, 3], 50), 3)
+  t.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99), 99)
+  t.same(ratioSummary([10, 30, 20], [10, 10, 10]), { median: 2, min: 1, max: 3, n: 3 })
+})
+
+t.test('a tiny verify run prints ratios and writes well-formed RESULTS.md and results.json', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'tessera-bench-smoke-'))
+  t.teardown(() => rmSync(out, { recursive: true, force: true }))
+  const res = spawnSync(process.execPath, [runScript, '--tiny', '--only', 'verify', '--out', out, '--quiet'], { encoding: 'utf8', timeout: 60000 })
+  t.equal(res.status, 0, `exit status 0 (stderr: ${res.stderr.slice(-500)})`)
+  t.match(res.stdout, /Targets/)
+
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
+  t.equal(results.mode, 'tiny')
+  t.match(results.machineLine, /cores, .*Node v\d+/)
+  const { rows, ratios } = results.scenarios.verify
+  const floor = rows.find((r) => r.name === 'floor')
+  t.ok(floor && floor.opsPerSec.median > 0, 'the floor was measured')
+  t.ok(ratios.some((r) => r.id.endsWith('fast-jwt/floor')), 'a peer/floor ratio is reported')
+  for (const r of ratios) {
+    t.ok(Number.isFinite(r.median) && r.median > 0, `${r.id}: positive median`)
+    t.ok(r.min <= r.median && r.median <= r.max, `${r.id}: min ≤ median ≤ max`)
+    t.equal(r.n, results.settings.verify.rounds, `${r.id}: one ratio per round`)
+  }
+  for (const target of results.targets) t.match(target.status, /^(PASS|MISS|NOT MEASURED)$/)
+
+  const md = readFileSync(join(out, 'RESULTS.md'), 'utf8')
+  t.match(md, /^# Tessera benchmarks/m)
+  t.match(md, /Machine: .+ cores/)
+  t.match(md, /\| ratio \| alg \| metric \| median \[min–max\] \| target \|/)
+})
