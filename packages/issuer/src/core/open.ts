@@ -6,6 +6,7 @@ import { Admission, type AdmissionOptions } from '../credentials/admission.js'
 import { dummyPasswordHash } from '../credentials/passwords.js'
 import { KeyManager } from '../keys/manager.js'
 import { KeyRing } from '../keys/keyring.js'
+import { planMaintenance } from '../keys/rotation.js'
 import { openSqliteStore } from '../store/sqlite.js'
 import type { IssuerStore } from '../store/types.js'
 import { Issuer } from './issuer.js'
@@ -40,11 +41,14 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
     const ring = new KeyRing(clock, () => config.maxTtl * 1000, (k) => keys.privateDer(k))
     for (let attempt = 0; attempt < MAX_START_ATTEMPTS; attempt++) {
       ring.load(await keys.keySet())
-      if (ring.signer()) break
       // No key signs (first start, or every key retired): claim one that
-      // signs at once. Another process may win the claim; then use its key.
+      // signs at once; likewise a changed algorithm or an overdue rotation
+      // starts a pending key. Another process may win the claim: then the
+      // next round loads its key.
+      if (!planMaintenance(ring.keys, clock(), config)) break
       await keys.maintain()
     }
+    if ((await store.keysVersion()) !== ring.version) ring.load(await keys.keySet())
     if (!ring.signer()) throw new Error('could not obtain a signing key')
     await dummyPasswordHash()
     return new Issuer({

@@ -24,8 +24,13 @@ export interface KeyTimes {
 
 type TimelineKey = Pick<KeyRecord, 'serial' | 'activatesAt' | 'retiredAt' | 'removedAt'>
 
-/** True when `k` reached its activation time before being retired. */
-const everActivated = (k: TimelineKey): boolean => k.retiredAt === null || k.retiredAt > k.activatesAt
+/**
+ * True when `k` reached its activation time before (or as) it was retired.
+ * Times are in milliseconds, and several steps may share one: a tie counts
+ * as "it activated, and may have signed", the side that keeps keys
+ * published longer.
+ */
+const everActivated = (k: TimelineKey): boolean => k.retiredAt === null || k.retiredAt >= k.activatesAt
 
 /** When `k` stops signing: its retirement or the activation of a newer key, whichever is first. */
 export function signingEndsAt(k: TimelineKey, all: readonly TimelineKey[]): number | null {
@@ -38,7 +43,7 @@ export function signingEndsAt(k: TimelineKey, all: readonly TimelineKey[]): numb
 
 export function keyTimes(k: TimelineKey, all: readonly TimelineKey[], now: number, maxTtlMs: number): KeyTimes {
   const end = signingEndsAt(k, all)
-  const signs = end === null || end > k.activatesAt
+  const signs = end === null || end >= k.activatesAt
   const naturalUnpublish = end === null ? null : signs ? end + maxTtlMs + SKEW_MS : end
   const unpublishAt = k.removedAt !== null && (naturalUnpublish === null || k.removedAt < naturalUnpublish)
     ? k.removedAt
