@@ -1,0 +1,102 @@
+// Packaging is tested, not assumed: build, `npm pack`, install the tarball
+// into a temporary project (runtime deps symlinked from the workspace, so no
+// network), then import every entry point as ESM, with require(), and from
+// a TypeScript file that must typecheck (module NodeNext).
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const pkgDir = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const root = resolve(pkgDir, '../..')
+const rootModules = join(root, 'node_modules')
+const tsc = join(rootModules, 'typescript', 'bin', 'tsc')
+
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } })
+
+t.test('npm pack, install into a temp project, import ESM / require / TypeScript', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'tessera-verify-pack-'))
+  t.teardown(() => rmSync(work, { recursive: true, force: true }))
+
+  run(process.execPath, [tsc, '-b', pkgDir], root)
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], pkgDir)) as { filename: string; files: { path: string }[] }[]
+  const tarball = join(work, packed[0]!.filename)
+  const paths = packed[0]!.files.map((f) => f.path)
+  for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/fastify.js', 'dist/fastify.d.ts', 'dist/express.js', 'dist/express.d.ts', 'README.md', 'package.json']) {
+    t.ok(paths.includes(entry), `tarball holds ${entry}`)
+  }
+  t.notOk(paths.some((p) => p.startsWith('test/') || p.endsWith('.tsbuildinfo')), 'no tests or build info shipped')
+
+  const project = join(work, 'project')
+  const scope = join(project, 'node_modules', '@tessera')
+  mkdirSync(scope, { recursive: true })
+  run('tar', ['-xzf', tarball, '-C', scope], work)
+  renameSync(join(scope, 'package'), join(scope, 'verify'))
+  for (const dep of ['jose', 'fastify-plugin', 'fastify', 'express', '@types']) {
+    mkdirSync(join(project, 'node_modules', dep, '..'), { recursive: true })
+    symlinkSync(join(rootModules, dep), join(project, 'node_modules', dep), 'dir')
+  }
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+
+  writeFileSync(join(project, 'esm.mjs'), `
+import { createVerifier, InvalidTokenError } from '@tessera/verify'
+import { tesseraAuth } from '@tessera/verify/fastify'
+import { expressAuth } from '@tessera/verify/express'
+const v = createVerifier({ issuer: 'https://issuer.example', audience: 'https://api.example' })
+const err = await v.verify('a.b.c').catch((e) => e)
+console.log(JSON.stringify([typeof createVerifier, typeof tesseraAuth, typeof expressAuth, err instanceof InvalidTokenError, err.code]))
+`)
+  t.same(JSON.parse(run(process.execPath, ['esm.mjs'], project)), ['function', 'function', 'function', true, 'invalid_token'], 'ESM import')
+
+  writeFileSync(join(project, 'cjs.cjs'), `
+const { createVerifier } = require('@tessera/verify')
+const { tesseraAuth } = require('@tessera/verify/fastify')
+const { expressAuth } = require('@tessera/verify/express')
+console.log(JSON.stringify([typeof createVerifier, typeof tesseraAuth, typeof expressAuth]))
+`)
+  t.same(JSON.parse(run(process.execPath, ['--no-warnings', 'cjs.cjs'], project)), ['function', 'function', 'function'], 'require() of the ESM package')
+
+  t.throws(() => run(process.execPath, ['-e', "import('@tessera/verify/dist/verifier.js')"], project), 'internals are not in the exports map')
+
+  writeFileSync(join(project, 'consumer.ts'), `
+import { createVerifier, type AccessTokenClaims, type VerifyError } from '@tessera/verify'
+import { tesseraAuth } from '@tessera/verify/fastify'
+import { expressAuth } from '@tessera/verify/express'
+import Fastify from 'fastify'
+import express from 'express'
+
+declare module '@tessera/verify' {
+  interface AccessTokenClaims { tenant?: string }
+}
+
+const verifier = createVerifier({ issuer: 'https://issuer.example', audience: ['https://api.example'], cooldown: 30 })
+export async function check(token: string): Promise<string | undefined> {
+  const claims: AccessTokenClaims = await verifier.verify(token, { scopes: ['read'] })
+  return claims.tenant ?? claims.sub
+}
+
+const app = Fastify()
+await app.register(tesseraAuth, { issuer: 'https://issuer.example', audience: 'https://api.example' })
+app.get('/r', { onRequest: app.requireAuth('read') }, async (req) => ({ sub: req.auth.sub, tenant: req.auth.tenant }))
+
+const requireAuth = expressAuth({ issuer: 'https://issuer.example', audience: 'https://api.example', passErrors: true })
+const e = express()
+e.get('/r', requireAuth('read'), (req, res) => { res.json({ sub: req.auth?.sub }) })
+export const status = (err: VerifyError): number => err.status
+`)
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false },
+    files: ['consumer.ts'],
+  }))
+  let output = ''
+  try {
+    run(process.execPath, [tsc, '-p', 'tsconfig.json'], project)
+  } catch (error) {
+    output = String((error as { stdout?: string }).stdout ?? error)
+  }
+  t.equal(output, '', 'the TypeScript consumer typechecks')
+  t.ok(readdirSync(join(scope, 'verify', 'dist')).includes('index.d.ts'))
+})
