@@ -1,0 +1,76 @@
+// Configuration (DESIGN.md "Issuer HTTP interface"): variables, flags, defaults, one line per problem.
+import t from 'tap'
+import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { loadConfig, parseKeyEncryptionKey } from '../../src/config.js'
+import { ConfigError } from '../../src/core/errors.js'
+
+function problems(env: NodeJS.ProcessEnv, flags: Record<string, string | undefined> = {}): readonly string[] {
+  try {
+    loadConfig(env, flags)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  return []
+}
+
+t.test('defaults', async (t) => {
+  t.same(loadConfig({}, {}), {
+    host: '127.0.0.1', port: 8080, issuer: 'http://localhost:8080', issuerExplicit: false, dbPath: './data/tessera.db',
+    signingAlg: 'RS256', keyEncryptionKey: null, jwksMaxAge: 300, keyRotationDays: null, maxTtl: 3600,
+  })
+  t.equal(loadConfig({ PORT: '9000' }, {}).issuer, 'http://localhost:9000', 'the default issuer follows the port')
+})
+
+t.test('every variable, and each flag winning over it', async (t) => {
+  const env = {
+    HOST: '0.0.0.0', PORT: '9000', TESSERA_ISSUER: 'https://issuer.example', TESSERA_DB: '/tmp/x.db', TESSERA_SIGNING_ALG: 'ES256',
+    TESSERA_JWKS_MAX_AGE: '60', TESSERA_KEY_ROTATION_DAYS: '30', TESSERA_MAX_TTL: '600',
+  }
+  const fromEnv = loadConfig(env, {})
+  t.match(fromEnv, { host: '0.0.0.0', port: 9000, issuer: 'https://issuer.example', issuerExplicit: true, dbPath: '/tmp/x.db', signingAlg: 'ES256', jwksMaxAge: 60, keyRotationDays: 30, maxTtl: 600 })
+  const fromFlags = loadConfig(env, {
+    host: '127.0.0.2', port: '0', issuer: 'http://127.0.0.1:3000', db: 'a.db', 'signing-alg': 'EdDSA',
+    'jwks-max-age': '10', 'key-rotation-days': '7', 'max-ttl': '120',
+  })
+  t.match(fromFlags, { host: '127.0.0.2', port: 0, issuer: 'http://127.0.0.1:3000', dbPath: 'a.db', signingAlg: 'EdDSA', jwksMaxAge: 10, keyRotationDays: 7, maxTtl: 120 })
+})
+
+t.test('the issuer must be an origin; http only for loopback hosts (RFC 8414 §2)', async (t) => {
+  for (const good of ['https://issuer.example', 'https://issuer.example:8443', 'http://localhost:8080', 'http://127.0.0.1:1', 'http://[::1]:8080', 'http://localhost']) {
+    t.same(problems({ TESSERA_ISSUER: good }), [], good)
+  }
+  for (const bad of ['https://issuer.example/', 'https://issuer.example/oauth', 'https://issuer.example?x=1', 'http://issuer.example',
+    'ftp://issuer.example', 'issuer.example', 'https://Issuer.example', 'https://issuer.example:443', 'https://user@issuer.example']) {
+    const p = problems({ TESSERA_ISSUER: bad })
+    t.equal(p.length, 1, `${bad}: one problem`)
+    t.match(p[0], /^TESSERA_ISSUER /)
+  }
+  t.match(problems({}, { issuer: 'http://example.com' })[0], /^--issuer may use http only for a loopback host/)
+})
+
+t.test('numbers, algorithm: one line per problem, all reported', async (t) => {
+  const p = problems({ PORT: '80x', TESSERA_JWKS_MAX_AGE: '0', TESSERA_MAX_TTL: '-1', TESSERA_KEY_ROTATION_DAYS: '1.5', TESSERA_SIGNING_ALG: 'HS256' })
+  t.equal(p.length, 5)
+  t.ok(p.every((line) => !line.includes('\n')))
+  t.match(p.join('\n'), /PORT must be an integer from 0 to 65535/)
+  t.match(p.join('\n'), /TESSERA_SIGNING_ALG must be one of RS256, PS256, ES256, EdDSA/)
+  t.match(problems({}, { port: '70000' })[0], /^--port /)
+})
+
+t.test('key encryption key: 32 bytes, base64url or base64, from the variable or a file, never a flag value', async (t) => {
+  const kek = randomBytes(32)
+  t.same(parseKeyEncryptionKey(kek.toString('base64url')), kek)
+  t.same(parseKeyEncryptionKey(kek.toString('base64')), kek)
+  t.same(parseKeyEncryptionKey(kek.toString('base64').replace(/=+$/, '')), kek)
+  t.equal(parseKeyEncryptionKey(randomBytes(16).toString('base64url')), null, '16 bytes is not enough')
+  t.equal(parseKeyEncryptionKey('not base64!'), null)
+  t.same(loadConfig({ TESSERA_KEY_ENCRYPTION_KEY: kek.toString('base64url') }, {}).keyEncryptionKey, kek)
+  const file = join(t.testdir({}), 'kek')
+  writeFileSync(file, kek.toString('base64') + '\n')
+  t.same(loadConfig({}, { 'key-encryption-key-file': file }).keyEncryptionKey, kek, 'from a file, trailing newline ignored')
+  t.match(problems({}, { 'key-encryption-key-file': file + '.missing' })[0], /cannot read/)
+  t.same(problems({ TESSERA_KEY_ENCRYPTION_KEY: 'short' }), ['TESSERA_KEY_ENCRYPTION_KEY must be 32 bytes, base64url or base64'])
+})
