@@ -67,9 +67,14 @@ export async function serve(config: IssuerConfig, options: ServeOptions = {}): P
     closing ??= (async () => {
       process.removeListener('SIGTERM', onSignal)
       process.removeListener('SIGINT', onSignal)
+      // A keep-alive connection whose request was in flight when closing began
+      // turns idle only when its response is done; close such sockets as they
+      // idle, instead of waiting out the keep-alive timeout.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50)
       try {
         await app.close()
       } finally {
+        clearInterval(sweep)
         await core.close()
       }
     })()
