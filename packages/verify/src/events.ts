@@ -4,7 +4,7 @@ export interface JwksRefreshEvent {
   readonly type: 'jwks_refresh'
   readonly uri: string
   /** Why the fetch happened. */
-  readonly reason: 'initial' | 'expired' | 'ahead' | 'unknown_kid' | 'warmup' | 'retry'
+  readonly reason: 'initial' | 'expired' | 'ahead' | 'unknown_kid' | 'warmup'
   /** true when the server answered 304 Not Modified to our If-None-Match. */
   readonly notModified: boolean
   /** Number of usable keys now held. */

@@ -86,6 +86,18 @@ const requireAuth = expressAuth({ issuer: 'https://issuer.example', audience: 'h
 const e = express()
 e.get('/r', requireAuth('read'), (req, res) => { res.json({ sub: req.auth?.sub }) })
 export const status = (err: VerifyError): number => err.status
+
+import { createServer } from 'node:http'
+import { isVerifyError } from '@tessera/verify'
+createServer(async (req, res) => {
+  try {
+    const claims = await verifier.authenticate(req, { scopes: ['read'] })
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ hello: claims.sub }))
+  } catch (err) {
+    if (!isVerifyError(err)) throw err
+    res.writeHead(err.status, { ...err.headers, 'content-type': 'application/json' }).end(JSON.stringify(err.body))
+  }
+})
 `)
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false },
