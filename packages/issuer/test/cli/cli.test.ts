@@ -1,0 +1,234 @@
+// The `tessera-issuer` CLI spawned for real (the built dist/bin.js, as users
+// run it; the root `npm test` builds first).
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomBytes } from 'node:crypto'
+import { openIssuer } from '../../src/core/open.js'
+import { loadConfig } from '../../src/config.js'
+
+const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('TESSERA_') && k !== 'HOST' && k !== 'PORT' && !k.startsWith('TAP')) env[k] = v
+  }
+  return { ...env, ...extra }
+}
+
+function run(args: string[], opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env: cleanEnv(opts.env), cwd: opts.cwd }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
+    })
+    child.stdin!.end(opts.stdin ?? '')
+  })
+}
+
+const oneLine = (s: string): boolean => s.endsWith('\n') && s.trimEnd().split('\n').length === 1
+
+t.before(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first (npx tsc -b packages/issuer)`)
+})
+
+t.test('client create / list / show / update / rotate-secret / delete with --json; secrets shown once', async (t) => {
+  const db = join(t.testdir({}), 'data', 'tessera.db')
+  const created = await run(['client', 'create', '--db', db, '--json', '--name', 'restaurant-service', '--grant', 'client_credentials',
+    '--scope', 'read write', '--audience', 'https://api.example', '--audience', 'https://other.example', '--ttl', '600'])
+  t.equal(created.code, 0, created.stderr)
+  t.equal(created.stderr, '')
+  const c = JSON.parse(created.stdout) as Record<string, unknown>
+  t.match(c, { client_id: /^tc_/, client_secret: /^[A-Za-z0-9_-]{43}$/, name: 'restaurant-service', grants: ['client_credentials'],
+    scopes: ['read', 'write'], audiences: ['https://api.example', 'https://other.example'], ttl: 600 })
+  const secret = String(c.client_secret)
+  const id = String(c.client_id)
+
+  const list = await run(['client', 'list', '--db', db, '--json'])
+  t.equal(list.code, 0)
+  const clients = (JSON.parse(list.stdout) as { clients: Array<Record<string, unknown>> }).clients
+  t.same(clients.map((x) => x.client_id), [id])
+  t.notOk(list.stdout.includes(secret), 'list never shows the secret')
+
+  const show = await run(['client', 'show', id, '--db', db, '--json'])
+  t.equal(show.code, 0)
+  t.match(JSON.parse(show.stdout), { client_id: id, ttl: 600, created_at: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/ })
+  t.notOk(show.stdout.includes(secret), 'show never shows the secret')
+  t.notOk(show.stdout.includes('$sha256$'), 'nor its hash')
+
+  const human = await run(['client', 'show', id, '--db', db])
+  t.match(human.stdout, new RegExp(`client_id: +${id}`), 'readable without --json')
+
+  const updated = await run(['client', 'update', id, '--db', db, '--json', '--scope', 'read', '--name', 'renamed'])
+  t.equal(updated.code, 0, updated.stderr)
+  t.match(JSON.parse(updated.stdout), { client_id: id, name: 'renamed', scopes: ['read'], audiences: ['https://api.example', 'https://other.example'] })
+
+  const rotated = await run(['client', 'rotate-secret', id, '--grace', '60', '--db', db, '--json'])
+  t.equal(rotated.code, 0, rotated.stderr)
+  const r = JSON.parse(rotated.stdout) as Record<string, unknown>
+  t.match(r, { client_id: id, client_secret: /^[A-Za-z0-9_-]{43}$/, previous_secret_expires_at: /Z$/ })
+  t.not(r.client_secret, secret)
+
+  // Both secrets work during the grace period: checked through the core the server uses.
+  const core = await openIssuer(loadConfig({}, { db }))
+  t.ok(await core.authenticateClient(id, String(r.client_secret)), 'the new secret works')
+  t.ok(await core.authenticateClient(id, secret), 'the old one too, within --grace')
+  await core.close()
+
+  const deleted = await run(['client', 'delete', id, '--db', db, '--json'])
+  t.equal(deleted.code, 0)
+  t.same(JSON.parse((await run(['client', 'list', '--db', db, '--json'])).stdout), { clients: [] })
+  const again = await run(['client', 'delete', id, '--db', db])
+  t.equal(again.code, 1, 'deleting a missing client fails')
+  t.ok(oneLine(again.stderr), 'with one line')
+  t.match(again.stderr, /no client/)
+})
+
+t.test('a bad argument exits 2 with one line on stderr and changes nothing', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const base = ['client', 'create', '--db', db, '--name', 'x', '--grant', 'client_credentials', '--scope', 'read', '--audience', 'https://api.example']
+  const seed = await run([...base, '--json'])
+  t.equal(seed.code, 0)
+  const id = (JSON.parse(seed.stdout) as { client_id: string }).client_id
+  const cases: Array<[string, string[], RegExp]> = [
+    ['unknown flag', [...base, '--colour', 'red'], /unknown option --colour/],
+    ['missing value', [...base, '--ttl'], /--ttl needs a value/],
+    ['unknown command', ['client', 'frobnicate', '--db', db], /unknown command "frobnicate"/],
+    ['unknown group', ['clients', 'list', '--db', db], /unknown command "clients"/],
+    ['no command', [], /missing command/],
+    ['bad scope', [...base.slice(0, -4), '--scope', 'read\\write', '--audience', 'https://api.example'], /bad scope/],
+    ['bad audience', [...base.slice(0, -2), '--audience', 'not a uri'], /bad audience/],
+    ['bad ttl', [...base, '--ttl', '1h'], /bad ttl/],
+    ['bad grant', [...base, '--grant', 'implicit'], /bad grant "implicit"/],
+    ['missing id', ['client', 'show', '--db', db], /missing ID/],
+    ['extra argument', ['client', 'list', 'extra', '--db', db], /unexpected argument extra/],
+    ['update with nothing', ['client', 'update', id, '--db', db], /nothing to update/],
+    ['bad grace', ['client', 'rotate-secret', id, '--grace', 'soon', '--db', db], /bad grace/],
+    ['keys retire without KID', ['keys', 'retire', '--db', db], /missing KID/],
+  ]
+  for (const [what, args, message] of cases) {
+    const res = await run(args)
+    t.equal(res.code, 2, `${what}: exit 2`)
+    t.ok(oneLine(res.stderr), `${what}: one line on stderr`)
+    t.match(res.stderr, message, what)
+    t.equal(res.stdout, '', `${what}: nothing on stdout`)
+  }
+  const after = JSON.parse((await run(['client', 'list', '--db', db, '--json'])).stdout) as { clients: Array<{ client_id: string; scopes: string[] }> }
+  t.same(after.clients.map((c) => c.client_id), [id], 'nothing was created')
+  const secretAfter = await run(['client', 'show', id, '--db', db, '--json'])
+  t.equal(JSON.parse(secretAfter.stdout).previous_secret_expires_at, null, 'nothing was rotated')
+})
+
+t.test('--grant password warns on stderr (RFC 9700 §2.4), JSON stays clean on stdout', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const res = await run(['client', 'create', '--db', db, '--json', '--name', 'app', '--grant', 'password', '--scope', 'read', '--audience', 'https://api.example'])
+  t.equal(res.code, 0)
+  t.match(res.stderr, /warning: .*RFC 9700 §2\.4/)
+  t.same(JSON.parse(res.stdout).grants, ['password'])
+})
+
+t.test('users: --password-stdin reads one line; no TTY and no --password-stdin fails clearly', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const created = await run(['user', 'create', '--username', 'John', '--scope', 'read', '--password-stdin', '--db', db, '--json'], { stdin: 'abcd\nignored\n' })
+  t.equal(created.code, 0, created.stderr)
+  const user = JSON.parse(created.stdout) as Record<string, unknown>
+  t.match(user, { user_id: /^tu_/, username: 'john', scopes: ['read'] })
+  t.same(Object.keys(user).sort(), ['scopes', 'user_id', 'username'])
+
+  const core = await openIssuer(loadConfig({}, { db }))
+  t.equal((await core.checkUserPassword('john', 'abcd')).ok, true, 'the first line, without its newline, is the password')
+  await core.close()
+
+  const noTty = await run(['user', 'create', '--username', 'mary', '--db', db])
+  t.equal(noTty.code, 2)
+  t.ok(oneLine(noTty.stderr))
+  t.match(noTty.stderr, /--password-stdin/)
+
+  const empty = await run(['user', 'set-password', 'john', '--password-stdin', '--db', db], { stdin: '\n' })
+  t.equal(empty.code, 2, 'an empty password is refused')
+
+  const set = await run(['user', 'set-password', 'JOHN', '--password-stdin', '--db', db, '--json'], { stdin: 'efgh' })
+  t.equal(set.code, 0, set.stderr)
+  const core2 = await openIssuer(loadConfig({}, { db }))
+  t.equal((await core2.checkUserPassword('john', 'efgh')).ok, true, 'set-password took effect (a last line without newline counts)')
+  await core2.close()
+
+  const dup = await run(['user', 'create', '--username', 'JOHN', '--password-stdin', '--db', db], { stdin: 'x\n' })
+  t.equal(dup.code, 1)
+  t.match(dup.stderr, /already exists/)
+
+  const list = await run(['user', 'list', '--db', db, '--json'])
+  t.same((JSON.parse(list.stdout) as { users: Array<{ username: string }> }).users.map((u) => u.username), ['john'])
+  t.notOk(list.stdout.includes('argon2'), 'no password hash in the output')
+  t.equal((await run(['user', 'delete', 'john', '--db', db])).code, 0)
+  t.same(JSON.parse((await run(['user', 'list', '--db', db, '--json'])).stdout), { users: [] })
+})
+
+t.test('keys list / rotate / retire / export-jwks', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const core = await openIssuer(loadConfig({ TESSERA_SIGNING_ALG: 'ES256' }, { db }))
+  await core.close()
+  const listed = JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout) as { keys: Array<Record<string, unknown>> }
+  t.equal(listed.keys.length, 1)
+  t.match(listed.keys[0], { kid: /^[A-Za-z0-9_-]{43}$/, alg: 'ES256', state: 'signing', created_at: /Z$/, activates_at: /Z$/, retired_at: null, unpublish_at: null })
+  const oldKid = String(listed.keys[0]!.kid)
+
+  const rotated = await run(['keys', 'rotate', '--db', db, '--json'], { env: { TESSERA_SIGNING_ALG: 'EdDSA' } })
+  t.equal(rotated.code, 0, rotated.stderr)
+  const r = JSON.parse(rotated.stdout) as { kid: string; alg: string; activates_at: string }
+  t.same(Object.keys(r).sort(), ['activates_at', 'alg', 'kid'])
+  t.equal(r.alg, 'EdDSA', 'the algorithm comes from TESSERA_SIGNING_ALG')
+  t.ok(Date.parse(r.activates_at) - Date.now() > 300_000, 'pending for max-age + 60 s')
+
+  const jwks = await run(['keys', 'export-jwks', '--db', db])
+  const exported = JSON.parse(jwks.stdout) as { keys: Array<Record<string, unknown>> }
+  t.same(exported.keys.map((k) => k.kid).sort(), [oldKid, r.kid].sort(), 'the pending key is published already')
+  t.ok(exported.keys.every((k) => k.use === 'sig' && !('d' in k)), 'public members only')
+
+  const now = await run(['keys', 'rotate', '--now', '--db', db, '--json'])
+  const n = JSON.parse(now.stdout) as { kid: string }
+  const retired = await run(['keys', 'retire', oldKid, '--now', '--db', db, '--json'])
+  t.equal(retired.code, 0, retired.stderr)
+  t.match(JSON.parse(retired.stdout), { kid: oldKid, state: 'expired' })
+  const states = Object.fromEntries((JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout) as { keys: Array<{ kid: string; state: string }> }).keys.map((k) => [k.kid, k.state]))
+  t.same(states, { [oldKid]: 'expired', [r.kid]: 'expired', [n.kid]: 'signing' }, 'the --now key signs; the pending one it superseded never signed and left')
+  const human = await run(['keys', 'list', '--db', db])
+  t.match(human.stdout, new RegExp(`${n.kid} +RS256 +signing`), "readable without --json")
+  const unknown = await run(['keys', 'retire', 'nope', '--db', db])
+  t.equal(unknown.code, 1)
+  t.ok(oneLine(unknown.stderr))
+})
+
+t.test('an encrypted database: commands need the right key encryption key, and say so in one line', async (t) => {
+  const dir = t.testdir({})
+  const db = join(dir, 'tessera.db')
+  const kek = randomBytes(32).toString('base64url')
+  const created = await run(['keys', 'rotate', '--now', '--db', db, '--json'], { env: { TESSERA_KEY_ENCRYPTION_KEY: kek, TESSERA_SIGNING_ALG: 'ES256' } })
+  t.equal(created.code, 0, created.stderr)
+  for (const [what, env] of [
+    ['missing', {}],
+    ['wrong', { TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') }],
+    ['malformed', { TESSERA_KEY_ENCRYPTION_KEY: 'abc' }],
+  ] as const) {
+    const res = await run(['client', 'list', '--db', db], { env })
+    t.equal(res.code, 1, `${what} key: exit 1`)
+    t.ok(oneLine(res.stderr), `${what} key: one line`)
+  }
+  const ok = await run(['keys', 'list', '--db', db, '--json'], { env: { TESSERA_KEY_ENCRYPTION_KEY: kek } })
+  t.equal(ok.code, 0)
+})
+
+t.test('serve: a bad configuration exits 1 with one line; a bad flag exits 2', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const bad = await run(['serve', '--db', db, '--issuer', 'http://issuer.example', '--port', '0'])
+  t.equal(bad.code, 1)
+  t.ok(oneLine(bad.stderr))
+  t.match(bad.stderr, /--issuer may use http only for a loopback host/)
+  const flag = await run(['serve', '--db', db, '--key-encryption-key', 'abc'])
+  t.equal(flag.code, 2, 'no command-line value for the key encryption key')
+  t.match(flag.stderr, /unknown option --key-encryption-key/)
+})
