@@ -175,7 +175,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'a function')
 
   const cacheMaxAge = seconds(options, 'cacheMaxAge', 600, 1, 7 * 86400)
-  const cacheMinAge = seconds(options, 'cacheMinAge', Math.min(30, cacheMaxAge), 0, 7 * 86400)
+  const cacheMinAge = seconds(options, 'cacheMinAge', Math.min(30, cacheMaxAge), 1, 7 * 86400)
   if (cacheMinAge > cacheMaxAge) fail('cacheMinAge', 'at most "cacheMaxAge"')
 
   return {

@@ -35,7 +35,8 @@ export class TokenCache {
   }
 
   set(token: string, claims: AccessTokenClaims, key: VerifyKey): void {
-    if (this.#entries.size >= this.#max) {
+    if (this.#entries.has(token)) this.#entries.delete(token)
+    else if (this.#entries.size >= this.#max) {
       const oldest = this.#entries.keys().next()
       if (!oldest.done) this.#entries.delete(oldest.value)
     }

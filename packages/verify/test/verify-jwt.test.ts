@@ -145,3 +145,18 @@ t.test('RFC 7518 §3.4: an ES256 signature in DER form (not r||s) is rejected', 
   const der = sign('sha256', Buffer.from(input), ec.privateKey).toString('base64url')
   await rejects(t, `${input}.${der}`, 'DER signature')
 })
+
+t.test('RFC 7515 interop: tokens and JWKs made by jose verify', async (t) => {
+  const { SignJWT, exportJWK, generateKeyPair } = await import('jose')
+  for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as const) {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true })
+    const jwk = { ...(await exportJWK(publicKey)), kid: `jose-${alg}`, alg, use: 'sig' }
+    const v = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [jwk] } })
+    const token = await new SignJWT({ client_id: 'c1', scope: 'read' })
+      .setProtectedHeader({ alg, kid: jwk.kid, typ: 'at+jwt' })
+      .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('c1').setJti('j1').setIssuedAt().setExpirationTime('5m')
+      .sign(privateKey)
+    const got = await v.verify(token, { scopes: ['read'] })
+    t.equal(got.sub, 'c1', alg)
+  }
+})
