@@ -6,8 +6,9 @@
 //   node bench/run.mjs                 full run (~10 min on 2 cores); writes bench/RESULTS.md, bench/results.json
 //   node bench/run.mjs --quick         short run; writes to bench/.quick/
 //   node bench/run.mjs --only verify,http [--rounds N] [--out DIR] [--tiny]
+//   node bench/run.mjs --quick --only issue --profile /tmp/prof   server children under --cpu-prof
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { machine, machineLine } from './lib/machine.mjs'
@@ -54,12 +55,14 @@ export async function main(argv = process.argv.slice(2)) {
       only: { type: 'string' },
       rounds: { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
   if (values.help) {
-    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,password,memory] [--rounds N] [--out DIR] [--quiet]')
+    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,password,memory] [--rounds N] [--out DIR] [--profile DIR] [--quiet]')
+    console.log('  --profile DIR   every server child runs with --cpu-prof into DIR; summarise with node bench/profile-summary.mjs DIR')
     return null
   }
   const mode = values.tiny ? 'tiny' : values.quick ? 'quick' : 'full'
@@ -79,6 +82,10 @@ export async function main(argv = process.argv.slice(2)) {
   const outDir = values.out ?? (mode === 'full' && only.length === SCENARIOS.length ? here : join(here, '.quick'))
   const log = values.quiet ? () => {} : (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
 
+  if (values.profile) {
+    mkdirSync(values.profile, { recursive: true })
+    process.env.BENCH_PROFILE_DIR = resolve(values.profile)
+  }
   const started = performance.now()
   const m = machine()
   const scenarios = {}

@@ -19,9 +19,12 @@ let seq = 0
 export async function startServer({ name, script, args = [], env = {}, nodeArgs = [], readyTimeoutMs = 30000 }) {
   const logPath = join(logDir, `${String(++seq).padStart(3, '0')}-${name}.log`)
   const fd = openSync(logPath, 'w')
-  const child = spawn(process.execPath, ['--import', CPU_REPORT, ...nodeArgs, script, ...args], {
+  // --profile DIR (run.mjs) sets BENCH_PROFILE_DIR: every server child then writes a .cpuprofile.
+  const profileDir = process.env.BENCH_PROFILE_DIR
+  const profArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${process.pid}-${seq}.cpuprofile`] : []
+  const child = spawn(process.execPath, ['--import', CPU_REPORT, ...profArgs, ...nodeArgs, script, ...args], {
     stdio: ['ignore', fd, fd, 'ipc'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(profileDir ? { BENCH_EXIT_ON_SIGTERM: '1' } : {}), ...env },
   })
   closeSync(fd)
   let exited = null

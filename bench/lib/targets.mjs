@@ -8,8 +8,12 @@ for (const alg of ['RS256', 'ES256', 'EdDSA']) {
   T.push({ id: `verify.${alg}.tessera/fast-jwt`, text: `Verify ${alg}: @tessera/verify no slower than fast-jwt without cache`, min: 1.0 })
   T.push({ id: `verify.${alg}.tessera-cache/fast-jwt-cache`, text: `Verify ${alg}: cache hits at least as fast as fast-jwt's`, min: 1.0 })
 }
-T.push({ id: 'http.RS256.fastify-tessera/fastify-jwt', text: 'HTTP RS256: Fastify + Tessera ≥ 2x Fastify + @fastify/jwt (req per server CPU-s)', min: 2.0 })
-T.push({ id: 'http.ES256.fastify-tessera/fastify-jwt', text: 'HTTP ES256: Fastify + Tessera ≥ 1.5x Fastify + @fastify/jwt (req per server CPU-s)', min: 1.5 })
+// @fastify/jwt is measured in two configurations (see servers/protected.mjs);
+// the target is shown against each, so neither choice hides the other.
+for (const [alg, min] of [['RS256', 2.0], ['ES256', 1.5]]) {
+  T.push({ id: `http.${alg}.fastify-tessera/fastify-jwt-jwks`, text: `HTTP ${alg}: Fastify + Tessera ≥ ${min}x Fastify + @fastify/jwt, JWKS key callback (req per server CPU-s)`, min })
+  T.push({ id: `http.${alg}.fastify-tessera/fastify-jwt`, text: `HTTP ${alg}: Fastify + Tessera ≥ ${min}x Fastify + @fastify/jwt, static public key (req per server CPU-s)`, min })
+}
 T.push({ id: 'http.RS256.express-tessera/express-bearer', text: 'HTTP RS256: Express + Tessera ≥ 1.8x express-oauth2-jwt-bearer (req per server CPU-s)', min: 1.8 })
 for (const alg of ['ES256', 'RS256']) {
   T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.8x the floor route (req per server CPU-s)`, min: 0.8 })

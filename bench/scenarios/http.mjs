@@ -13,7 +13,8 @@ const SCRIPT = fileURLToPath(new URL('../servers/protected.mjs', import.meta.url
 export const SERVERS = [
   { name: 'fastify-hello', label: 'Fastify hello (floor)', protected: false },
   { name: 'fastify-tessera', label: 'Fastify + @tessera/verify', protected: true },
-  { name: 'fastify-jwt', label: 'Fastify + @fastify/jwt', protected: true },
+  { name: 'fastify-jwt', label: 'Fastify + @fastify/jwt (static public key)', protected: true },
+  { name: 'fastify-jwt-jwks', label: 'Fastify + @fastify/jwt (JWKS key callback, get-jwks recipe)', protected: true },
   { name: 'express-hello', label: 'Express hello (floor)', protected: false },
   { name: 'express-tessera', label: 'Express + @tessera/verify', protected: true },
   { name: 'express-bearer', label: 'Express + express-oauth2-jwt-bearer', protected: true },
@@ -82,11 +83,12 @@ export async function run({ rounds, durationS, connections = 10, algs = ['RS256'
         const field = metric === 'req/CPU-s' ? 'reqPerCpuSec' : 'reqPerSec'
         ratios.push({ id: `http.${alg}.${id}`, scenario: 'http', alg, label, metric, ...ratioSummary(per[a].map((m) => m[field]), per[b].map((m) => m[field])), target })
       }
-      add('fastify-tessera/fastify-jwt', 'Fastify + Tessera / Fastify + @fastify/jwt', 'fastify-tessera', 'fastify-jwt', 'req/CPU-s', alg === 'RS256' ? 2.0 : 1.5)
+      add('fastify-tessera/fastify-jwt-jwks', 'Fastify + Tessera / Fastify + @fastify/jwt (JWKS key callback)', 'fastify-tessera', 'fastify-jwt-jwks', 'req/CPU-s', alg === 'RS256' ? 2.0 : 1.5)
+      add('fastify-tessera/fastify-jwt', 'Fastify + Tessera / Fastify + @fastify/jwt (static key)', 'fastify-tessera', 'fastify-jwt', 'req/CPU-s', alg === 'RS256' ? 2.0 : 1.5)
       add('express-tessera/express-bearer', 'Express + Tessera / Express + express-oauth2-jwt-bearer', 'express-tessera', 'express-bearer', 'req/CPU-s', alg === 'RS256' ? 1.8 : undefined)
       add('fastify-tessera/fastify-hello', 'Fastify + Tessera / Fastify hello', 'fastify-tessera', 'fastify-hello', 'req/CPU-s')
       add('express-tessera/express-hello', 'Express + Tessera / Express hello', 'express-tessera', 'express-hello', 'req/CPU-s')
-      add('fastify-tessera/fastify-jwt.rps', 'Fastify + Tessera / Fastify + @fastify/jwt', 'fastify-tessera', 'fastify-jwt', 'req/s')
+      add('fastify-tessera/fastify-jwt.rps', 'Fastify + Tessera / Fastify + @fastify/jwt (static key)', 'fastify-tessera', 'fastify-jwt', 'req/s')
       add('express-tessera/express-bearer.rps', 'Express + Tessera / Express + express-oauth2-jwt-bearer', 'express-tessera', 'express-bearer', 'req/s')
     }
   } finally {

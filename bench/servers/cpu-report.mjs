@@ -12,3 +12,9 @@ if (typeof process.send === 'function') {
   process.channel?.unref()
   process.on('disconnect', () => process.exit(0))
 }
+
+// When the bench profiles (--profile), a SIGTERM must end the process through
+// process.exit so that --cpu-prof writes its profile.
+if (process.env.BENCH_EXIT_ON_SIGTERM === '1') {
+  process.on('SIGTERM', () => process.exit(0))
+}

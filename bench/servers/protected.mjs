@@ -18,16 +18,31 @@ async function fastifyApp() {
     const { tesseraAuth } = await import('@tessera/verify/fastify')
     await app.register(tesseraAuth, { issuer, audience, jwksUri })
     app.get('/r', { onRequest: app.requireAuth('read') }, async (req) => ({ sub: req.auth.sub }))
-  } else if (kind === 'fastify-jwt') {
-    // @fastify/jwt as its README shows it for asymmetric keys: the public key
-    // given statically (it has no JWKS client of its own), checks via fast-jwt.
+  } else if (kind === 'fastify-jwt' || kind === 'fastify-jwt-jwks') {
     const res = await fetch(jwksUri)
     const { keys } = await res.json()
     const { createPublicKey } = await import('node:crypto')
-    const jwk = keys.find((k) => k.alg === alg)
-    const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' })
+    const toPem = (jwk) => createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' })
+    // fastify-jwt: the public key given statically, as @fastify/jwt's README
+    // shows for asymmetric keys (it has no JWKS client of its own).
+    // fastify-jwt-jwks: the README's JWKS recipe (get-jwks): a key callback
+    // resolving the token's kid from a cached JWKS and returning a PEM on
+    // each call, as get-jwks' getPublicKey does (get-jwks is not installed
+    // here; node:crypto does the JWK-to-PEM step instead of jwk-to-pem).
+    let secret
+    if (kind === 'fastify-jwt') {
+      secret = { public: toPem(keys.find((k) => k.alg === alg)) }
+    } else {
+      const jwkByKid = new Map(keys.map((k) => [`${k.alg}:${k.kid}`, k]))
+      secret = async (request, token) => {
+        const jwk = jwkByKid.get(`${token.header.alg}:${token.header.kid}`)
+        if (!jwk) throw new Error('no matching JWK')
+        return toPem(jwk)
+      }
+    }
     await app.register(require('@fastify/jwt'), {
-      secret: { public: publicPem },
+      secret,
+      decode: { complete: true },
       verify: {
         algorithms: [alg],
         allowedIss: issuer,
