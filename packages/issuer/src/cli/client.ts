@@ -1,8 +1,9 @@
 // `tessera-issuer client create | list | show | update | delete | rotate-secret`
-import type { ClientInfo } from '../core/admin/clients.js'
-import { list, parse, str, type OptionSpec } from './args.js'
+import { checkClientInput, type ClientInfo, type ClientInput } from '../core/admin/clients.js'
+import { list, parse, str, type OptionSpec, type Parsed } from './args.js'
 import { withAdmin } from './context.js'
 import { UsageError } from './errors.js'
+import { parseSeconds } from '../core/validate.js'
 import { iso, printJson, printLines, warn, type CliIo } from './io.js'
 
 const FIELDS = {
@@ -53,17 +54,22 @@ function clientLines(c: ClientInfo): string[] {
   return lines
 }
 
+function fieldsOf(values: Parsed['values']): ClientInput {
+  return {
+    name: str(values.name), grants: list(values.grant), scopes: list(values.scope),
+    audiences: list(values.audience), ttl: str(values.ttl),
+  }
+}
+
 export async function clientCommand(args: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = args
   switch (sub) {
     case 'create': {
       const { values } = parse('client create', rest, FIELDS)
       if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[0]}`])
+      const input = fieldsOf(values)
       await withAdmin(io, values, async (admin) => {
-        const { client, secret } = await admin.clients.create({
-          name: str(values.name), grants: list(values.grant), scopes: list(values.scope),
-          audiences: list(values.audience), ttl: str(values.ttl),
-        })
+        const { client, secret } = await admin.clients.create(input)
         if (client.grants.includes('password')) warn(io, PASSWORD_GRANT_WARNING)
         if (values.json) return printJson(io, { client_id: client.id, client_secret: secret, ...clientJson(client) })
         printLines(io, [
@@ -73,7 +79,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
           'The secret is shown only now: store it safely.',
           ...clientLines(client).slice(2),
         ])
-      })
+      }, (config) => { checkClientInput(input, config.maxTtl, 'create') })
       return
     }
     case 'list': {
@@ -101,15 +107,13 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
     case 'update': {
       const { values, positionals } = parse('client update', rest, FIELDS, ['ID'])
       if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[3]}`])
+      const input = fieldsOf(values)
       await withAdmin(io, values, async (admin) => {
-        const client = await admin.clients.update(positionals[0]!, {
-          name: str(values.name), grants: list(values.grant), scopes: list(values.scope),
-          audiences: list(values.audience), ttl: str(values.ttl),
-        })
+        const client = await admin.clients.update(positionals[0]!, input)
         if (list(values.grant)?.includes('password')) warn(io, PASSWORD_GRANT_WARNING)
         if (values.json) return printJson(io, clientJson(client))
         printLines(io, [`Updated client ${client.id}.`, ...clientLines(client).slice(1)])
-      })
+      }, (config) => { checkClientInput(input, config.maxTtl, 'update') })
       return
     }
     case 'delete': {
@@ -138,7 +142,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
             ? 'The previous secret no longer works.'
             : `The previous secret keeps working until ${iso(client.previousSecretExpiresAt)}.`,
         ])
-      })
+      }, () => { parseSeconds(str(values.grace) ?? '0', 'grace') })
       return
     }
     case undefined:

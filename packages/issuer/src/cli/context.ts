@@ -16,8 +16,15 @@ export function adminConfig(io: CliIo, values: Parsed['values']): IssuerConfig {
 }
 
 /** Runs `fn` with the admin services open, and closes them whatever happens. */
-export async function withAdmin<T>(io: CliIo, values: Parsed['values'], fn: (admin: Admin, config: IssuerConfig) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(
+  io: CliIo,
+  values: Parsed['values'],
+  fn: (admin: Admin, config: IssuerConfig) => Promise<T>,
+  /** Checks run before the database is opened, so a bad argument touches nothing. */
+  precheck?: (config: IssuerConfig) => void,
+): Promise<T> {
   const config = adminConfig(io, values)
+  precheck?.(config)
   const admin = await openAdmin(config)
   try {
     return await fn(admin, config)

@@ -116,6 +116,8 @@ export interface IssuerCore {
    * RFC 6749 §2.3.1: the client whose id and secret match, else null.
    * Unknown client and wrong secret cost the same (dummy verification) and
    * compare in constant time. A previous secret within its grace period matches too.
+   * Throws BusyError only for a client whose stored hash is argon2id (an
+   * imported secret), when admission control refuses the computation.
    */
   authenticateClient(clientId: string, clientSecret: string): Promise<Client | null>
 

@@ -297,7 +297,14 @@ class SqliteStore implements IssuerStore {
       }
       return true
     })
-    return tx.immediate()
+    const applied = tx.immediate()
+    if (applied && (changes.update ?? []).some((u) => u.privateKey !== undefined)) {
+      // Key material was replaced (e.g. encrypted under a new key encryption
+      // key): fold the WAL into the file now, where secure_delete has zeroed
+      // the old pages, so that no plaintext copy lingers in the WAL.
+      try { this.#db.pragma('wal_checkpoint(TRUNCATE)') } catch { /* busy: SQLite folds it at the last close */ }
+    }
+    return applied
   }
 
   async ping(): Promise<void> {
@@ -305,9 +312,6 @@ class SqliteStore implements IssuerStore {
   }
 
   async close(): Promise<void> {
-    if (!this.#db.open) return
-    // Fold the WAL back into the file so replaced key material does not linger there.
-    try { this.#db.pragma('wal_checkpoint(TRUNCATE)') } catch { /* another process holds it: fine */ }
-    this.#db.close()
+    if (this.#db.open) this.#db.close()
   }
 }

@@ -117,6 +117,10 @@ t.test('a bad argument exits 2 with one line on stderr and changes nothing', asy
     t.match(res.stderr, message, what)
     t.equal(res.stdout, '', `${what}: nothing on stdout`)
   }
+  const fresh = join(db, '..', 'never', 'tessera.db')
+  const refused = await run(['client', 'create', '--db', fresh, '--name', 'x', '--grant', 'client_credentials', '--scope', 'read', '--audience', 'nope'])
+  t.equal(refused.code, 2)
+  t.notOk(existsSync(fresh), 'a refused command does not even create the database')
   const after = JSON.parse((await run(['client', 'list', '--db', db, '--json'])).stdout) as { clients: Array<{ client_id: string; scopes: string[] }> }
   t.same(after.clients.map((c) => c.client_id), [id], 'nothing was created')
   const secretAfter = await run(['client', 'show', id, '--db', db, '--json'])

@@ -45,6 +45,32 @@ function requiredScopes(values: readonly string[]): string[] {
   return scopes
 }
 
+/**
+ * Checks a client's fields: all required ones for `create`, at least one for
+ * an update. Returns the normalised changes; throws InvalidInputError.
+ * Exported so that a caller can check before opening anything.
+ */
+export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'create' | 'update'): ClientChanges {
+  const changes: ClientChanges = {}
+  if (mode === 'create') {
+    if (input.name === undefined) throw new InvalidInputError('--name is required')
+    changes.grants = parseGrants(input.grants ?? [])
+    changes.scopes = requiredScopes(input.scopes ?? [])
+    changes.audiences = parseAudiences(input.audiences ?? [])
+  } else {
+    if (input.grants !== undefined) changes.grants = parseGrants(input.grants)
+    if (input.scopes !== undefined) changes.scopes = requiredScopes(input.scopes)
+    if (input.audiences !== undefined) changes.audiences = parseAudiences(input.audiences)
+  }
+  if (input.name !== undefined) changes.name = checkName(input.name)
+  if (input.ttl !== undefined) changes.ttl = parseTtl(input.ttl, maxTtl)
+  else if (mode === 'create') changes.ttl = Math.min(DEFAULT_CLIENT_TTL, maxTtl)
+  if (mode === 'update' && Object.keys(changes).length === 0) {
+    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant or --ttl')
+  }
+  return changes
+}
+
 export class ClientAdmin {
   constructor(
     private readonly store: IssuerStore,
@@ -54,12 +80,7 @@ export class ClientAdmin {
 
   /** Creates a client; the secret is returned here once and never stored in clear. */
   async create(input: ClientInput): Promise<{ client: ClientInfo; secret: string }> {
-    if (input.name === undefined) throw new InvalidInputError('--name is required')
-    const name = checkName(input.name)
-    const grants = parseGrants(input.grants ?? [])
-    const scopes = requiredScopes(input.scopes ?? [])
-    const audiences = parseAudiences(input.audiences ?? [])
-    const ttl = input.ttl === undefined ? Math.min(DEFAULT_CLIENT_TTL, this.maxTtl()) : parseTtl(input.ttl, this.maxTtl())
+    const { name, grants, scopes, audiences, ttl } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
     const secret = newClientSecret()
     const now = this.clock()
     const record: ClientRecord = {
@@ -83,13 +104,7 @@ export class ClientAdmin {
 
   /** Each list given replaces the old one. */
   async update(id: string, input: ClientInput): Promise<ClientInfo> {
-    const changes: ClientChanges = {}
-    if (input.name !== undefined) changes.name = checkName(input.name)
-    if (input.grants !== undefined) changes.grants = parseGrants(input.grants)
-    if (input.scopes !== undefined) changes.scopes = requiredScopes(input.scopes)
-    if (input.audiences !== undefined) changes.audiences = parseAudiences(input.audiences)
-    if (input.ttl !== undefined) changes.ttl = parseTtl(input.ttl, this.maxTtl())
-    if (Object.keys(changes).length === 0) throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant or --ttl')
+    const changes = checkClientInput(input, this.maxTtl(), 'update')
     const now = this.clock()
     const updated = await this.store.updateClient(id, changes, now)
     if (!updated) throw new NotFoundError(`no client ${id}`)
