@@ -105,7 +105,8 @@ try {
   indent('keys from the issuer\'s JWKS, refetched on an unknown kid at most once a second (option cooldown: 1)')
 
   step('The service client (examples/client-credentials): client_credentials, client_secret_basic')
-  const serviceTokens = await runService({ issuer, clientId: service.client_id, clientSecret: service.client_secret, api: apiUrl, log: indent })
+  const { tokens: serviceTokens, answers } = await runService({ issuer, clientId: service.client_id, clientSecret: service.client_secret, api: apiUrl, log: indent })
+  expect(answers.map((a) => a.status).join() === '200,201,200', 'read: 200, write: 201, read: 200')
   expect(serviceTokens.fetches === 1, 'one token served all three calls')
 
   step('The application acting for john (examples/password-grant): password grant')

@@ -3,7 +3,9 @@
 // (401 with `WWW-Authenticate: Bearer realm=...`, 403 insufficient_scope),
 // 400 for invalid input, 201 and the new restaurant listed with `write`.
 import t from 'tap'
-import { AUDIENCE, accessToken, cli, createClient, startExample, startIssuer, tempDb } from './fixtures/harness.js'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { AUDIENCE, ROOT, accessToken, cleanEnv, cli, createClient, startExample, startIssuer, tempDb } from './fixtures/harness.js'
 
 const db = await tempDb(t)
 const issuer = await startIssuer(t, db)
@@ -27,6 +29,15 @@ async function call(base: string, method: string, token: string | null, body?: s
   let json: any = null
   try { json = JSON.parse(text) } catch { /* asserted by the tests that need JSON */ }
   return { status: res.status, json, text, wwwAuthenticate: res.headers.get('www-authenticate') ?? '' }
+}
+
+/** Runs an example client the way its README says; resolves with its exit code and output. */
+function runClient(file: string, env: Record<string, string>, stdin = '') {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(process.execPath, [join(ROOT, 'examples', file)], { cwd: ROOT, env: cleanEnv(env), timeout: 20_000 },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }))
+    child.stdin!.end(stdin)
+  })
 }
 
 for (const name of ['restaurants-fastify', 'restaurants-express'] as const) {
@@ -103,6 +114,33 @@ for (const name of ['restaurants-fastify', 'restaurants-express'] as const) {
       const res = await call(api.url, 'GET', await accessToken(tokenEndpoint, other))
       t.equal(res.status, 401)
       t.match(res.wwwAuthenticate, /error="invalid_token"/)
+    })
+
+    t.test('examples/client-credentials, run as a command: one token for three calls', async (t) => {
+      const run = await runClient('client-credentials/client.js',
+        { ISSUER: issuer.issuer, CLIENT_ID: writer.client_id, CLIENT_SECRET: writer.client_secret, API: api.url })
+      t.equal(run.code, 0, `exit 0 ${run.stderr}`)
+      t.match(run.stdout, /"typ":"at\+jwt"/, 'prints the decoded header')
+      t.match(run.stdout, /-> 200 [\s\S]*-> 201 [\s\S]*-> 200 /, 'GET 200, POST 201, GET 200')
+      t.match(run.stdout, /tokens fetched from the issuer for 3 calls: 1 /, 'the token is reused')
+      t.notMatch(run.stdout + run.stderr, writer.client_secret, 'never prints the secret')
+    })
+
+    t.test('examples/password-grant, run as a command with the password on stdin', async (t) => {
+      const run = await runClient('password-grant/client.js',
+        { ISSUER: issuer.issuer, CLIENT_ID: app.client_id, CLIENT_SECRET: app.client_secret, OAUTH_USERNAME: 'john', API: api.url },
+        'john-secret-pw\n')
+      t.equal(run.code, 0, `exit 0 ${run.stderr}`)
+      t.match(run.stdout, /-> 200 [\s\S]*-> 403 .*insufficient_scope/, 'john reads (200), cannot write (403)')
+      t.notMatch(run.stdout + run.stderr, 'john-secret-pw', 'never prints the password')
+    })
+
+    t.test('a client with a wrong secret exits non-zero with one line', async (t) => {
+      const run = await runClient('client-credentials/client.js',
+        { ISSUER: issuer.issuer, CLIENT_ID: writer.client_id, CLIENT_SECRET: 'wrong', API: api.url })
+      t.not(run.code, 0)
+      t.match(run.stderr.trim(), /^token endpoint: 401 invalid_client/)
+      t.equal(run.stderr.trim().split('\n').length, 1, 'one line')
     })
 
     t.test('SIGTERM stops it cleanly', async (t) => {

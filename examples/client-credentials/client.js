@@ -32,11 +32,13 @@ export async function run({ api, log = console.log, ...options }) {
     log(`  ${describe(answer)}`)
     return answer
   }
-  await call('GET', '/restaurants')
-  await call('POST', '/restaurants', { name: 'Chez Tessera', address: '1 Token Street' })
-  await call('GET', '/restaurants')
+  const answers = [
+    await call('GET', '/restaurants'),
+    await call('POST', '/restaurants', { name: 'Chez Tessera', address: '1 Token Street' }),
+    await call('GET', '/restaurants'),
+  ]
   log(`tokens fetched from the issuer for 3 calls: ${tokens.fetches} (the token is reused until shortly before it expires)`)
-  return tokens
+  return { tokens, answers }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -45,5 +47,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error('set ISSUER, CLIENT_ID and CLIENT_SECRET (and API, default http://127.0.0.1:3000)')
     process.exit(1)
   }
-  await run({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, api: API, scope: SCOPE, resource: RESOURCE })
+  try {
+    const { answers } = await run({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, api: API, scope: SCOPE, resource: RESOURCE })
+    if (answers.some((a) => a.status >= 300)) process.exitCode = 1
+  } catch (err) {
+    console.error(err.message)
+    process.exitCode = 1
+  }
 }

@@ -51,5 +51,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(1)
   }
   const password = process.env.OAUTH_PASSWORD ?? await readLine()
-  await run({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, username: OAUTH_USERNAME, password, api: API, scope: SCOPE, resource: RESOURCE })
+  try {
+    const { list } = await run({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, username: OAUTH_USERNAME, password, api: API, scope: SCOPE, resource: RESOURCE })
+    if (list.status !== 200) process.exitCode = 1 // the POST may rightly be refused: it needs scope write
+  } catch (err) {
+    console.error(err.message)
+    process.exitCode = 1
+  }
 }
