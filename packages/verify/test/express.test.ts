@@ -1,7 +1,7 @@
 // The Express adapter on Express 5 and Express 4, through a real server on
 // 127.0.0.1 port 0: RFC 6750 §3 responses with and without an error handler,
 // and with passErrors handing errors to next(err).
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
@@ -20,7 +20,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 type Mode = { passErrors?: boolean; errorHandler?: boolean }
 
-async function serve(t: typeof import('tap').default, factory: typeof express5, mode: Mode): Promise<string> {
+async function serve(t: Test, factory: typeof express5, mode: Mode): Promise<string> {
   const app = factory()
   app.set('env', 'test') // the default handler then does not print stacks to stderr
   const requireAuth = expressAuth({ verifier, passErrors: mode.passErrors ?? false })

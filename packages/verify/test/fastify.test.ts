@@ -1,6 +1,6 @@
 // The Fastify adapter through app.inject(): RFC 6750 §3 responses, both when
 // the adapter answers and when it passes errors on (passErrors: true).
-import t from 'tap'
+import t, { type Test } from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import { tesseraAuth } from '../src/fastify.js'
@@ -12,7 +12,7 @@ const key = makeKey('EdDSA', 'k1')
 const verifier = buildVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(key) })
 const good = signToken(key, claims({ scope: 'read' }))
 
-async function build(t: typeof import('tap').default, opts: Record<string, unknown> = {}, setup?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
+async function build(t: Test, opts: Record<string, unknown> = {}, setup?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
   const app = Fastify()
   setup?.(app)
   await app.register(tesseraAuth, { verifier, ...opts } as never)

@@ -1,7 +1,7 @@
 // The remote JWKS cache against a real server on 127.0.0.1 port 0 that
 // counts its requests (RFC 7517 key sets, RFC 9111 max-age, RFC 9110 ETag).
 // The clock is injected; only the timeout test waits on real time (0.2 s).
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { InvalidTokenError, JwksUnavailableError, createVerifier, type VerifierEvent, type VerifierOptions } from '../src/index.js'
 import { buildVerifier } from '../src/verifier.js'
 import { AUDIENCE, claims, ISSUER, jwksOf, makeKey, manualClock, signToken, startJwksServer, type TestKey } from './fixtures/helpers.js'
@@ -9,7 +9,7 @@ import { AUDIENCE, claims, ISSUER, jwksOf, makeKey, manualClock, signToken, star
 const keyA = makeKey('ES256', 'key-a')
 const keyB = makeKey('EdDSA', 'key-b')
 
-async function setup(t: Tap, opts: Partial<VerifierOptions> = {}, keys: TestKey[] = [keyA]) {
+async function setup(t: Test, opts: Partial<VerifierOptions> = {}, keys: TestKey[] = [keyA]) {
   const server = await startJwksServer(jwksOf(...keys))
   t.teardown(() => server.close())
   const clock = manualClock()
@@ -21,7 +21,6 @@ async function setup(t: Tap, opts: Partial<VerifierOptions> = {}, keys: TestKey[
   const token = (key: TestKey, header: Record<string, unknown> = {}) => signToken(key, claims({}, Math.floor(clock.now() / 1000)), header)
   return { server, clock, events, verifier, token }
 }
-type Tap = typeof t
 
 function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(() => null, (e: unknown) => e)
