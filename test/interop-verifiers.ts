@@ -42,6 +42,7 @@ t.test('jose: createRemoteJWKSet + jwtVerify with typ at+jwt, issuer and audienc
 
 t.test('express-oauth2-jwt-bearer: discovery, strict RFC 9068 checks, requiredScopes', async (t) => {
   const api = express()
+  api.set('env', 'test') // Express's default error handler renders the rejections, without printing stacks
   api.use(auth({ issuerBaseURL: issuer.issuer, audience: AUDIENCE, strict: true }))
   api.get('/read', requiredScopes('read'), (req, res) => { res.json({ sub: req.auth?.payload.sub }) })
   api.get('/write', requiredScopes('write'), (req, res) => { res.json({ sub: req.auth?.payload.sub }) })
@@ -66,3 +67,24 @@ t.test('express-oauth2-jwt-bearer: discovery, strict RFC 9068 checks, requiredSc
   t.equal(anonymous.status, 401, 'no token: 401')
   t.match(anonymous.wwwAuthenticate, /^Bearer/)
 })
+
+for (const alg of ['PS256', 'ES256', 'EdDSA']) {
+  t.test(`TESSERA_SIGNING_ALG=${alg}: jose and express-oauth2-jwt-bearer accept the tokens`, async (t) => {
+    const db = await tempDb(t)
+    const other = await startIssuer(t, db, { TESSERA_SIGNING_ALG: alg })
+    const client = await createClient(db, 'service', 'read')
+    const token = await accessToken(other.metadata.token_endpoint, client)
+    const jwks = createRemoteJWKSet(new URL(other.metadata.jwks_uri))
+    const { protectedHeader } = await jwtVerify(token, jwks, { typ: 'at+jwt', issuer: other.issuer, audience: AUDIENCE, algorithms: [alg] })
+    t.equal(protectedHeader.alg, alg, 'jose: signed with the configured algorithm')
+
+    const api = express()
+    api.set('env', 'test')
+    api.get('/read', auth({ issuerBaseURL: other.issuer, audience: AUDIENCE, strict: true }), requiredScopes('read'), (req, res) => { res.json({ ok: true }) })
+    const server = api.listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    t.teardown(() => new Promise((resolve) => server.close(resolve)))
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/read`, { headers: { authorization: `Bearer ${token}` } })
+    t.equal(res.status, 200, 'express-oauth2-jwt-bearer: 200')
+  })
+}
