@@ -152,7 +152,9 @@ export class RemoteJwks implements KeySource {
       throw noKey(kid, held.keys, this.#options.realm)
     }
     held = this.#usable(this.#now())
-    return selectKey(held.keys, kid) ?? Promise.reject(noKey(kid, held.keys, this.#options.realm))
+    const found = selectKey(held.keys, kid)
+    if (found === undefined) throw noKey(kid, held.keys, this.#options.realm)
+    return found
   }
 
   async warmup(): Promise<WarmupResult> {
