@@ -203,10 +203,12 @@ export class RemoteJwks implements KeySource {
   #emit(event: VerifierEvent): void {
     const hook = this.#options.onEvent
     if (hook === null) return
+    // A logging hook must never break verification, sync or async.
     try {
-      hook(event)
+      const result: unknown = hook(event)
+      if (result instanceof Promise) result.catch(() => {})
     } catch {
-      // A logging hook must never break verification.
+      // ignored, as above
     }
   }
 

@@ -109,7 +109,9 @@ class TesseraVerifier implements Verifier {
   }
 
   #scoped(claims: AccessTokenClaims, scopes: readonly string[]): AccessTokenClaims {
-    if (scopes.length === 0 || hasScopes(claims, scopes)) return claims
+    if (scopes.length === 0) return claims
+    if (!Array.isArray(scopes)) throw new TypeError('@tessera/verify: "scopes" must be an array of scope names')
+    if (hasScopes(claims, scopes)) return claims
     assertScopeNames(scopes)
     throw new InsufficientScopeError(scopes, undefined, { realm: this.#o.realm })
   }

@@ -239,6 +239,11 @@ t.test('events: refreshes and failures reach the hook; a throwing hook changes n
   t.match(result, { ok: true, keys: 1 })
   t.same(seen, ['jwks_refresh'])
   t.ok(await v.verify(signToken(keyA)), 'verification unaffected by the hook')
+  const asyncHook = createVerifier({
+    issuer: ISSUER, audience: AUDIENCE, jwksUri: server.url,
+    onEvent: async () => { throw new Error('async logger broke') },
+  })
+  t.match(await asyncHook.warmup(), { ok: true }, 'a rejecting async hook is no unhandled rejection')
 })
 
 t.test('an unknown kid while the endpoint is down is 503, not 401', async (t) => {

@@ -41,4 +41,5 @@ t.test('RFC 6750 §3.1: verify with missing scopes is insufficient_scope naming 
   const err = await v.verify(tok, { scopes: ['read', 'write'] }).catch((e: unknown) => e)
   t.type(err, InsufficientScopeError)
   t.equal((err as InsufficientScopeError).headers['WWW-Authenticate'], 'Bearer realm="api", error="insufficient_scope", scope="read write"')
+  await t.rejects(v.verify(tok, { scopes: 'read' as never }), TypeError, 'a string instead of a list is a programming error')
 })
