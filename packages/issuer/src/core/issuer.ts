@@ -15,6 +15,8 @@ import type {
 
 /** Longest client id or username looked up; longer ones go straight to the dummy path. */
 const MAX_LOOKUP_LENGTH = 512
+/** How often the background work drops stale failed-login records. */
+const PRUNE_INTERVAL_MS = 60_000
 
 export interface IssuerParts {
   config: IssuerConfig
@@ -34,6 +36,7 @@ export class Issuer implements IssuerCore {
   #tick: Promise<void> | undefined
   #lastError: string | undefined
   #closed = false
+  #nextPrune = -Infinity
 
   constructor(parts: IssuerParts) {
     this.#p = parts
@@ -149,6 +152,10 @@ export class Issuer implements IssuerCore {
         ring.load(await keys.keySet())
       }
       this.#lastError = undefined
+      if (clock() >= this.#nextPrune) {
+        this.#nextPrune = clock() + PRUNE_INTERVAL_MS
+        await store.pruneLoginFailures(clock(), LOGIN_THROTTLE)
+      }
     } catch (err) {
       this.#lastError = 'signing keys could not be reloaded'
       this.#p.onError(err as Error)

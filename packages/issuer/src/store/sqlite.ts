@@ -146,6 +146,8 @@ class SqliteStore implements IssuerStore {
         VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET failures = excluded.failures,
         window_started_at = excluded.window_started_at, locked_until = excluded.locked_until`),
       clearFailures: db.prepare<[string]>('DELETE FROM login_failures WHERE username = ?'),
+      pruneFailures: db.prepare<[number, number]>(`DELETE FROM login_failures
+        WHERE window_started_at <= ? AND (locked_until IS NULL OR locked_until <= ?)`),
 
       listKeys: db.prepare<[], KeyRow>('SELECT * FROM signing_keys ORDER BY serial'),
       keysVersion: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE name = 'keys_version'"),
@@ -265,6 +267,10 @@ class SqliteStore implements IssuerStore {
 
   async clearLoginFailures(username: string): Promise<void> {
     this.#s.clearFailures.run(username)
+  }
+
+  async pruneLoginFailures(now: number, policy: ThrottlePolicy): Promise<number> {
+    return this.#s.pruneFailures.run(now - policy.windowMs, now).changes
   }
 
   async listKeys(): Promise<KeySet> {

@@ -128,6 +128,12 @@ export interface IssuerStore {
   recordLoginFailure(username: string, now: number, policy: ThrottlePolicy): Promise<LockState>
   /** Forgets the failures of `username` (after a successful login). */
   clearLoginFailures(username: string): Promise<void>
+  /**
+   * Deletes the failure records that no longer matter at `now` (window over,
+   * no lock in force), so that sprayed usernames do not grow the database.
+   * Returns how many were deleted.
+   */
+  pruneLoginFailures(now: number, policy: ThrottlePolicy): Promise<number>
 
   // Signing keys
   /** Every key, oldest first, with the key-set version. */

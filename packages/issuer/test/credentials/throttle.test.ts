@@ -99,3 +99,15 @@ t.test('the lock survives a restart and is shared by processes on one file', asy
   const outcome = await core.checkUserPassword('john', 'right-password')
   t.equal(outcome.ok === false && outcome.reason, 'locked', 'still locked after reopening the file')
 })
+
+t.test('stale failure records are pruned; live ones and locks are kept', async (t) => {
+  const store = openSqliteStore(testConfig(t).dbPath)
+  t.teardown(() => store.close())
+  const now = Date.parse('2030-01-01T00:00:00Z')
+  await store.recordLoginFailure('old', now - LOGIN_THROTTLE.windowMs - 1, LOGIN_THROTTLE)
+  await store.recordLoginFailure('recent', now - 1000, LOGIN_THROTTLE)
+  for (let i = 0; i < 10; i++) await store.recordLoginFailure('locked', now - 2000, LOGIN_THROTTLE)
+  t.equal(await store.pruneLoginFailures(now, LOGIN_THROTTLE), 1, 'only the stale, unlocked record goes')
+  t.not((await store.loginLockState('locked', now)).lockedUntil, null, 'the lock stays')
+  t.equal(await store.pruneLoginFailures(now + LOGIN_THROTTLE.lockMs, LOGIN_THROTTLE), 2, 'the rest go once over')
+})
