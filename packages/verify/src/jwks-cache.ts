@@ -174,6 +174,7 @@ export class RemoteJwks implements KeySource {
     }
     if (result.keys.all.length === 0) throw new TypeError('@tessera/verify: hydrate(jwks) got no usable key for the allowed algorithms')
     this.#hold(result.keys, this.#now(), null)
+    this.#etag = null // the ETag named the fetched set, not this one
   }
 
   /** The held set if still usable (fresh, or stale within maxStale); else 503. */
