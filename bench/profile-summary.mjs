@@ -21,7 +21,7 @@ const files = statSync(target).isDirectory()
   : [target]
 
 function where(url) {
-  if (!url) return '(native/idle)'
+  if (!url) return '(native, no script)'
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (nm) return nm[1]
   const ours = /\/packages\/([^/]+)\//.exec(url)

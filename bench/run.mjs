@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { machine, machineLine } from './lib/machine.mjs'
+import { ceilings } from './lib/derived.mjs'
 import { render } from './lib/report.mjs'
 import { evaluateTargets } from './lib/targets.mjs'
 
@@ -110,6 +111,7 @@ export async function main(argv = process.argv.slice(2)) {
     seconds: (performance.now() - started) / 1000,
     targets: evaluateTargets(ratios, only),
     scenarios,
+    derived: ceilings(scenarios),
     notes: mode === 'full' && only.length === SCENARIOS.length ? [] : ['Not a full run: figures are indicative only.'],
   }
   process.stdout.write(render(results, { markdown: false }))

@@ -26,9 +26,9 @@ function scenarioTables(name, result, md) {
   const rows = result.rows ?? []
   const na = (r) => `not measured: ${r.unavailable}`
   if (name === 'verify') {
-    out.push(table(['alg', 'verifier', 'ops/s', 'p50 µs', 'p99 µs'], rows.map((r) => r.unavailable
-      ? [r.alg, r.label, na(r), '', '']
-      : [r.alg, r.label, mm(r.opsPerSec), mm(r.p50Us, 1), mm(r.p99Us, 1)]), md))
+    out.push(table(['alg', 'verifier', 'ops/s', 'ops per CPU-s', 'p50 µs', 'p99 µs'], rows.map((r) => r.unavailable
+      ? [r.alg, r.label, na(r), '', '', '']
+      : [r.alg, r.label, mm(r.opsPerSec), mm(r.opsPerCpuSec), mm(r.p50Us, 1), mm(r.p99Us, 1)]), md))
   } else if (name === 'http' || name === 'issue') {
     out.push(table(['alg', name === 'http' ? 'server' : 'token service', 'req/s', 'req per server CPU-s', 'p99 ms'], rows.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '']
@@ -59,10 +59,11 @@ export function ratiosTable(ratios, md) {
 }
 
 export function targetsTable(targets, md) {
-  return table(['target', 'measured median [min–max]', 'status'], targets.map((t) => [
+  return table(['target', 'measured median [min–max]', 'status', 'same per CPU-s'], targets.map((t) => [
     t.text,
     t.status === 'NOT MEASURED' ? '–' : `${mm({ median: t.median, min: t.minSeen, max: t.maxSeen, n: t.minSeen === t.maxSeen ? 1 : 2 }, 2)}${t.unit ? ` ${t.unit}` : 'x'}`,
     t.status,
+    t.cpu ? `${mm(t.cpu, 2)}x` : '',
   ]), md)
 }
 
@@ -85,6 +86,10 @@ export function render(results, { markdown }) {
     parts.push(scenarioTables(name, r, markdown))
     if (r.ratios?.length) parts.push(ratiosTable(r.ratios, markdown))
     if (r.notes?.length) parts.push(r.notes.map((n) => `- ${n}`).join('\n'))
+  }
+  if (results.derived?.length) {
+    parts.push(h(2, 'Ceilings: what the HTTP ratios can reach'))
+    parts.push(results.derived.map((n) => `- ${n}`).join('\n'))
   }
   if (results.notes?.length) {
     parts.push(h(2, 'Notes'))

@@ -1,0 +1,38 @@
+// Figures derived across scenarios: per-request server CPU of each HTTP
+// stack against the framework's floor plus the verify floor, which bounds
+// the ratio any verifier could reach against a given peer.
+
+const us = (perSec) => (Number.isFinite(perSec) && perSec > 0 ? 1e6 / perSec : NaN)
+const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–')
+const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–')
+
+export function ceilings(scenarios) {
+  const http = scenarios.http
+  const verify = scenarios.verify
+  if (!http || !verify) return []
+  const out = []
+  for (const alg of ['RS256', 'ES256']) {
+    const vrow = verify.rows.find((r) => r.alg === alg && r.name === 'floor' && r.opsPerCpuSec)
+    if (!vrow) continue
+    // CPU per verification of the floor, as the servers' figures are CPU per request.
+    const floorUs = us(vrow.opsPerCpuSec.median)
+    const get = (name) => us(http.rows.find((r) => r.alg === alg && r.name === name && r.reqPerCpuSec)?.reqPerCpuSec.median)
+    for (const [fw, ours, peers] of [
+      ['Fastify', 'fastify-tessera', [['fastify-jwt', '@fastify/jwt (static key)'], ['fastify-jwt-jwks', '@fastify/jwt (JWKS callback)']]],
+      ['Express', 'express-tessera', [['express-bearer', 'express-oauth2-jwt-bearer']]],
+    ]) {
+      const hello = get(`${fw.toLowerCase()}-hello`)
+      const tessera = get(ours)
+      if (!Number.isFinite(hello)) continue
+      const best = hello + floorUs
+      const parts = [`${alg} ${fw}: server CPU per request: hello ${f1(hello)} µs; verify floor ${f1(floorUs)} µs (scenario 1), so hello + floor = ${f1(best)} µs`]
+      if (Number.isFinite(tessera)) parts.push(`@tessera/verify ${f1(tessera)} µs (adds ${f1(tessera - hello)} µs over hello, ${f2((tessera - hello) / floorUs)}x the verify floor)`)
+      for (const [name, label] of peers) {
+        const peer = get(name)
+        if (Number.isFinite(peer)) parts.push(`${label} ${f1(peer)} µs (adds ${f1(peer - hello)} µs): no verifier can exceed ${f2(peer / best)}x against it`)
+      }
+      out.push(`${parts.join('; ')}.`)
+    }
+  }
+  return out
+}
