@@ -67,6 +67,19 @@ export function targetsTable(targets, md) {
   ]), md)
 }
 
+/** How every candidate is set up, so a reader can judge the comparison (RESULTS.md only). */
+const SETUP = [
+  'Tokens: RFC 9068 §2.2 access tokens (header `typ: at+jwt`, `kid`; claims iss, sub, aud, exp, iat, jti, client_id, scope) signed at run time with RSA-2048 (RS256), P-256 (ES256) or Ed25519 (EdDSA). Every verifier checks the signature, iss, aud, exp (5 s tolerance), the presence of iat/sub/client_id/jti, `typ` and the scope `read`; before timing, each must accept a valid token and reject a tampered signature and a wrong audience.',
+  'Verify floor: split on dots, base64url-decode, JSON.parse header and claims, `crypto.verify` with a KeyObject made once, the claim checks above (bench/lib/floor-verify.mjs). Synchronous.',
+  '@tessera/verify: `createVerifier({ issuer, audience, jwks: { keys } })` (static JWKS, no network), `tokenCache: 0` for the plain rows and `tokenCache: 1000` for the cache rows; `await verifier.verify(token, { scopes: [\'read\'] })`.',
+  'fast-jwt: `createVerifier({ key: PEM, algorithms, allowedIss, allowedAud, checkTyp: \'at+jwt\', requiredClaims, clockTolerance })`, `cache: false` or `cache: 1000`; synchronous. jose: `jwtVerify` with `createLocalJWKSet`, `typ`, `requiredClaims`. aws-jwt-verify: generic `JwtVerifier` with `cacheJwks()` (hydrated, no network), `scope: \'read\'`, `customJwtCheck` for typ and claims, `verifySync`.',
+  'Cache rows: every call verifies the same token, so after the first call each one is a cache hit.',
+  'HTTP: each server in its own child process, autocannon (10 connections, loopback) in the bench process; every protected server demands scope `read` and must answer 200 to a valid token and 401 to none or a tampered one. Tessera\'s adapters and express-oauth2-jwt-bearer (`strict: true`, i.e. RFC 9068 checks) fetch the JWKS from a server on 127.0.0.1 run by the bench. @fastify/jwt has no JWKS client: it is measured with the public key given statically, and with the JWKS recipe of its README (a key callback, as get-jwks does it, returning a PEM per call from a cached JWK; get-jwks itself is not installed here, so node:crypto does the JWK-to-PEM step).',
+  'Issuance: every token service signs an RFC 9068 JWT with a key of the algorithm under test for a client authenticated with HTTP Basic (RFC 6749 §2.3.1). The floor route: Fastify + @fastify/formbody, one better-sqlite3 (WAL) lookup, one HMAC-SHA-256 compare (the issuer\'s `$sha256$` secret scheme), one `crypto.sign`. @tessera/issuer: its CLI `serve` on a temporary database, the client made with `client create`, its logging as shipped. oidc-provider: clientCredentials + resourceIndicators with `accessTokenFormat: \'jwt\'`. @node-oauth/oauth2-server: in a Fastify route, in-memory model (same secret hash scheme) whose generateAccessToken signs the JWT.',
+  'Password grant: the floor is bare `argon2.verify` at the issuer\'s parameters with as many verifications in flight as autocannon has connections, in a process of its own. The JWKS and client_credentials probes are one connection each while the password load runs.',
+  'Memory: RSS read from /proc for the issuer; the verifier in a fresh process with --expose-gc, RSS and live heap after a forced GC at each quarter.',
+]
+
 /** The whole report: machine line, per-scenario tables, ratios, targets, notes. */
 export function render(results, { markdown }) {
   const parts = []
@@ -79,6 +92,10 @@ export function render(results, { markdown }) {
   }
   parts.push(h(2, 'Targets'))
   parts.push(targetsTable(results.targets, markdown))
+  if (markdown) {
+    parts.push(h(2, 'Setup'))
+    parts.push(SETUP.map((n) => `- ${n}`).join('\n'))
+  }
   for (const name of Object.keys(TITLES)) {
     const r = results.scenarios[name]
     if (!r) continue
