@@ -16,7 +16,8 @@ interface Run { code: number; stdout: string; stderr: string }
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('TESSERA_') && k !== 'HOST' && k !== 'PORT' && !k.startsWith('TAP')) env[k] = v
+    // Not tap's NODE_OPTIONS loaders either: the CLI runs as users run it.
+    if (!k.startsWith('TESSERA_') && k !== 'HOST' && k !== 'PORT' && !k.startsWith('TAP') && !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS') env[k] = v
   }
   return { ...env, ...extra }
 }
