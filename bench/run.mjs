@@ -15,6 +15,7 @@ import { machine, machineLine } from './lib/machine.mjs'
 import { ceilings } from './lib/derived.mjs'
 import { render } from './lib/report.mjs'
 import { evaluateTargets } from './lib/targets.mjs'
+import { removeTempDirs } from './lib/tmp.mjs'
 
 const SCENARIOS = ['verify', 'http', 'issue', 'password', 'memory']
 
@@ -97,6 +98,8 @@ export async function main(argv = process.argv.slice(2)) {
       scenarios[name] = await mod.run({ ...settings[name], log })
     } catch (err) {
       scenarios[name] = { rows: [], ratios: [], notes: [`${name}: scenario failed (${err.message})`] }
+    } finally {
+      removeTempDirs()
     }
     log(`${name}: done`)
   }

@@ -1,13 +1,12 @@
 // Starting the token services of scenarios 3–5: ours through its CLI on a
 // temporary database, and the floor and peers as bench server scripts.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AUDIENCE, makeKey } from './keys.mjs'
 import { startServer } from './proc.mjs'
 import { issuerBin, issuerCli } from './tessera.mjs'
+import { tempDir } from './tmp.mjs'
 
 const script = (name) => fileURLToPath(new URL(`../servers/${name}`, import.meta.url))
 
@@ -39,6 +38,7 @@ export async function startIssuer(name, alg, { password = false } = {}) {
       BENCH_CLIENT_SECRET: clientSecret,
       BENCH_PRIVATE_JWK: JSON.stringify(key.privateJwk),
       BENCH_AUDIENCE: AUDIENCE,
+      BENCH_DB_DIR: tempDir('db'),
     },
   })
   return {
@@ -57,7 +57,7 @@ function clientCredentials(clientId, clientSecret) {
 }
 
 async function startTessera(alg, { password }) {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-issuer-'))
+  const dir = tempDir('issuer')
   const db = join(dir, 'tessera.db')
   const grants = password ? ['--grant', 'client_credentials', '--grant', 'password'] : ['--grant', 'client_credentials']
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: alg }

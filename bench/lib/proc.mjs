@@ -2,13 +2,13 @@
 // say where they listen (an IPC message, or a JSON log line with `url`),
 // asked for their own CPU time around each measured window.
 import { spawn } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempDir } from './tmp.mjs'
 
 const CPU_REPORT = fileURLToPath(new URL('../servers/cpu-report.mjs', import.meta.url))
-const logDir = mkdtempSync(join(tmpdir(), 'tessera-bench-logs-'))
+let logDir = null
 let seq = 0
 
 /**
@@ -17,6 +17,7 @@ let seq = 0
  * stall a server that logs each request).
  */
 export async function startServer({ name, script, args = [], env = {}, nodeArgs = [], readyTimeoutMs = 30000 }) {
+  if (!logDir || !existsSync(logDir)) logDir = tempDir('logs')
   const logPath = join(logDir, `${String(++seq).padStart(3, '0')}-${name}.log`)
   const fd = openSync(logPath, 'w')
   // --profile DIR (run.mjs) sets BENCH_PROFILE_DIR: every server child then writes a .cpuprofile.

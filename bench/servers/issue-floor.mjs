@@ -1,8 +1,6 @@
 // The issuance floor of scenario 3: Fastify, parse the form, one
 // better-sqlite3 lookup of the client, one hash compare, one signature.
 // Nothing else a token endpoint could do without.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import formbody from '@fastify/formbody'
@@ -10,7 +8,7 @@ import Database from 'better-sqlite3'
 import { createTokenSigner, env, hashSecret, parseBasic, verifySecret } from './issue-common.mjs'
 import { serveIpc } from './ipc.mjs'
 
-const db = new Database(join(mkdtempSync(join(tmpdir(), 'tessera-bench-floor-')), 'floor.db'))
+const db = new Database(join(process.env.BENCH_DB_DIR, 'floor.db'))
 db.pragma('journal_mode = WAL')
 db.exec('CREATE TABLE clients (id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, scopes TEXT NOT NULL, audiences TEXT NOT NULL, ttl INTEGER NOT NULL)')
 db.prepare('INSERT INTO clients VALUES (?, ?, ?, ?, ?)').run(env.clientId, hashSecret(env.clientSecret), env.scope, JSON.stringify([env.audience]), env.ttl)
