@@ -37,6 +37,7 @@ export class Issuer implements IssuerCore {
   #lastError: string | undefined
   #closed = false
   #nextPrune = -Infinity
+  #lastFailure: string | undefined
 
   constructor(parts: IssuerParts) {
     this.#p = parts
@@ -152,14 +153,27 @@ export class Issuer implements IssuerCore {
         ring.load(await keys.keySet())
       }
       this.#lastError = undefined
+    } catch (err) {
+      this.#lastError = 'signing keys could not be reloaded'
+      this.#report(err as Error)
+      return
+    }
+    try {
       if (clock() >= this.#nextPrune) {
         this.#nextPrune = clock() + PRUNE_INTERVAL_MS
         await store.pruneLoginFailures(clock(), LOGIN_THROTTLE)
       }
     } catch (err) {
-      this.#lastError = 'signing keys could not be reloaded'
-      this.#p.onError(err as Error)
+      this.#report(err as Error)
+      return
     }
+    this.#lastFailure = undefined
+  }
+
+  /** Reports a background failure once per distinct message, not at every poll. */
+  #report(err: Error): void {
+    if (err.message !== this.#lastFailure) this.#p.onError(err)
+    this.#lastFailure = err.message
   }
 
   async close(): Promise<void> {
