@@ -1,7 +1,7 @@
 // Every option of createVerifier, its unit and default, validated when the
 // verifier is created: a bad value throws a TypeError naming the option,
 // never later on first use. Durations are seconds, as in DESIGN.md.
-import { algorithmSpec, DEFAULT_ALGORITHMS, supportedAlgorithmNames, type AlgorithmName, type AlgorithmOption } from './algorithms.js'
+import { algorithmSpec, DEFAULT_ALGORITHMS, supportedAlgorithmNames, type AlgorithmName, type AlgorithmOption, type AlgorithmSpec } from './algorithms.js'
 import type { VerifierEvent } from './events.js'
 
 export interface JsonWebKeySet {
@@ -56,6 +56,8 @@ export interface ResolvedOptions {
   readonly jwksUri: URL | null
   readonly jwks: JsonWebKeySet | null
   readonly algorithms: ReadonlySet<AlgorithmName>
+  /** Every accepted spelling of a header `alg` (aliases included) -> its spec: one lookup per token. */
+  readonly headerAlgorithms: ReadonlyMap<string, AlgorithmSpec>
   readonly typ: boolean
   readonly clockTolerance: number
   readonly maxTokenBytes: number
@@ -166,6 +168,12 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     }
   }
 
+  const headerAlgorithms = new Map<string, AlgorithmSpec>()
+  for (const name of supportedAlgorithmNames()) {
+    const spec = algorithmSpec(name)!
+    if (algorithms.has(spec.name)) headerAlgorithms.set(name, spec)
+  }
+
   const realm = options.realm ?? 'api'
   // RFC 7235 §2.2: realm is a quoted-string; keep it to printable ASCII without quote or backslash.
   if (typeof realm !== 'string' || realm === '' || !/^[\x20-\x7e]+$/.test(realm) || /["\\]/.test(realm)) {
@@ -184,6 +192,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     jwksUri,
     jwks,
     algorithms,
+    headerAlgorithms,
     typ: flag(options, 'typ', true),
     clockTolerance: seconds(options, 'clockTolerance', 5, 0, 3600),
     maxTokenBytes: integer(options, 'maxTokenBytes', 8192, 64, 1024 * 1024),

@@ -3,7 +3,7 @@
 // object per call. Order: size cap, structure, header (alg allow-list, typ,
 // crit), key, signature, then claims (in claims.ts).
 import { verify as cryptoVerify } from 'node:crypto'
-import { algorithmSpec, type AlgorithmName } from './algorithms.js'
+import type { AlgorithmName } from './algorithms.js'
 import { InvalidTokenError } from './errors.js'
 import type { VerifyKey } from './keys.js'
 import type { ResolvedOptions } from './options.js'
@@ -52,8 +52,8 @@ export function readHeader(token: string, o: ResolvedOptions): ParsedHeader {
   }
   // RFC 8725 §3.1: the algorithm must be on the allow-list; `none` and HMAC never are.
   const alg = header['alg']
-  const spec = typeof alg === 'string' ? algorithmSpec(alg) : undefined
-  if (spec === undefined || !o.algorithms.has(spec.name)) throw new InvalidTokenError('unsupported algorithm', { realm })
+  const spec = typeof alg === 'string' ? o.headerAlgorithms.get(alg) : undefined
+  if (spec === undefined) throw new InvalidTokenError('unsupported algorithm', { realm })
   if (o.typ && !isAccessTokenTyp(header['typ'])) throw new InvalidTokenError('unexpected token type', { realm })
   // RFC 7515 §4.1.11: we understand no extension, so any `crit` is refused.
   if (header['crit'] !== undefined) throw new InvalidTokenError('unsupported critical header', { realm })
