@@ -131,3 +131,18 @@ t.test('bad adapter options fail at registration; bad scope names at requireAuth
   t.throws(() => app2.requireAuth('two words'), TypeError)
   await app2.close()
 })
+
+t.test('logs never hold the token or the Authorization header, even with passErrors', async (t) => {
+  const lines: string[] = []
+  const app = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => { lines.push(line) } } } })
+  await app.register(tesseraAuth, { verifier, passErrors: true })
+  app.get('/r', { onRequest: app.requireAuth('admin') }, async () => 'ok')
+  t.teardown(() => app.close())
+  const bad = good.slice(0, -6) + 'AAAAAA'
+  t.equal((await app.inject({ url: '/r', headers: bearer(bad) })).statusCode, 401)
+  t.equal((await app.inject({ url: '/r', headers: bearer(good) })).statusCode, 403)
+  t.ok(lines.length > 0, 'something was logged')
+  const all = lines.join('')
+  t.notOk(all.includes(good.split('.')[2]!) || all.includes(bad.split('.')[2]!), 'no token in the logs')
+  t.notMatch(all, /authorization/i, 'no Authorization header in the logs')
+})
