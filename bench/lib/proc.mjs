@@ -2,7 +2,7 @@
 // say where they listen (an IPC message, or a JSON log line with `url`),
 // asked for their own CPU time around each measured window.
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, createWriteStream, existsSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { tempDir } from './tmp.mjs'
@@ -23,11 +23,20 @@ export async function startServer({ name, script, args = [], env = {}, nodeArgs 
   // --profile DIR (run.mjs) sets BENCH_PROFILE_DIR: every server child then writes a .cpuprofile.
   const profileDir = process.env.BENCH_PROFILE_DIR
   const profArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-${process.pid}-${seq}.cpuprofile`] : []
+  // BENCH_SERVER_STDOUT=pipe: output through a pipe the bench drains into the
+  // log file (as under a process supervisor) instead of straight into the file.
+  const viaPipe = process.env.BENCH_SERVER_STDOUT === 'pipe'
   const child = spawn(process.execPath, ['--import', CPU_REPORT, ...profArgs, ...nodeArgs, script, ...args], {
-    stdio: ['ignore', fd, fd, 'ipc'],
+    stdio: ['ignore', viaPipe ? 'pipe' : fd, viaPipe ? 'pipe' : fd, 'ipc'],
     env: { ...process.env, ...(profileDir ? { BENCH_EXIT_ON_SIGTERM: '1' } : {}), ...env },
   })
-  closeSync(fd)
+  if (viaPipe) {
+    const sink = createWriteStream(null, { fd })
+    child.stdout.pipe(sink)
+    child.stderr.pipe(sink)
+  } else {
+    closeSync(fd)
+  }
   let exited = null
   child.on('exit', (code, signal) => { exited = { code, signal } })
   const pending = new Map()

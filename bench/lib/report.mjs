@@ -2,6 +2,7 @@
 
 const num = (v, digits) => {
   if (!Number.isFinite(v)) return '–'
+  if (Math.abs(v) < 0.005) v = 0 // no "-0.00"
   if (digits !== undefined) return v.toFixed(digits)
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US')
   if (Math.abs(v) >= 100) return v.toFixed(0)
@@ -34,7 +35,7 @@ function scenarioTables(name, result, md) {
       ? [r.alg, r.label, na(r), '', '']
       : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'password') {
-    out.push(table(['what', 'ops/s', 'p99 ms'], rows.map((r) => [r.label, mm(r.opsPerSec), mm(r.p99Ms, 0)]), md))
+    out.push(table(['what', 'ops/s', 'per CPU-s', 'p99 ms'], rows.map((r) => [r.label, mm(r.opsPerSec), mm(r.perCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'memory') {
     out.push(table(['what', 'figures'], rows.map((r) => [r.label, r.samples
       ? `RSS ${r.samples.map((s) => num(s.rssMiB, 0)).join(' → ')} MiB; live heap after GC ${r.samples.map((s) => num(s.heapUsedMiB, 1)).join(' → ')} MiB (at ${r.samples.map((s) => s.after).join(', ')} verifications; ${num(r.seconds, 1)} s)`
