@@ -7,7 +7,10 @@
 // - refreshed in the background once 80 % of that age has passed, and
 //   awaited when it has fully expired; revalidated with If-None-Match;
 // - a token naming an unknown kid triggers a refetch at most once per
-//   `cooldown`; within the cooldown unknown kids are answered from the cache
+//   `cooldown`, counted from the last unknown-kid refetch only (the initial
+//   fetch and scheduled refreshes do not start it, so a key published by an
+//   emergency rotation is found at once); within the cooldown unknown kids
+//   are answered from the cache
 //   (negative caching), so a flood of random kids costs at most one fetch
 //   per cooldown, while a genuinely new key is found by the next refetch;
 // - every fetch is shared by all concurrent callers (one in flight);
@@ -108,6 +111,7 @@ export class RemoteJwks implements KeySource {
   #etag: string | null = null
   #inflight: Promise<void> | null = null
   #lastAttemptAt = Number.NEGATIVE_INFINITY
+  #lastKidRefetchAt = Number.NEGATIVE_INFINITY
   #lastFailed = false
   #lastError: Error | null = null
 
@@ -145,7 +149,8 @@ export class RemoteJwks implements KeySource {
     // fetch. Refetch once per cooldown, shared by every caller.
     if (this.#inflight !== null) {
       await this.#inflight
-    } else if (this.#now() - this.#lastAttemptAt >= this.#options.cooldownMs) {
+    } else if (this.#mayRefetchForKid(this.#now())) {
+      this.#lastKidRefetchAt = this.#now()
       await this.#refresh('unknown_kid')
       if (this.#lastFailed) throw this.#unavailable(this.#now())
     } else {
@@ -192,6 +197,11 @@ export class RemoteJwks implements KeySource {
   /** A scheduled refresh may start unless one runs, or the last attempt failed within the cooldown. */
   #mayRefresh(now: number): boolean {
     return this.#inflight === null && (!this.#lastFailed || now - this.#lastAttemptAt >= this.#options.cooldownMs)
+  }
+
+  /** An unknown kid may refetch once per cooldown, and not within the cooldown after a failure. */
+  #mayRefetchForKid(now: number): boolean {
+    return now - this.#lastKidRefetchAt >= this.#options.cooldownMs && this.#mayRefresh(now)
   }
 
   #hold(keys: KeySet, now: number, maxAge: number | null): number {

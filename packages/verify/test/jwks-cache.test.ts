@@ -52,18 +52,37 @@ t.test('rotation: a new kid is accepted after one refetch (RFC 7517 §4.5)', asy
   t.equal(server.count, 2, 'no further fetch')
 })
 
-t.test('cooldown: an unknown kid within the cooldown is 401 without a fetch', async (t) => {
+t.test('cooldown: an unknown kid within the cooldown of an unknown-kid refetch is 401 without a fetch', async (t) => {
   const { server, verifier, token, clock } = await setup(t)
   await verifier.verify(token(keyA))
+  clock.advance(5)
+  t.type(await failure(verifier.verify(token(keyA, { kid: 'random' }))), InvalidTokenError)
+  t.equal(server.count, 2, 'the unknown kid refetched once')
   server.jwks = jwksOf(keyA, keyB)
   clock.advance(10)
   const err = await failure(verifier.verify(token(keyB)))
   t.type(err, InvalidTokenError)
   t.equal((err as InvalidTokenError).description, 'unknown signing key')
-  t.equal(server.count, 1, 'no fetch within the cooldown')
+  t.equal(server.count, 2, 'no fetch within the cooldown')
   clock.advance(21)
   t.ok(await verifier.verify(token(keyB)), 'picked up once the cooldown passed')
-  t.equal(server.count, 2)
+  t.equal(server.count, 3)
+})
+
+t.test('regression: the initial fetch and scheduled refreshes do not start the unknown-kid cooldown (emergency rotation)', async (t) => {
+  const { server, verifier, token, clock } = await setup(t, { cacheMaxAge: 100 })
+  await verifier.verify(token(keyA))
+  t.equal(server.count, 1)
+  // Past 80 % of the max-age: the next use starts a background refresh.
+  clock.advance(85)
+  await verifier.verify(token(keyA))
+  await until(() => server.count === 2)
+  t.equal(server.count, 2, 'scheduled refresh ran')
+  // A key published by `keys rotate --now` right after that refresh.
+  server.jwks = jwksOf(keyA, keyB)
+  clock.advance(1)
+  t.ok(await verifier.verify(token(keyB)), 'new kid accepted at once')
+  t.equal(server.count, 3, 'after exactly one refetch')
 })
 
 t.test('negative caching: a flood of random kids costs at most one fetch per cooldown', async (t) => {
