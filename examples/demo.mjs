@@ -96,13 +96,11 @@ try {
 
   step('Start the restaurant API (examples/restaurants-fastify), protected by @tessera/verify')
   // `rotate --now` below publishes a key at the moment it starts signing, so
-  // the API finds it by refetching the JWKS on an unknown kid, at most once
-  // per `cooldown` counted from its last fetch (default 30 s). The demo
-  // rotates seconds after the API's first fetch, hence 1 s here.
-  api = await buildApp({ issuer, audience: AUDIENCE, cooldown: 1 })
+  // the API finds it by refetching the JWKS on an unknown kid.
+  api = await buildApp({ issuer, audience: AUDIENCE })
   const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 })
   indent(`listening at ${apiUrl}: GET /restaurants needs scope read, POST /restaurants needs write`)
-  indent('keys from the issuer\'s JWKS, refetched on an unknown kid at most once a second (option cooldown: 1)')
+  indent('keys from the issuer\'s JWKS, cached, refetched when a token names an unknown kid')
 
   step('The service client (examples/client-credentials): client_credentials, client_secret_basic')
   const { tokens: serviceTokens, answers } = await runService({ issuer, clientId: service.client_id, clientSecret: service.client_secret, api: apiUrl, log: indent })
