@@ -38,7 +38,7 @@ function scenarioTables(name, result, md) {
     out.push(table(['what', 'ops/s', 'per CPU-s', 'p99 ms'], rows.map((r) => [r.label, mm(r.opsPerSec), mm(r.perCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'memory') {
     out.push(table(['what', 'figures'], rows.map((r) => [r.label, r.samples
-      ? `RSS ${r.samples.map((s) => num(s.rssMiB, 0)).join(' → ')} MiB; live heap after GC ${r.samples.map((s) => num(s.heapUsedMiB, 1)).join(' → ')} MiB (at ${r.samples.map((s) => s.after).join(', ')} verifications; ${num(r.seconds, 1)} s)`
+      ? `RSS ${r.samples.map((s) => num(s.rssMiB, 0)).join(' → ')} MiB; live heap after GC ${r.samples.map((s) => num(s.heapUsedMiB, 1)).join(' → ')} MiB; V8 heap reserved ${r.samples.map((s) => num(s.heapTotalMiB, 0)).join(' → ')} MiB (at ${r.samples.map((s) => s.after).join(', ')} verifications; ${num(r.seconds, 1)} s)`
       : `RSS ${num(r.rssBeforeMiB, 1)} → ${num(r.rssAfterMiB, 1)} MiB (+${num(r.growthMiB, 1)} MiB)`]), md))
   }
   return out.join('\n\n')

@@ -14,7 +14,7 @@ const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { ke
 const rss = () => {
   globalThis.gc?.()
   const m = process.memoryUsage()
-  return { rss: m.rss, heapUsed: m.heapUsed }
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external }
 }
 for (let i = 0; i < Math.min(count, 10000); i++) await verifier.verify(tokens[i % distinct], { scopes: ['read'] })
 const samples = [{ after: 0, ...rss() }]
