@@ -25,11 +25,14 @@ export interface TokenRouteOptions {
   bodyLimit?: number
 }
 
-/** Step: RFC 6749 §5.1 "Cache-Control: no-store" and "Pragma: no-cache", set before anything can fail. */
-function noCacheHeaders(_request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+/**
+ * Step: RFC 6749 §5.1 "Cache-Control: no-store" and "Pragma: no-cache". Every
+ * answer of this route goes through sendError() or the success path, and both
+ * call it (cheaper than an onRequest hook on the hot path).
+ */
+function noCacheHeaders(reply: FastifyReply): void {
   reply.header('cache-control', 'no-store')
   reply.header('pragma', 'no-cache')
-  done()
 }
 
 /** Step: the body is parsed as a form whatever it holds; FormBody records malformation. */
@@ -59,8 +62,7 @@ function clip(value: string): string {
 /** Renders an OAuth error (RFC 6749 §5.2) with its status and headers. */
 function sendError(request: FastifyRequest, reply: FastifyReply, error: OAuthError, exchange: TokenExchange | undefined): FastifyReply {
   reply.code(error.status)
-  reply.header('cache-control', 'no-store')
-  reply.header('pragma', 'no-cache')
+  noCacheHeaders(reply)
   reply.header('content-type', JSON_TYPE)
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
   if (error.challenge) reply.header('www-authenticate', BASIC_CHALLENGE)
@@ -85,7 +87,6 @@ export async function tokenRoutes(app: FastifyInstance, options: TokenRouteOptio
   // Forms only: any other content type falls through to Fastify's 415, mapped to invalid_request below.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, formParser)
-  app.addHook('onRequest', noCacheHeaders)
 
   app.setErrorHandler(function tokenErrorHandler(error: FastifyError, request, reply) {
     const mapped = toOAuthError(error)
@@ -106,6 +107,7 @@ export async function tokenRoutes(app: FastifyInstance, options: TokenRouteOptio
   })
 
   app.post(TOKEN_PATH, { bodyLimit }, async function token(request, reply) {
+    noCacheHeaders(reply)
     const exchange = new TokenExchange()
     let result
     try {
