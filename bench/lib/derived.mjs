@@ -7,6 +7,24 @@ const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–')
 const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–')
 
 export function ceilings(scenarios) {
+  return [...httpCeilings(scenarios), ...issueCeilings(scenarios)]
+}
+
+/** Issuance: the floor route against oidc-provider bounds what "≥ 0.8x floor" implies against it. */
+function issueCeilings({ issue }) {
+  if (!issue) return []
+  const out = []
+  for (const alg of ['ES256', 'RS256']) {
+    const get = (name) => issue.rows.find((r) => r.alg === alg && r.name === name && r.reqPerCpuSec)?.reqPerCpuSec.median
+    const [floor, oidc, ours] = [get('floor'), get('oidc-provider'), get('tessera')]
+    if (!Number.isFinite(floor) || !Number.isFinite(oidc)) continue
+    const perReq = (v) => (Number.isFinite(v) ? `${f1(1e6 / v)} µs` : '–')
+    out.push(`${alg} issuance: server CPU per token: floor route ${perReq(floor)}, @tessera/issuer ${perReq(ours)}, oidc-provider ${perReq(oidc)}; the floor itself runs at ${f2(floor / oidc)}x oidc-provider, so an issuer at exactly 0.8x the floor would be at ${f2((0.8 * floor) / oidc)}x oidc-provider.`)
+  }
+  return out
+}
+
+function httpCeilings(scenarios) {
   const http = scenarios.http
   const verify = scenarios.verify
   if (!http || !verify) return []

@@ -106,7 +106,7 @@ export function render(results, { markdown }) {
     if (r.notes?.length) parts.push(r.notes.map((n) => `- ${n}`).join('\n'))
   }
   if (results.derived?.length) {
-    parts.push(h(2, 'Ceilings: what the HTTP ratios can reach'))
+    parts.push(h(2, 'Ceilings: what the ratios can reach'))
     parts.push(results.derived.map((n) => `- ${n}`).join('\n'))
   }
   if (results.notes?.length) {
