@@ -89,3 +89,10 @@ t.test('SIGTERM lets an in-flight request finish, then exits 0', async (t) => {
   t.match(server.stdout(), 'shutting down')
   await t.rejects(fetch(`${server.url}/healthz`), 'no longer listening')
 })
+
+t.test('SIGINT shuts down like SIGTERM: exit 0', async (t) => {
+  const server = await startServer(db)
+  t.equal((await fetch(`${server.url}/healthz`)).status, 200)
+  server.child.kill('SIGINT')
+  t.equal(await server.exited, 0)
+})
