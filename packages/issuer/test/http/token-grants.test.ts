@@ -3,6 +3,7 @@
 import t from 'tap'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { buildApp } from '../../src/http/app.js'
+import { BusyError } from '../../src/core/types.js'
 import { fakeCore } from './fixtures/fake-core.js'
 import { harness } from './fixtures/harness.js'
 import { postToken } from './fixtures/request.js'
@@ -142,6 +143,17 @@ t.test('admission control refusing argon2 is 503 with Retry-After (RFC 9110 §15
   const res = await postToken(fake, { grant_type: 'password', username: 'a', password: 'b', client_id: 'tc_x', client_secret: 's' })
   t.equal(res.statusCode, 503)
   t.equal(res.headers['retry-after'], '3')
+  t.equal(res.headers['cache-control'], 'no-store')
+  t.equal(res.json().error, 'temporarily_unavailable')
+})
+
+t.test('admission control refusing an imported argon2id client secret is 503, not 500 (RFC 9110 §15.6.4)', async (t) => {
+  const core = fakeCore({ throwOnAuthenticate: new BusyError(1.2) })
+  const fake = buildApp(core)
+  t.teardown(() => fake.close())
+  const res = await postToken(fake, { grant_type: 'client_credentials', client_id: 'tc_x', client_secret: 's' })
+  t.equal(res.statusCode, 503)
+  t.equal(res.headers['retry-after'], '2')
   t.equal(res.headers['cache-control'], 'no-store')
   t.equal(res.json().error, 'temporarily_unavailable')
 })

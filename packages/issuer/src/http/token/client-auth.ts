@@ -3,9 +3,9 @@
 // client_secret_post (client_id and client_secret in the body). A client
 // must not use more than one method in a request (§2.3).
 
-import type { Client, IssuerCore } from '../../core/types.js'
+import { BusyError, type Client, type IssuerCore } from '../../core/types.js'
 import { MALFORMED_BASIC, NOT_BASIC, parseBasic } from '../basic-auth.js'
-import { Errors, type OAuthError } from '../errors.js'
+import { busy, Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import { single } from './parameters.js'
 
@@ -37,6 +37,14 @@ export async function authenticate(core: IssuerCore, claimed: ClaimedClient): Pr
   const failure = claimed.basic ? Errors.invalidClientBasic : Errors.invalidClient
   if (claimed.id === undefined || claimed.secret === undefined) return failure
   // Unknown client and wrong secret cost the same and look the same (core + one error value).
-  const client = await core.authenticateClient(claimed.id, claimed.secret)
+  let client
+  try {
+    client = await core.authenticateClient(claimed.id, claimed.secret)
+  } catch (err) {
+    // A client whose imported secret is an argon2id hash goes through
+    // admission control too: refused when full, 503 (RFC 9110 §15.6.4).
+    if (err instanceof BusyError) return busy(err.retryAfter)
+    throw err
+  }
   return client ?? failure
 }
