@@ -136,14 +136,17 @@ export class RemoteJwks implements KeySource {
 
   async get(kid: string | undefined, now: number): Promise<VerifyKey> {
     let held = this.#held
+    let fresh = false
     if (held === null || now >= held.expiresAt) {
       if (this.#inflight !== null) await this.#inflight
       else if (this.#mayRefresh(now)) await this.#refresh(held === null ? 'initial' : 'expired')
       held = this.#usable(this.#now())
+      fresh = !this.#lastFailed
     }
     const key = selectKey(held.keys, kid)
     if (key !== undefined) return key
-    if (kid === undefined) throw noKey(kid, held.keys, this.#options.realm)
+    // No kid, or a set fetched for this very call: refetching cannot help.
+    if (kid === undefined || fresh) throw noKey(kid, held.keys, this.#options.realm)
 
     // An unknown kid (RFC 7517 §4.5): perhaps a key published since the last
     // fetch. Refetch once per cooldown, shared by every caller.
