@@ -2,7 +2,7 @@
 // (A-Z a-z 0-9 - _), which application/x-www-form-urlencoded leaves
 // unchanged (RFC 6749 §2.3.1 form-encodes id and secret for Basic), so a
 // value copied from the CLI works in a form body and in Basic alike.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomFillSync } from 'node:crypto'
 
 /** Client ids start with this; user ids with USER_ID_PREFIX: the two never collide (RFC 9068 §5). */
 export const CLIENT_ID_PREFIX = 'tc_'
@@ -23,8 +23,22 @@ export const newUserId = (): string => USER_ID_PREFIX + randomPart(ID_RANDOM_BYT
 /** A new client secret: 256 random bits, base64url (43 characters). Shown once, never stored. */
 export const newClientSecret = (): string => randomPart(SECRET_BYTES)
 
-/** A token id (`jti`, RFC 7519 §4.1.7): 128 random bits. */
-export const newTokenId = (): string => randomPart(16)
+// Token ids come from a pool of random bytes refilled 4 KiB at a time: one
+// CSPRNG call per 256 tokens instead of one per token, on the issuance hot path.
+const JTI_BYTES = 16
+const pool = Buffer.alloc(4096)
+let poolOffset = pool.length
+
+/** A token id (`jti`, RFC 7519 §4.1.7): 128 random bits, never reused. */
+export function newTokenId(): string {
+  if (poolOffset + JTI_BYTES > pool.length) {
+    randomFillSync(pool)
+    poolOffset = 0
+  }
+  const id = pool.toString('base64url', poolOffset, poolOffset + JTI_BYTES)
+  poolOffset += JTI_BYTES
+  return id
+}
 
 const ID_CHARS = /^[A-Za-z0-9_-]+$/
 export const looksLikeClientId = (s: string): boolean => s.startsWith(CLIENT_ID_PREFIX) && ID_CHARS.test(s)

