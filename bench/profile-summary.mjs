@@ -3,17 +3,20 @@
 // `node bench/run.mjs --profile DIR`): the functions with the most self
 // time, each with its share of the profile's samples, and the share spent
 // under each package (node_modules/<pkg>, packages/<ours>).
-//   node bench/profile-summary.mjs DIR_OR_FILE [--top N] [--match NAME] [--inclusive URL_PART]
+//   node bench/profile-summary.mjs DIR_OR_FILE [--top N] [--match NAME] [--inclusive URL_PART] [--per FUNCTION]
 // --inclusive lists total (self + callees) time of the functions whose
 // script URL contains URL_PART, e.g. --inclusive packages/issuer
+// --per NAME also prints self time in units of the self time of the function
+// NAME (e.g. signOneShot: one signature per token request), which compares
+// two servers per request whatever their request counts.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '15' }, match: { type: 'string' }, inclusive: { type: 'string' } } })
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '15' }, match: { type: 'string' }, inclusive: { type: 'string' }, per: { type: 'string' } } })
 const target = positionals[0]
 if (!target) {
-  console.error('usage: node bench/profile-summary.mjs DIR_OR_FILE [--top N] [--match NAME]')
+  console.error('usage: node bench/profile-summary.mjs DIR_OR_FILE [--top N] [--match NAME] [--inclusive URL_PART] [--per FUNCTION]')
   process.exit(2)
 }
 const files = statSync(target).isDirectory()
@@ -56,6 +59,15 @@ for (const file of files) {
   for (const [p, c] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${pct(c)}  ${p}`)
   console.log('-- self time by function --')
   for (const [f, c] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`${pct(c)}  ${f}`)
+  if (values.per) {
+    let unit = 0
+    for (const [f, c] of fn) if (f.split(' ')[0] === values.per) unit += c
+    if (unit === 0) console.log(`-- no samples in ${values.per} --`)
+    else {
+      console.log(`-- self time per ${values.per} (busy total ${(busy / unit).toFixed(2)} units) --`)
+      for (const [f, c] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) console.log(`${(c / unit).toFixed(3).padStart(7)}  ${f}`)
+    }
+  }
   if (values.inclusive) {
     const parent = new Map()
     for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id)

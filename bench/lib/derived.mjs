@@ -49,7 +49,7 @@ function httpCeilings(scenarios) {
         const peer = get(name)
         if (Number.isFinite(peer)) parts.push(`${label} ${f1(peer)} µs (adds ${f1(peer - hello)} µs): no verifier can exceed ${f2(peer / best)}x against it`)
       }
-      out.push(`${parts.join('; ')}.`)
+      out.push(`${parts.join('; ')} (the verify floor is the in-process figure; inside a busy server the same crypto.verify costs somewhat more, so true ceilings are a little lower).`)
     }
   }
   return out
