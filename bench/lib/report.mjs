@@ -93,6 +93,7 @@ export function render(results, { markdown }) {
   }
   parts.push(h(2, 'Targets'))
   parts.push(targetsTable(results.targets, markdown))
+  if (markdown) parts.push('Where a target is missed, "Ceilings" at the end says how far the comparison can go at all on this machine, and [PROFILES.md](PROFILES.md) where the time goes (profiles made with `--profile`).')
   if (markdown) {
     parts.push(h(2, 'Setup'))
     parts.push(SETUP.map((n) => `- ${n}`).join('\n'))
