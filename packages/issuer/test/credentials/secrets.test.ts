@@ -1,7 +1,7 @@
 import t from 'tap'
 import argon2 from 'argon2'
 import { hashClientSecret, verifyClientSecret, verifyFastSecret, DUMMY_SECRET_HASH } from '../../src/credentials/secrets.js'
-import { constantTimeEqual } from '../../src/credentials/constant-time.js'
+import { constantTimeEqual, digestsEqual } from '../../src/credentials/constant-time.js'
 import { newClientId, newClientSecret, newUserId, CLIENT_ID_PREFIX, USER_ID_PREFIX } from '../../src/credentials/ids.js'
 import { normaliseUsername } from '../../src/credentials/usernames.js'
 import { ARGON2_OPTIONS, hashPassword, verifyArgon2 } from '../../src/credentials/passwords.js'
@@ -58,4 +58,14 @@ t.test('usernames normalise to NFC lower case', async (t) => {
   t.equal(normaliseUsername('John'), 'john')
   t.equal(normaliseUsername('JOSE\u0301'), 'jos\u00e9', 'decomposed accent composes (NFC), then lower case')
   t.equal(normaliseUsername('jos\u00e9'), normaliseUsername('JOSE\u0301'))
+})
+
+t.test('digestsEqual: equal digests only; another length or one differing byte never matches', async (t) => {
+  const a = Buffer.alloc(32, 7)
+  t.ok(digestsEqual(a, Buffer.alloc(32, 7)))
+  const b = Buffer.alloc(32, 7)
+  b[31] = 8
+  t.notOk(digestsEqual(a, b))
+  t.notOk(digestsEqual(a, a.subarray(0, 31)))
+  t.notOk(digestsEqual(a, Buffer.alloc(0)))
 })
