@@ -7,8 +7,8 @@
 //   node bench/run.mjs --quick         short run; writes to bench/.quick/
 //   node bench/run.mjs --only verify,http [--rounds N] [--out DIR] [--tiny]
 //   node bench/run.mjs --quick --only issue --profile /tmp/prof   server children under --cpu-prof
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { machine, machineLine } from './lib/machine.mjs'
@@ -58,14 +58,21 @@ export async function main(argv = process.argv.slice(2)) {
       rounds: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
+      render: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
   if (values.help) {
-    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,password,memory] [--rounds N] [--out DIR] [--profile DIR] [--quiet]')
+    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,password,memory] [--rounds N] [--out DIR] [--profile DIR] [--quiet] | --render results.json')
     console.log('  --profile DIR   every server child runs with --cpu-prof into DIR; summarise with node bench/profile-summary.mjs DIR')
     return null
+  }
+  if (values.render) {
+    // Re-renders RESULTS.md beside a results.json (after a change of layout; no measuring).
+    const results = JSON.parse(readFileSync(values.render, 'utf8'))
+    writeFileSync(join(dirname(resolve(values.render)), 'RESULTS.md'), render(results, { markdown: true }))
+    return results
   }
   const mode = values.tiny ? 'tiny' : values.quick ? 'quick' : 'full'
   const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : SCENARIOS

@@ -62,7 +62,8 @@ export function ratiosTable(ratios, md) {
 export function targetsTable(targets, md) {
   return table(['target', 'measured median [min–max]', 'status', 'same per CPU-s'], targets.map((t) => [
     t.text,
-    t.status === 'NOT MEASURED' ? '–' : `${mm({ median: t.median, min: t.minSeen, max: t.maxSeen, n: t.minSeen === t.maxSeen ? 1 : 2 }, 2)}${t.unit ? ` ${t.unit}` : 'x'}`,
+    // Three decimals for ratios, so a median just under its threshold reads as such.
+    t.status === 'NOT MEASURED' ? '–' : `${mm({ median: t.median, min: t.minSeen, max: t.maxSeen, n: t.minSeen === t.maxSeen ? 1 : 2 }, t.unit ? 2 : 3)}${t.unit ? ` ${t.unit}` : 'x'}`,
     t.status,
     t.cpu ? `${mm(t.cpu, 2)}x` : '',
   ]), md)
