@@ -1,24 +1,14 @@
 // Client administration: create, list, show, update, delete, rotate-secret.
 // Each write is one store operation (one transaction): nothing half-written.
-import type { Clock, GrantType } from '../types.js'
+import type { Clock } from '../types.js'
 import { NotFoundError, InvalidInputError } from '../errors.js'
 import type { ClientChanges, ClientRecord, IssuerStore } from '../../store/types.js'
 import { newClientId, newClientSecret } from '../../credentials/ids.js'
 import { hashClientSecret } from '../../credentials/secrets.js'
 import { checkName, DEFAULT_CLIENT_TTL, parseAudiences, parseGrants, parseScopes, parseTtl, parseSeconds } from '../validate.js'
 
-export interface ClientInfo {
-  id: string
-  name: string
-  grants: GrantType[]
-  scopes: string[]
-  audiences: string[]
-  ttl: number
-  createdAt: number
-  updatedAt: number
-  /** End of the previous secret's grace period, when one is running. */
-  previousSecretExpiresAt: number | null
-}
+/** A client as the admin side shows it: its stored record without the secret hashes. */
+export type ClientInfo = Omit<ClientRecord, 'secretHash' | 'previousSecretHash'>
 
 export interface ClientInput {
   name?: string
