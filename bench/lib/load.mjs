@@ -1,6 +1,7 @@
 // HTTP load with autocannon on loopback, and the server's CPU time over
 // exactly the measured window.
 import autocannon from 'autocannon'
+import { summary } from './stats.mjs'
 
 export function cannon({ url, method = 'GET', headers = {}, body, connections = 10, duration, amount }) {
   return new Promise((resolve, reject) => {
@@ -32,5 +33,17 @@ export async function measure(server, load) {
     cpuSeconds,
     reqPerCpuSec: cpuSeconds > 0 ? ok / cpuSeconds : NaN,
     rss: after.rss,
+  }
+}
+
+/** One table row from the rounds' `measure()` samples of one server: medians with [min–max]. */
+export function summariseSamples(alg, name, label, samples) {
+  return {
+    alg,
+    name,
+    label,
+    reqPerSec: summary(samples.map((m) => m.reqPerSec)),
+    reqPerCpuSec: summary(samples.map((m) => m.reqPerCpuSec)),
+    p99Ms: summary(samples.map((m) => m.p99Ms)),
   }
 }

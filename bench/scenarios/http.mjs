@@ -4,9 +4,9 @@
 import { fileURLToPath } from 'node:url'
 import { AUDIENCE, ISSUER, accessToken, makeKey } from '../lib/keys.mjs'
 import { startJwksServer } from '../lib/jwks-server.mjs'
-import { cannon, measure } from '../lib/load.mjs'
+import { cannon, measure, summariseSamples } from '../lib/load.mjs'
 import { startServer } from '../lib/proc.mjs'
-import { ratioSummary, shuffled, summary } from '../lib/stats.mjs'
+import { ratioSummary, shuffled } from '../lib/stats.mjs'
 
 const SCRIPT = fileURLToPath(new URL('../servers/protected.mjs', import.meta.url))
 
@@ -69,14 +69,7 @@ export async function run({ rounds, durationS, connections = 10, algs = ['RS256'
       const per = {}
       for (const s of ready) {
         per[s.name] = s.samples
-        rows.push({
-          alg,
-          name: s.name,
-          label: s.label,
-          reqPerSec: summary(s.samples.map((m) => m.reqPerSec)),
-          reqPerCpuSec: summary(s.samples.map((m) => m.reqPerCpuSec)),
-          p99Ms: summary(s.samples.map((m) => m.p99Ms)),
-        })
+        rows.push(summariseSamples(alg, s.name, s.label, s.samples))
       }
       const add = (id, label, a, b, metric, target) => {
         if (!per[a] || !per[b]) return

@@ -1,9 +1,9 @@
 // Scenario 3: client_credentials issuance (RFC 6749 §4.4). The floor route,
 // @tessera/issuer through its CLI, oidc-provider and
 // @node-oauth/oauth2-server, each in its own process, interleaved rounds.
-import { measure } from '../lib/load.mjs'
+import { measure, summariseSamples } from '../lib/load.mjs'
 import { ISSUERS, startIssuer } from '../lib/issuers.mjs'
-import { ratioSummary, shuffled, summary } from '../lib/stats.mjs'
+import { ratioSummary, shuffled } from '../lib/stats.mjs'
 import { cannon } from '../lib/load.mjs'
 
 /** The service must issue an RFC 9068 token of the right alg and refuse a wrong secret. */
@@ -61,14 +61,7 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
     const per = {}
     for (const s of ready) {
       per[s.name] = s.samples
-      rows.push({
-        alg,
-        name: s.name,
-        label: s.label,
-        reqPerSec: summary(s.samples.map((m) => m.reqPerSec)),
-        reqPerCpuSec: summary(s.samples.map((m) => m.reqPerCpuSec)),
-        p99Ms: summary(s.samples.map((m) => m.p99Ms)),
-      })
+      rows.push(summariseSamples(alg, s.name, s.label, s.samples))
     }
     const add = (id, label, a, b, target) => {
       if (!per[a] || !per[b]) return
