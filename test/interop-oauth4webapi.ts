@@ -24,7 +24,9 @@ t.test('RFC 8414 discovery from /.well-known/oauth-authorization-server', async 
   t.ok(metadata.grant_types_supported?.includes('client_credentials'), 'client_credentials supported')
   t.ok(metadata.token_endpoint_auth_methods_supported?.includes('client_secret_basic'), 'client_secret_basic advertised')
   t.ok(metadata.token_endpoint_auth_methods_supported?.includes('client_secret_post'), 'client_secret_post advertised')
-  t.notOk('response_types_supported' in metadata, 'no response_types_supported without an authorization endpoint')
+  t.same(metadata.response_types_supported, ['code'], 'the authorization code flow')
+  t.same(metadata.code_challenge_methods_supported, ['S256'], 'PKCE S256 (RFC 7636)')
+  t.equal(metadata.authorization_response_iss_parameter_supported, true, 'RFC 9207 iss in authorization responses')
 })
 
 const methods = [

@@ -14,11 +14,16 @@ export const DEFAULTS = {
   signingAlg: 'RS256' as SigningAlg,
   jwksMaxAge: 300,
   maxTtl: 3600,
+  sessionTtl: 43_200,
+  refreshIdleTtl: 1_209_600,
+  refreshMaxTtl: 7_776_000,
+  refreshReuseGrace: 10,
 } as const
 
 /** The serve flags, by the variable each stands for. */
 export const CONFIG_FLAGS = [
   'host', 'port', 'issuer', 'db', 'signing-alg', 'jwks-max-age', 'key-rotation-days', 'max-ttl', 'key-encryption-key-file',
+  'session-ttl', 'refresh-idle-ttl', 'refresh-max-ttl', 'refresh-reuse-grace',
 ] as const
 
 export type ConfigFlags = Partial<Record<(typeof CONFIG_FLAGS)[number], string | undefined>>
@@ -113,6 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Iss
   const jwksMaxAge = integer('jwks-max-age', 'TESSERA_JWKS_MAX_AGE', DEFAULTS.jwksMaxAge, 1) ?? DEFAULTS.jwksMaxAge
   const keyRotationDays = integer('key-rotation-days', 'TESSERA_KEY_ROTATION_DAYS', null, 1)
   const maxTtl = integer('max-ttl', 'TESSERA_MAX_TTL', DEFAULTS.maxTtl, 1) ?? DEFAULTS.maxTtl
+  const sessionTtl = integer('session-ttl', 'TESSERA_SESSION_TTL', DEFAULTS.sessionTtl, 1) ?? DEFAULTS.sessionTtl
+  const refreshIdleTtl = integer('refresh-idle-ttl', 'TESSERA_REFRESH_IDLE_TTL', DEFAULTS.refreshIdleTtl, 1) ?? DEFAULTS.refreshIdleTtl
+  const refreshMaxTtl = integer('refresh-max-ttl', 'TESSERA_REFRESH_MAX_TTL', DEFAULTS.refreshMaxTtl, 1) ?? DEFAULTS.refreshMaxTtl
+  const refreshReuseGrace = integer('refresh-reuse-grace', 'TESSERA_REFRESH_REUSE_GRACE', DEFAULTS.refreshReuseGrace, 0, 3600) ?? DEFAULTS.refreshReuseGrace
 
   let keyEncryptionKey: Buffer | null = null
   const kekFile = flags['key-encryption-key-file']
@@ -144,5 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Iss
     jwksMaxAge,
     keyRotationDays,
     maxTtl,
+    sessionTtl,
+    refreshIdleTtl,
+    refreshMaxTtl,
+    refreshReuseGrace,
   }
 }

@@ -12,13 +12,17 @@ const FIELDS = {
   scope: { type: 'string', multiple: true },
   audience: { type: 'string', multiple: true },
   ttl: { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
 } as const satisfies OptionSpec
 
+const CREATE_FIELDS = { ...FIELDS, public: { type: 'boolean' }, 'skip-consent': { type: 'boolean' } } as const satisfies OptionSpec
+const UPDATE_FIELDS = { ...FIELDS, 'skip-consent': { type: 'string' } } as const satisfies OptionSpec
+
 export const CLIENT_USAGE = [
-  'client create --name NAME --grant client_credentials [--grant password] --scope "read write" --audience URI [--audience ...] [--ttl SECONDS]',
+  'client create --name NAME --grant client_credentials [--grant password] [--grant authorization_code --redirect-uri URI ...] [--grant refresh_token] [--public] [--skip-consent] --scope "read write" --audience URI [--audience ...] [--ttl SECONDS]',
   'client list',
   'client show ID',
-  'client update ID [--name NAME] [--scope ..] [--audience ..] [--grant ..] [--ttl SECONDS]',
+  'client update ID [--name NAME] [--scope ..] [--audience ..] [--grant ..] [--redirect-uri ..] [--ttl SECONDS] [--skip-consent true|false]',
   'client delete ID',
   'client rotate-secret ID [--grace SECONDS]',
 ]
@@ -34,6 +38,9 @@ export function clientJson(c: ClientInfo): Record<string, unknown> {
     scopes: c.scopes,
     audiences: c.audiences,
     ttl: c.ttl,
+    public: c.public,
+    redirect_uris: c.redirectUris,
+    skip_consent: c.skipConsent,
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
     previous_secret_expires_at: iso(c.previousSecretExpiresAt),
@@ -48,6 +55,9 @@ function clientLines(c: ClientInfo): string[] {
     `scopes:     ${c.scopes.join(' ')}`,
     `audiences:  ${c.audiences.join(', ')}`,
     `ttl:        ${c.ttl} s`,
+    `type:       ${c.public ? 'public (no secret: authenticates with client_id alone)' : 'confidential'}`,
+    ...(c.redirectUris.length > 0 ? [`redirects:  ${c.redirectUris.join(', ')}`] : []),
+    ...(c.skipConsent ? ['consent:    skipped within a sign-in session (first-party)'] : []),
     `created:    ${iso(c.createdAt)}`,
   ]
   if (c.previousSecretExpiresAt !== null) lines.push(`previous secret valid until ${iso(c.previousSecretExpiresAt)}`)
@@ -55,9 +65,12 @@ function clientLines(c: ClientInfo): string[] {
 }
 
 function fieldsOf(values: Parsed['values']): ClientInput {
+  const skip = values['skip-consent']
   return {
     name: str(values.name), grants: list(values.grant), scopes: list(values.scope),
-    audiences: list(values.audience), ttl: str(values.ttl),
+    audiences: list(values.audience), ttl: str(values.ttl), redirectUris: list(values['redirect-uri']),
+    public: values.public === true ? true : undefined,
+    skipConsent: typeof skip === 'boolean' || typeof skip === 'string' ? skip : undefined,
   }
 }
 
@@ -65,18 +78,21 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = args
   switch (sub) {
     case 'create': {
-      const { values } = parse('client create', rest, FIELDS)
+      const { values } = parse('client create', rest, CREATE_FIELDS)
       if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[0]}`])
       const input = fieldsOf(values)
       await withAdmin(io, values, async (admin) => {
         const { client, secret } = await admin.clients.create(input)
         if (client.grants.includes('password')) warn(io, PASSWORD_GRANT_WARNING)
-        if (values.json) return printJson(io, { client_id: client.id, client_secret: secret, ...clientJson(client) })
+        if (values.json) {
+          return printJson(io, secret === null ? clientJson(client) : { client_id: client.id, client_secret: secret, ...clientJson(client) })
+        }
         printLines(io, [
           `Created client "${client.name}".`,
           `client_id:     ${client.id}`,
-          `client_secret: ${secret}`,
-          'The secret is shown only now: store it safely.',
+          ...(secret === null
+            ? ['A public client: no secret, it authenticates with its client_id alone (and PKCE).']
+            : [`client_secret: ${secret}`, 'The secret is shown only now: store it safely.']),
           ...clientLines(client).slice(2),
         ])
       }, (config) => { checkClientInput(input, config.maxTtl, 'create') })
@@ -105,7 +121,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
       return
     }
     case 'update': {
-      const { values, positionals } = parse('client update', rest, FIELDS, ['ID'])
+      const { values, positionals } = parse('client update', rest, UPDATE_FIELDS, ['ID'])
       if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[3]}`])
       const input = fieldsOf(values)
       await withAdmin(io, values, async (admin) => {
@@ -122,7 +138,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
       await withAdmin(io, values, async (admin) => {
         await admin.clients.delete(positionals[0]!)
         if (values.json) return printJson(io, { client_id: positionals[0], deleted: true })
-        printLines(io, [`Deleted client ${positionals[0]}. Tokens already issued stay valid until they expire.`])
+        printLines(io, [`Deleted client ${positionals[0]}, its codes and refresh tokens. Access tokens already issued stay valid until they expire.`])
       })
       return
     }

@@ -42,7 +42,7 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
         const key = await admin.keys.rotate(values.now === true)
         if (values.json) return printJson(io, { kid: key.kid, alg: key.alg, activates_at: iso(key.activatesAt) })
         printLines(io, [
-          `New ${key.alg} key ${key.kid}: published now, signs ${values.now ? 'now' : `from ${iso(key.activatesAt)}`}.`,
+          `New ${key.alg} key ${key.kid}: published now, signs ${values.now ? 'in 2 seconds (once every running server publishes it)' : `from ${iso(key.activatesAt)}`}.`,
           'Running servers pick it up within a few seconds.',
         ])
       })

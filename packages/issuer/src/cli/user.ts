@@ -13,6 +13,7 @@ export const USER_USAGE = [
   'user list',
   'user delete NAME',
   'user set-password NAME (--password-stdin | prompt)',
+  'user sign-out NAME',
 ]
 
 const userJson = (u: UserInfo): Record<string, unknown> => ({
@@ -62,7 +63,7 @@ export async function userCommand(args: string[], io: CliIo): Promise<void> {
         await admin.users.delete(positionals[0]!)
         const username = normaliseUsername(positionals[0]!)
         if (values.json) return printJson(io, { username, deleted: true })
-        printLines(io, [`Deleted user ${username}. Tokens already issued stay valid until they expire.`])
+        printLines(io, [`Deleted user ${username}, their sessions and refresh tokens. Access tokens already issued stay valid until they expire.`])
       })
       return
     }
@@ -74,13 +75,24 @@ export async function userCommand(args: string[], io: CliIo): Promise<void> {
         await admin.users.setPassword(positionals[0]!, password)
         const username = normaliseUsername(positionals[0]!)
         if (values.json) return printJson(io, { username, password_changed: true })
-        printLines(io, [`Changed the password of ${username}.`])
+        printLines(io, [`Changed the password of ${username}; their sessions are ended and refresh tokens revoked.`])
+      })
+      return
+    }
+    case 'sign-out': {
+      const { values, positionals } = parse('user sign-out', rest, {}, ['NAME'])
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${USER_USAGE[4]}`])
+      await withAdmin(io, values, async (admin) => {
+        await admin.users.signOut(positionals[0]!)
+        const username = normaliseUsername(positionals[0]!)
+        if (values.json) return printJson(io, { username, signed_out: true })
+        printLines(io, [`Signed out ${username}: every session ended, refresh tokens revoked. Access tokens already issued stay valid until they expire.`])
       })
       return
     }
     case undefined:
-      throw new UsageError('user: missing command (create, list, delete, set-password)')
+      throw new UsageError('user: missing command (create, list, delete, set-password, sign-out)')
     default:
-      throw new UsageError(`user: unknown command "${sub}" (create, list, delete, set-password)`)
+      throw new UsageError(`user: unknown command "${sub}" (create, list, delete, set-password, sign-out)`)
   }
 }

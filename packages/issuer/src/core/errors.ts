@@ -43,3 +43,16 @@ export class ConflictError extends Error {
     this.name = 'ConflictError'
   }
 }
+
+/**
+ * The database cannot be used right now (down, unreachable, read-only, its
+ * file gone or replaced, ...). The HTTP layer answers 503 with Retry-After;
+ * `message` is for the operator's log, never for a client.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'StoreUnavailableError'
+  }
+}

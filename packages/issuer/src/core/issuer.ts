@@ -1,22 +1,25 @@
-// The running issuer core behind the HTTP layer (see IssuerCore in types.ts).
+// The running issuer core behind the HTTP layer (see IssuerCore in types.ts):
+// the services it is made of, token signing, and the background work.
 import type { Admission } from '../credentials/admission.js'
-import { DUMMY_SECRET_HASH, isSlowSecretHash, verifyFastSecret } from '../credentials/secrets.js'
-import { dummyPasswordHash, verifyArgon2 } from '../credentials/passwords.js'
-import { normaliseUsername } from '../credentials/usernames.js'
-import { LOGIN_THROTTLE, retryAfterSeconds } from '../credentials/throttle.js'
+import { LOGIN_THROTTLE } from '../credentials/throttle.js'
 import { newTokenId } from '../credentials/ids.js'
 import type { KeyManager } from '../keys/manager.js'
 import type { KeyRing } from '../keys/keyring.js'
 import { planMaintenance } from '../keys/rotation.js'
-import type { ClientRecord, IssuerStore, UserRecord } from '../store/types.js'
+import type { IssuerStore } from '../store/types/index.js'
+import { ClientDirectory } from './clients.js'
+import { Codes } from './codes.js'
+import { PasswordCheck } from './passwords.js'
+import { RefreshTokens } from './refresh-tokens.js'
+import { SignIn } from './sign-in.js'
 import type {
   AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerConfig, IssuerCore, Jwks, LoginOutcome,
 } from './types.js'
 
-/** Longest client id or username looked up; longer ones go straight to the dummy path. */
-const MAX_LOOKUP_LENGTH = 512
-/** How often the background work drops stale failed-login records. */
+/** How often the background work deletes what has expired. */
 const PRUNE_INTERVAL_MS = 60_000
+/** Spent codes are kept this long past their expiry, so that a replay is still recognised (RFC 6749 §4.1.2). */
+const CODE_RETENTION_MS = 60 * 60_000
 
 export interface IssuerParts {
   config: IssuerConfig
@@ -25,13 +28,20 @@ export interface IssuerParts {
   keys: KeyManager
   ring: KeyRing
   admission: Admission
+  /** The server secret refresh-token successors are derived with. */
+  refreshKey: Buffer
   pollIntervalMs: number
   onError: (err: Error) => void
 }
 
 export class Issuer implements IssuerCore {
   readonly config: IssuerConfig
+  readonly signIn: SignIn
+  readonly codes: Codes
+  readonly refreshTokens: RefreshTokens
   readonly #p: IssuerParts
+  readonly #clients: ClientDirectory
+  readonly #passwords: PasswordCheck
   #timer: NodeJS.Timeout | undefined
   #tick: Promise<void> | undefined
   #lastError: string | undefined
@@ -41,53 +51,25 @@ export class Issuer implements IssuerCore {
 
   constructor(parts: IssuerParts) {
     this.#p = parts
-    this.config = parts.config
+    const { config, clock, store, admission } = parts
+    this.config = config
+    this.#clients = new ClientDirectory(store.clients, clock, admission, () => config.maxTtl)
+    this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock)
+    this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
+    this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
+    this.codes = new Codes(store.sessions, this.refreshTokens, clock)
   }
 
-  async authenticateClient(clientId: string, clientSecret: string): Promise<Client | null> {
-    const { store, clock, admission } = this.#p
-    const record = clientId.length <= MAX_LOOKUP_LENGTH ? await store.getClient(clientId) : null
-    if (!record) {
-      // Unknown client: the same work as a wrong secret (dummy verification).
-      verifyFastSecret(DUMMY_SECRET_HASH, clientSecret)
-      return null
-    }
-    const verify = async (hash: string): Promise<boolean> =>
-      isSlowSecretHash(hash) ? admission.run(() => verifyArgon2(hash, clientSecret)) : verifyFastSecret(hash, clientSecret)
-    let ok = await verify(record.secretHash)
-    if (!ok && record.previousSecretHash !== null && record.previousSecretExpiresAt !== null &&
-        clock() < record.previousSecretExpiresAt) {
-      ok = await verify(record.previousSecretHash)
-    }
-    return ok ? this.#client(record) : null
+  authenticateClient(clientId: string, clientSecret: string | undefined): Promise<Client | null> {
+    return this.#clients.authenticate(clientId, clientSecret)
   }
 
-  #client(r: ClientRecord): Client {
-    return {
-      id: r.id, name: r.name, grants: r.grants, scopes: r.scopes, audiences: r.audiences,
-      ttl: Math.min(r.ttl, this.config.maxTtl),
-    }
+  findClient(clientId: string): Promise<Client | null> {
+    return this.#clients.find(clientId)
   }
 
-  async checkUserPassword(username: string, password: string): Promise<LoginOutcome> {
-    const { store, clock, admission } = this.#p
-    const name = normaliseUsername(username)
-    const now = clock()
-    // Locked: refused before any hashing, even with the right password.
-    const lock = await store.loginLockState(name, now)
-    if (lock.lockedUntil !== null) return { ok: false, reason: 'locked', retryAfter: retryAfterSeconds(lock.lockedUntil, now) }
-    const user = await admission.run(async (): Promise<UserRecord | null> => {
-      const found = name.length <= MAX_LOOKUP_LENGTH ? await store.getUserByUsername(name) : null
-      // Unknown user: verified against a dummy hash, same cost as a wrong password.
-      const good = await verifyArgon2(found?.passwordHash ?? await dummyPasswordHash(), password)
-      return good ? found : null
-    })
-    if (!user) {
-      await store.recordLoginFailure(name, clock(), LOGIN_THROTTLE)
-      return { ok: false, reason: 'invalid_grant' }
-    }
-    await store.clearLoginFailures(name)
-    return { ok: true, user: { id: user.id, username: user.username, scopes: user.scopes } }
+  checkUserPassword(username: string, password: string): Promise<LoginOutcome> {
+    return this.#passwords.check(username, password)
   }
 
   issueAccessToken(request: AccessTokenRequest): IssuedToken {
@@ -95,8 +77,9 @@ export class Issuer implements IssuerCore {
     const signer = this.#p.ring.signer(now)
     if (!signer) throw new Error('no signing key is usable')
     const iat = Math.floor(now / 1000)
-    // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope (§2.2.3) space-delimited.
-    const accessToken = signer.sign({
+    // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope (§2.2.3) space-delimited;
+    // auth_time (§2.2.1) for tokens that come from a sign-in.
+    const claims: Record<string, unknown> = {
       iss: this.config.issuer,
       sub: request.sub,
       aud: request.audience,
@@ -105,8 +88,9 @@ export class Issuer implements IssuerCore {
       jti: newTokenId(),
       client_id: request.clientId,
       scope: request.scopes.join(' '),
-    })
-    return { accessToken, expiresIn: request.ttl }
+    }
+    if (request.authTime !== undefined) claims.auth_time = Math.floor(request.authTime / 1000)
+    return { accessToken: signer.sign(claims), expiresIn: request.ttl }
   }
 
   jwks(): Jwks {
@@ -114,7 +98,7 @@ export class Issuer implements IssuerCore {
   }
 
   scopesSupported(): Promise<string[]> {
-    return this.#p.store.allClientScopes()
+    return this.#p.store.clients.allScopes()
   }
 
   async health(): Promise<Health> {
@@ -136,8 +120,8 @@ export class Issuer implements IssuerCore {
   /**
    * One round of background work: reload the keys when another process (or
    * the CLI) changed them, then add a key when the timeline calls for one
-   * (first key, no signing key, algorithm change, scheduled rotation).
-   * Concurrent calls share one round.
+   * (first key, no signing key, algorithm change, scheduled rotation), and
+   * now and then delete what has expired. Concurrent calls share one round.
    */
   refresh(): Promise<void> {
     this.#tick ??= this.#refreshOnce().finally(() => { this.#tick = undefined })
@@ -147,7 +131,7 @@ export class Issuer implements IssuerCore {
   async #refreshOnce(): Promise<void> {
     const { store, keys, ring, clock, config } = this.#p
     try {
-      if ((await store.keysVersion()) !== ring.version) ring.load(await keys.keySet())
+      if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
       if (planMaintenance(ring.keys, clock(), config)) {
         await keys.maintain()
         ring.load(await keys.keySet())
@@ -161,13 +145,21 @@ export class Issuer implements IssuerCore {
     try {
       if (clock() >= this.#nextPrune) {
         this.#nextPrune = clock() + PRUNE_INTERVAL_MS
-        await store.pruneLoginFailures(clock(), LOGIN_THROTTLE)
+        await this.prune()
       }
     } catch (err) {
       this.#report(err as Error)
       return
     }
     this.#lastFailure = undefined
+  }
+
+  /** Deletes expired failed-login records, pending requests, sessions, codes and refresh tokens. */
+  async prune(): Promise<void> {
+    const { store, clock } = this.#p
+    await store.logins.prune(clock(), LOGIN_THROTTLE)
+    await store.sessions.prune(clock(), CODE_RETENTION_MS)
+    await store.refresh.prune(clock())
   }
 
   /** Reports a background failure once per distinct message, not at every poll. */

@@ -1,14 +1,16 @@
 // openIssuer(): opens the store, checks the key encryption key, makes sure
 // a key signs now (the first start generates one that signs at once), and
-// returns the core the HTTP layer serves.
+// makes the refresh-token key on first start, and returns the core the
+// HTTP layer serves.
 import type { Clock, IssuerConfig, IssuerCore } from './types.js'
 import { Admission, type AdmissionOptions } from '../credentials/admission.js'
 import { dummyPasswordHash } from '../credentials/passwords.js'
 import { KeyManager } from '../keys/manager.js'
 import { KeyRing } from '../keys/keyring.js'
 import { planMaintenance } from '../keys/rotation.js'
-import { openSqliteStore } from '../store/sqlite.js'
-import type { IssuerStore } from '../store/types.js'
+import { openStore } from '../store/open.js'
+import type { IssuerStore } from '../store/types/index.js'
+import { REFRESH_KEY_NAME } from './refresh-tokens.js'
 import { Issuer } from './issuer.js'
 
 export { ConfigError } from './errors.js'
@@ -16,7 +18,7 @@ export { ConfigError } from './errors.js'
 export interface OpenIssuerDeps {
   /** Milliseconds since the epoch; default Date.now. */
   clock?: Clock
-  /** Default: the SQLite store at config.dbPath. */
+  /** Default: the store at config.dbPath (a SQLite file or a PostgreSQL URL). */
   store?: IssuerStore
   /** Bounds of concurrent and queued argon2 computations. */
   admission?: AdmissionOptions
@@ -27,13 +29,13 @@ export interface OpenIssuerDeps {
 }
 
 /** The core plus `refresh()`: one round of the background work, on demand (tests, tools). */
-export type OpenedIssuer = IssuerCore & { refresh(): Promise<void> }
+export type OpenedIssuer = IssuerCore & { refresh(): Promise<void>; prune(): Promise<void> }
 
 const MAX_START_ATTEMPTS = 5
 
 export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}): Promise<OpenedIssuer> {
   const clock = deps.clock ?? Date.now
-  const store = deps.store ?? openSqliteStore(config.dbPath)
+  const store = deps.store ?? await openStore(config.dbPath)
   try {
     // Read through `config` at each use: serve may change it after listening.
     const keys = new KeyManager(store, clock, () => config)
@@ -48,8 +50,9 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       if (!planMaintenance(ring.keys, clock(), config)) break
       await keys.maintain()
     }
-    if ((await store.keysVersion()) !== ring.version) ring.load(await keys.keySet())
+    if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
     if (!ring.signer()) throw new Error('could not obtain a signing key')
+    const refreshKey = await keys.serverSecret(REFRESH_KEY_NAME)
     await dummyPasswordHash()
     return new Issuer({
       config,
@@ -58,6 +61,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       keys,
       ring,
       admission: new Admission(deps.admission),
+      refreshKey,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),
     })

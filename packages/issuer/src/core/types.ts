@@ -2,8 +2,10 @@
 // services: everything the CLI and the HTTP side share) and its HTTP layer.
 // The HTTP layer depends only on these types and on `openIssuer()`.
 
-export type GrantType = 'client_credentials' | 'password'
-export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password']
+export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token'
+export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'authorization_code', 'refresh_token']
+/** The only grants a public client (no secret) may hold (DESIGN.md, "Apps acting for people"). */
+export const PUBLIC_CLIENT_GRANTS: readonly GrantType[] = ['authorization_code', 'refresh_token']
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
 export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'PS256', 'ES256', 'EdDSA']
@@ -37,6 +39,14 @@ export interface IssuerConfig {
   keyRotationDays: number | null
   /** Upper bound of any token lifetime, seconds. Default 3600. */
   maxTtl: number
+  /** Seconds a sign-in session lasts (absolute). Default 43200. */
+  sessionTtl: number
+  /** Seconds an unused refresh token lives. Default 1209600 (14 days). */
+  refreshIdleTtl: number
+  /** Seconds no refresh token outlives its family's first grant by. Default 7776000 (90 days). */
+  refreshMaxTtl: number
+  /** Seconds in which a just-rotated refresh token may be presented again; 0: never. Default 10. */
+  refreshReuseGrace: number
 }
 
 /** A registered client as the token endpoint sees it (never its secret). */
@@ -51,6 +61,12 @@ export interface Client {
   audiences: string[]
   /** Effective token lifetime in seconds: the client's `--ttl` (default 900), capped at maxTtl. */
   ttl: number
+  /** No secret: authenticates with `client_id` alone (RFC 6749 §2.1, `token_endpoint_auth_method` none). */
+  public: boolean
+  /** Registered redirect URIs (RFC 6749 §3.1.2). */
+  redirectUris: string[]
+  /** First-party: no consent page within a sign-in session. */
+  skipConsent: boolean
 }
 
 export interface User {
@@ -69,6 +85,8 @@ export interface AccessTokenRequest {
   scopes: string[]
   /** Lifetime in seconds (already capped). */
   ttl: number
+  /** The sign-in time (ms) for tokens that come from a sign-in (RFC 9068 §2.2.1 auth_time), else undefined. */
+  authTime?: number
 }
 
 export interface IssuedToken {
@@ -104,34 +122,155 @@ export interface Health {
   reason?: string
 }
 
+/** An authorization request once every check of DESIGN.md's order has passed: what the sign-in page answers. */
+export interface AuthorizationRequest {
+  clientId: string
+  /** Where the answer goes: the registered URI that matched (RFC 6749 §3.1.2). */
+  redirectUri: string
+  /** `redirect_uri` as sent, or null when omitted: the code is bound to it (RFC 6749 §4.1.3). */
+  redirectUriSent: string | null
+  /** The scopes asked for (every scope of the client when omitted), each allowed for the client. */
+  scopes: string[]
+  state: string | null
+  /** RFC 7636 §4.2 S256 challenge. */
+  codeChallenge: string
+  /** The token's audience (RFC 8707), one of the client's. */
+  audience: string
+  prompt: 'login' | 'none' | 'consent' | null
+}
+
+/** The person of a live sign-in session. */
+export interface SignedInUser {
+  userId: string
+  username: string
+  scopes: string[]
+  /** When they entered their password, ms. */
+  authTime: number
+}
+
+/** The sign-in page's state: pending requests, sessions, codes. */
+export interface SignInService {
+  /** Keeps a checked request for the page (10 minutes); returns the opaque reference the form carries. */
+  holdRequest(request: AuthorizationRequest): Promise<string>
+  /** The request a reference names, or null when unknown or expired. */
+  pendingRequest(reference: string): Promise<AuthorizationRequest | null>
+  dropRequest(reference: string): Promise<void>
+  /** Starts a session for a user whose password was just checked; returns the cookie value and its end. */
+  startSession(user: User, authTime: number): Promise<{ id: string; expiresAt: number }>
+  /** The session's user, or null when unknown, expired or the user is gone. */
+  session(id: string): Promise<SignedInUser | null>
+  endSession(id: string): Promise<void>
+  /** Issues a code (60 s, single use) for an allowed request and the granted scopes. */
+  issueCode(request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<string>
+}
+
+/** What a code grants, once the code, its client, redirect URI and verifier have been checked. */
+export interface CodeGrantView {
+  userId: string
+  scopes: string[]
+  audience: string
+  authTime: number
+}
+
+export type CodeCheck =
+  | { ok: true; grant: CodeGrantView }
+  /** Unknown, expired, another client's, or a wrong redirect URI or verifier: all one answer (invalid_grant). */
+  | { ok: false; replayed: boolean }
+
+export interface CodeService {
+  /**
+   * Checks a presented code (RFC 6749 §4.1.3, RFC 7636 §4.6) without
+   * spending it. A code spent before is a replay: what was issued from it
+   * is revoked now (RFC 6749 §4.1.2).
+   */
+  check(code: string, client: Client, redirectUri: string | undefined, verifier: string | undefined): Promise<CodeCheck>
+  /**
+   * Spends the code atomically (one of concurrent redemptions wins) and,
+   * with `withRefreshToken`, stores a refresh token family in the same
+   * transaction. Null when it was spent meanwhile (then treated as a replay).
+   */
+  redeem(code: string, client: Client, grant: CodeGrantView, withRefreshToken: boolean): Promise<{ refreshToken: string | null } | null>
+}
+
+/** A refresh token family as the token endpoint sees it. */
+export interface RefreshGrantView {
+  familyId: string
+  userId: string
+  scopes: string[]
+  audience: string
+  authTime: number | null
+  /** The family's absolute end (TESSERA_REFRESH_MAX_TTL after its first grant), ms. */
+  expiresAt: number
+}
+
+export type RefreshCheck =
+  | { ok: true; grant: RefreshGrantView }
+  | { ok: false; reason: 'invalid' }
+  /** A spent token presented outside the reuse grace: the family was revoked now. */
+  | { ok: false; reason: 'replayed'; familyId: string }
+
+export type RefreshRotation =
+  /** `reused`: a retry within the grace, answered with the same successor. */
+  | { ok: true; refreshToken: string; reused: boolean }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'replayed'; familyId: string }
+
+export interface RefreshTokenService {
+  /** A new family for a password or code grant; returns its first token. */
+  issue(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null): Promise<string>
+  /** Checks a presented token for `client` before anything is spent (a replay revokes its family now). */
+  check(token: string, client: Client): Promise<RefreshCheck>
+  /**
+   * Rotates (RFC 9700 §4.14.2): spends the token, answers its successor;
+   * within the reuse grace, the same successor again. `grant` is what
+   * `check` returned for it.
+   */
+  rotate(token: string, client: Client, grant: RefreshGrantView): Promise<RefreshRotation>
+  /** RFC 7009: revokes the token's family when it is this client's; false when nothing was revoked. */
+  revoke(token: string, client: Client): Promise<{ revoked: boolean; familyId?: string }>
+}
+
 /**
  * The running issuer core. Open it with `openIssuer(config, { clock })`.
  * Every method that can touch the database is async, so a network database
- * fits behind the same interface.
+ * fits behind the same interface; a database failure rejects with
+ * StoreUnavailableError (the HTTP layer's 503).
  */
 export interface IssuerCore {
   readonly config: IssuerConfig
 
   /**
-   * RFC 6749 §2.3.1: the client whose id and secret match, else null.
-   * Unknown client and wrong secret cost the same (dummy verification) and
-   * compare in constant time. A previous secret within its grace period matches too.
+   * RFC 6749 §2.3.1: the client whose id and secret match, else null. A
+   * public client matches with no secret (`secret` undefined) and never
+   * with one; a confidential client never without. Unknown client and wrong
+   * secret cost the same (a dummy record goes the same way) and compare in
+   * constant time. A previous secret within its grace period matches too.
    * Throws BusyError only for a client whose stored hash is argon2id (an
    * imported secret), when admission control refuses the computation.
    */
-  authenticateClient(clientId: string, clientSecret: string): Promise<Client | null>
+  authenticateClient(clientId: string, clientSecret: string | undefined): Promise<Client | null>
+
+  /** The client with this id, without authenticating it (the authorization endpoint), or null. */
+  findClient(clientId: string): Promise<Client | null>
 
   /**
-   * The password grant's user check, with the failed-login throttle
-   * (per normalised username, existing or not, state in the database):
-   * a locked username is refused before any hashing, even with the right
-   * password; a failure is counted; unknown user and wrong password cost the same.
-   * Throws BusyError when admission control refuses the argon2 computation.
+   * The user check of the password grant and the sign-in page, with the
+   * failed-login throttle (per normalised username, existing or not, state
+   * in the database): the attempt is counted before the password is
+   * checked; a locked username is refused before any hashing, even with the
+   * right password; unknown user and wrong password cost the same.
+   * A username over 256 characters is invalid_grant with nothing hashed,
+   * counted or stored. Throws BusyError when admission control refuses the
+   * argon2 computation.
    */
   checkUserPassword(username: string, password: string): Promise<LoginOutcome>
 
   /** Signs an RFC 9068 access token with the key that signs now. Synchronous: no I/O. */
   issueAccessToken(request: AccessTokenRequest): IssuedToken
+
+  readonly signIn: SignInService
+  readonly codes: CodeService
+  readonly refreshTokens: RefreshTokenService
 
   /** The published keys (RFC 7517), public members only; cheap (cached). */
   jwks(): Jwks
@@ -139,13 +278,14 @@ export interface IssuerCore {
   /** The union of all clients' scopes, sorted (RFC 8414 scopes_supported). */
   scopesSupported(): Promise<string[]>
 
-  /** Database usable and a signing key available. */
+  /** Database usable (read and written, the file still the one opened) and a signing key available. */
   health(): Promise<Health>
 
   /**
    * Starts background work: reloading keys changed by the CLI or another
    * process (at most every few seconds, well within 5 s), promoting pending
-   * keys when their time comes, automatic rotation when configured.
+   * keys when their time comes, automatic rotation when configured, and
+   * pruning what has expired.
    */
   start(): void
 

@@ -2,7 +2,7 @@
 // caller). Each failure is an InvalidInputError with one line naming the value.
 import { InvalidInputError } from './errors.js'
 import { GRANT_TYPES, type GrantType } from './types.js'
-import { MAX_USERNAME_LENGTH } from '../credentials/usernames.js'
+import { hasInvisibleCharacters, MAX_USERNAME_LENGTH } from '../credentials/usernames.js'
 
 /** Default token lifetime of a client, seconds. */
 export const DEFAULT_CLIENT_TTL = 900
@@ -45,13 +45,19 @@ export function checkAudience(value: string): string {
   return value
 }
 
-/** Audiences in the order given (the first is the default `aud`), without duplicates. */
-export function parseAudiences(values: readonly string[]): string[] {
+/** Each value checked, in the order given, without duplicates. */
+function checkedList(values: readonly string[], check: (value: string) => string): string[] {
   const out: string[] = []
   for (const v of values) {
-    checkAudience(v)
+    check(v)
     if (!out.includes(v)) out.push(v)
   }
+  return out
+}
+
+/** Audiences in the order given (the first is the default `aud`), without duplicates. */
+export function parseAudiences(values: readonly string[]): string[] {
+  const out = checkedList(values, checkAudience)
   if (out.length === 0) throw new InvalidInputError('at least one --audience is required')
   return out
 }
@@ -60,7 +66,7 @@ export function parseGrants(values: readonly string[]): GrantType[] {
   const out: GrantType[] = []
   for (const v of values) {
     if (!(GRANT_TYPES as readonly string[]).includes(v)) {
-      throw new InvalidInputError(`bad grant "${v}": expected ${GRANT_TYPES.join(' or ')}`)
+      throw new InvalidInputError(`bad grant "${v}": expected ${GRANT_TYPES.join(', ')}`)
     }
     if (!out.includes(v as GrantType)) out.push(v as GrantType)
   }
@@ -94,7 +100,10 @@ export function checkName(value: string): string {
 export function checkUsername(normalised: string): string {
   if (normalised === '') throw new InvalidInputError('the username must not be empty')
   if (normalised.length > MAX_USERNAME_LENGTH) throw new InvalidInputError(`the username must be at most ${MAX_USERNAME_LENGTH} characters`)
-  if (CONTROL.test(normalised) || /\s/.test(normalised)) throw new InvalidInputError('the username must not contain spaces or control characters')
+  if (hasInvisibleCharacters(normalised)) {
+    throw new InvalidInputError('the username must not contain control or invisible format characters (Unicode Cc, Cf, Zl, Zp, such as U+200B)')
+  }
+  if (/\s/.test(normalised)) throw new InvalidInputError('the username must not contain spaces')
   return normalised
 }
 
@@ -104,4 +113,49 @@ export function checkPassword(password: string): string {
   if (password === '') throw new InvalidInputError('the password must not be empty')
   if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw new InvalidInputError(`the password must be at most ${MAX_PASSWORD_BYTES} bytes`)
   return password
+}
+
+const LOOPBACK_REDIRECT_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
+
+/**
+ * A redirect URI a client may register (DESIGN.md; RFC 6749 §3.1.2, RFC 9700
+ * §2.1, RFC 8252 §7): absolute, no fragment, and `https`, or `http` with a
+ * loopback host, or a private-use scheme containing a `.` (reverse domain
+ * name, RFC 8252 §7.1). Kept exactly as given: requests match it as a string.
+ */
+export function checkRedirectUri(value: string): string {
+  const bad = (why: string): never => { throw new InvalidInputError(`bad redirect URI "${value}": ${why}`) }
+  if (/\s/.test(value) || CONTROL.test(value)) bad('it must not contain spaces or control characters')
+  if (value.includes('#')) bad('it must not contain a fragment (RFC 6749 §3.1.2)')
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return bad('it must be an absolute URI such as https://app.example/callback')
+  }
+  const scheme = url.protocol.slice(0, -1)
+  if (scheme === 'https') {
+    if (url.hostname === '') bad('an https URI needs a host')
+    return value
+  }
+  if (scheme === 'http') {
+    if (!LOOPBACK_REDIRECT_HOSTS.has(url.hostname)) bad('http is allowed only for a loopback host (127.0.0.1, [::1], localhost); use https')
+    return value
+  }
+  // RFC 8252 §7.1: private-use URI scheme based on a domain name the app controls, e.g. com.example.app:/callback
+  if (!scheme.includes('.')) bad('use https, http on a loopback host, or a private-use scheme containing a "." such as com.example.app:/callback')
+  return value
+}
+
+/** Redirect URIs in the order given, without duplicates. */
+export function parseRedirectUris(values: readonly string[]): string[] {
+  return checkedList(values, checkRedirectUri)
+}
+
+/** A yes/no flag value given on a command line (`--skip-consent true|false`). */
+export function parseBoolean(value: string | boolean, what: string): boolean {
+  if (typeof value === 'boolean') return value
+  if (value === 'true') return true
+  if (value === 'false') return false
+  throw new InvalidInputError(`bad ${what} "${value}": expected true or false`)
 }

@@ -20,6 +20,9 @@ export const newClientId = (): string => CLIENT_ID_PREFIX + randomPart(ID_RANDOM
 /** A new user id: `tu_` + 128 random bits; the `sub` of the user's tokens. */
 export const newUserId = (): string => USER_ID_PREFIX + randomPart(ID_RANDOM_BYTES)
 
+/** A refresh token family's id (logged, not secret): `trf_` + 128 random bits. */
+export const newFamilyId = (): string => 'trf_' + randomPart(ID_RANDOM_BYTES)
+
 /** A new client secret: 256 random bits, base64url (43 characters). Shown once, never stored. */
 export const newClientSecret = (): string => randomPart(SECRET_BYTES)
 
@@ -40,5 +43,8 @@ export function newTokenId(): string {
   return id
 }
 
-const ID_CHARS = /^[A-Za-z0-9_-]+$/
-export const looksLikeClientId = (s: string): boolean => s.startsWith(CLIENT_ID_PREFIX) && ID_CHARS.test(s)
+// Exactly the form newClientId() makes: the prefix and 22 base64url characters.
+// A secret (43 characters) or anything else never has it, so a value that
+// passes may be logged as a client id (DESIGN.md: logs never hold a secret).
+const CLIENT_ID_FORM = /^tc_[A-Za-z0-9_-]{22}$/
+export const looksLikeClientId = (s: string): boolean => CLIENT_ID_FORM.test(s)

@@ -7,7 +7,7 @@ import { loggerOptions, type LoggerOption } from './logging.js'
 import { healthRoute } from './routes/health.js'
 import { jwksRoute } from './routes/jwks.js'
 import { metadataRoute } from './routes/metadata.js'
-import { tokenRoutes } from './routes/token.js'
+import { formEndpoints } from './routes/form-endpoints.js'
 
 export interface BuildAppOptions {
   /** Fastify's pino logger: false (default), true (info to stdout), or pino options (e.g. a `stream`). */
@@ -43,7 +43,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     return reply.code(500).send({ error: 'server_error', error_description: 'internal error' })
   })
 
-  app.register(tokenRoutes, { core, bodyLimit: options.tokenBodyLimit })
+  app.register(formEndpoints, { core, bodyLimit: options.tokenBodyLimit })
   app.register(jwksRoute, { core })
   app.register(metadataRoute, { core })
   app.register(healthRoute, { core })

@@ -68,6 +68,17 @@ export const Errors = {
   missingPassword: invalidRequest('password is required'),
   invalidGrant: new OAuthError('invalid_grant', 400, 'invalid username or password'),
 
+  // RFC 6749 §4.1.3 authorization code, RFC 7636 §4.6: every failure is the same answer.
+  missingCode: invalidRequest('code is required'),
+  invalidCode: new OAuthError('invalid_grant', 400, 'invalid authorization code'),
+
+  // RFC 6749 §6 refresh token.
+  missingRefreshToken: invalidRequest('refresh_token is required'),
+  invalidRefreshToken: new OAuthError('invalid_grant', 400, 'invalid refresh token'),
+
+  // RFC 7009 §2.1 revocation request.
+  missingToken: invalidRequest('token is required'),
+
   // RFC 6749 §3.3 scope.
   malformedScope: new OAuthError('invalid_scope', 400, 'malformed scope'),
   scopeNotAllowed: new OAuthError('invalid_scope', 400, 'a requested scope is not allowed'),
@@ -90,6 +101,9 @@ export function tooManyAttempts(retryAfter: number): OAuthError {
 export function busy(retryAfter: number): OAuthError {
   return new OAuthError('temporarily_unavailable', 503, 'too many requests in flight, retry later', retryAfterSeconds(retryAfter))
 }
+
+/** RFC 9110 §15.6.4: the database cannot be used right now (DESIGN.md: never a 500). */
+export const storeUnavailable = new OAuthError('temporarily_unavailable', 503, 'the service is temporarily unavailable, retry later', 2)
 
 /** Retry-After is a whole, positive number of seconds (RFC 9110 §10.2.3). */
 export function retryAfterSeconds(seconds: number): number {

@@ -42,3 +42,16 @@ export function openPrivateKey(stored: string, kid: string, kek: Buffer | null, 
     throw new ConfigError(`the key encryption key does not decrypt the signing keys in ${dbPath} (wrong key?)`)
   }
 }
+
+// Server secrets (e.g. the refresh-token key) are sealed the same way, with
+// `secret:<name>` as additional data, so a key row and a secret row can
+// never be swapped for one another.
+const secretAad = (name: string): string => `secret:${name}`
+
+export function sealSecret(value: Buffer, name: string, kek: Buffer | null): string {
+  return sealPrivateKey(value, secretAad(name), kek)
+}
+
+export function openSecret(stored: string, name: string, kek: Buffer | null, dbPath: string): Buffer {
+  return openPrivateKey(stored, secretAad(name), kek, dbPath)
+}

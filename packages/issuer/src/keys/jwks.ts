@@ -1,7 +1,7 @@
 // The JWKS document (RFC 7517 §5): for each published key its public
 // members plus kid (RFC 7638 thumbprint), alg and use "sig" (§4.2-4.5).
 import type { Jwks } from '../core/types.js'
-import type { KeyRecord } from '../store/types.js'
+import type { KeyRecord } from '../store/types/index.js'
 import { keyTimes } from './timeline.js'
 
 export function jwkEntry(k: Pick<KeyRecord, 'kid' | 'alg' | 'publicJwk'>): Record<string, unknown> {

@@ -4,7 +4,7 @@
 // timeline. Choosing the signer costs one clock read and one comparison:
 // no I/O on the token path.
 import type { Clock, Jwks } from '../core/types.js'
-import type { KeyRecord, KeySet } from '../store/types.js'
+import type { KeyRecord, KeySet } from '../store/types/index.js'
 import { buildJwks } from './jwks.js'
 import { createSigner, type Signer } from './signer.js'
 import { keyTimes, nextTransition, signingKeyAt } from './timeline.js'

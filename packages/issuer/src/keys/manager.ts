@@ -2,8 +2,9 @@
 // generates keys and claims rotations. Shared by the running core and the CLI.
 import type { Clock } from '../core/types.js'
 import { ConfigError, NotFoundError } from '../core/errors.js'
-import type { IssuerStore, KeyChanges, KeyRecord, KeySet, NewKeyRecord } from '../store/types.js'
-import { isEncrypted, openPrivateKey, sealPrivateKey } from './cipher.js'
+import type { IssuerStore, KeyChanges, KeyRecord, KeySet, NewKeyRecord, SecretRecord } from '../store/types/index.js'
+import { randomBytes } from 'node:crypto'
+import { isEncrypted, openPrivateKey, openSecret, sealPrivateKey, sealSecret } from './cipher.js'
 import { generateSigningKey } from './generate.js'
 import { buildJwks } from './jwks.js'
 import { planMaintenance, planRetire, planRotation, type KeyPlan, type RotationSettings } from './rotation.js'
@@ -55,11 +56,12 @@ export class KeyManager {
    */
   async checkEncryption(): Promise<void> {
     const o = this.#opts()
-    if (o.keyEncryptionKey === null && (await this.#store.listKeys()).keys.some((k) => isEncrypted(k.privateKey))) {
+    const first = await this.#store.keys.list()
+    if (o.keyEncryptionKey === null && (first.keys.some((k) => isEncrypted(k.privateKey)) || first.secrets.some((s) => isEncrypted(s.value)))) {
       throw new ConfigError(`${o.dbPath} holds encrypted signing keys: set TESSERA_KEY_ENCRYPTION_KEY or --key-encryption-key-file`)
     }
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const set = await this.#store.listKeys()
+      const set = attempt === 0 ? first : await this.#store.keys.list()
       const update = []
       for (const k of set.keys) {
         const der = this.privateDer(k)
@@ -67,14 +69,40 @@ export class KeyManager {
           update.push({ kid: k.kid, privateKey: sealPrivateKey(der, k.kid, o.keyEncryptionKey) })
         }
       }
-      if (update.length === 0) return
-      if (await this.#store.changeKeys(set.version, { update })) return
+      const updateSecrets = []
+      for (const s of set.secrets) {
+        const value = this.secretValue(s)
+        if (o.keyEncryptionKey && !isEncrypted(s.value)) updateSecrets.push({ name: s.name, value: sealSecret(value, s.name, o.keyEncryptionKey) })
+      }
+      if (update.length === 0 && updateSecrets.length === 0) return
+      if (await this.#store.keys.change(set.version, { update, updateSecrets })) return
     }
     throw new Error('the signing keys kept changing while being encrypted; try again')
   }
 
+  /** Opens a stored server secret (ConfigError when the KEK is missing or wrong). */
+  secretValue(s: Pick<SecretRecord, 'name' | 'value'>): Buffer {
+    const o = this.#opts()
+    return openSecret(s.value, s.name, o.keyEncryptionKey, o.dbPath)
+  }
+
+  /**
+   * The server secret `name` (32 random bytes), made on first use: among
+   * several processes the first insert wins and everyone reads its value.
+   */
+  async serverSecret(name: string): Promise<Buffer> {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const set = await this.#store.keys.list()
+      const found = set.secrets.find((s) => s.name === name)
+      if (found) return this.secretValue(found)
+      const value = sealSecret(randomBytes(32), name, this.#opts().keyEncryptionKey)
+      await this.#store.keys.change(set.version, { insertSecrets: [{ name, value, createdAt: this.#clock() }] })
+    }
+    throw new Error(`the server secret ${name} could not be created; try again`)
+  }
+
   async keySet(): Promise<KeySet> {
-    return this.#store.listKeys()
+    return this.#store.keys.list()
   }
 
   async #materialise(plan: KeyPlan, now: number): Promise<NewKeyRecord> {
@@ -98,12 +126,12 @@ export class KeyManager {
    * wins and the others see its key. Returns the plan applied, or null.
    */
   async maintain(): Promise<KeyPlan | null> {
-    const set = await this.#store.listKeys()
+    const set = await this.#store.keys.list()
     const now = this.#clock()
     const plan = planMaintenance(set.keys, now, this.#opts())
     if (!plan) return null
     const key = await this.#materialise(plan, now)
-    return (await this.#store.changeKeys(set.version, { insert: [key] })) ? plan : null
+    return (await this.#store.keys.change(set.version, { insert: [key] })) ? plan : null
   }
 
   /** `keys rotate [--now]`. */
@@ -122,29 +150,29 @@ export class KeyManager {
       return { ...fresh, createdAt: now, activatesAt: now }
     }
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const set = await this.#store.listKeys()
+      const set = await this.#store.keys.list()
       const now = this.#clock()
       if (!set.keys.some((k) => k.kid === kid)) throw new NotFoundError(`no signing key ${kid}`)
       const plan = planRetire(set.keys, kid, now, removeNow, this.#opts())
       if (!plan) return
       const changes: KeyChanges = { update: plan.update }
       if (plan.add) changes.insert = [await ensureFresh(plan.add, now)]
-      if (await this.#store.changeKeys(set.version, changes)) return
+      if (await this.#store.keys.change(set.version, changes)) return
     }
     throw new Error('the signing keys kept changing; try again')
   }
 
   async #claim(changes: () => KeyChanges): Promise<void> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-      const { version } = await this.#store.listKeys()
-      if (await this.#store.changeKeys(version, changes())) return
+      const { version } = await this.#store.keys.list()
+      if (await this.#store.keys.change(version, changes())) return
     }
     throw new Error('the signing keys kept changing; try again')
   }
 
   /** Every key with its state at the current time, oldest first. */
   async list(): Promise<KeyInfo[]> {
-    const { keys } = await this.#store.listKeys()
+    const { keys } = await this.#store.keys.list()
     const now = this.#clock()
     const maxTtlMs = this.#opts().maxTtl * 1000
     return keys.map((k) => {
@@ -157,7 +185,7 @@ export class KeyManager {
   }
 
   async jwks(): Promise<Jwks> {
-    const { keys } = await this.#store.listKeys()
+    const { keys } = await this.#store.keys.list()
     return buildJwks(keys, this.#clock(), this.#opts().maxTtl * 1000)
   }
 }

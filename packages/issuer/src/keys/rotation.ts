@@ -1,9 +1,9 @@
 // Rotation decisions, as pure functions of the key rows, the time and the
 // configuration. The caller turns a decision into a store change claimed
-// against the key-set version (see IssuerStore.changeKeys), so that among
+// against the key-set version (see KeyStore.change), so that among
 // several processes it happens once.
 import type { SigningAlg } from '../core/types.js'
-import type { KeyRecord, KeyUpdate } from '../store/types.js'
+import type { KeyRecord, KeyUpdate } from '../store/types/index.js'
 import { keyTimes, signingKeyAt, SKEW_MS } from './timeline.js'
 
 export interface RotationSettings {
@@ -50,9 +50,17 @@ function newestUnretired(keys: readonly KeyRecord[]): KeyRecord | undefined {
   return newest
 }
 
-/** `keys rotate [--now]`: a new key, pending for the pre-publication delay unless `now`. */
+/**
+ * How long a `keys rotate --now` key is published before it signs: every
+ * process polls the key set every second, so after 2 s each one publishes
+ * the key before any signs with it, and a verifier's unknown-kid refetch
+ * from any process finds it (DESIGN.md).
+ */
+export const EMERGENCY_PUBLICATION_MS = 2000
+
+/** `keys rotate [--now]`: a new key, pending for the pre-publication delay, or 2 s with `now`. */
 export function planRotation(now: number, immediate: boolean, s: RotationSettings): KeyPlan {
-  return { alg: s.signingAlg, activatesAt: immediate ? now : now + prePublicationMs(s), reason: 'scheduled rotation' }
+  return { alg: s.signingAlg, activatesAt: now + (immediate ? EMERGENCY_PUBLICATION_MS : prePublicationMs(s)), reason: 'scheduled rotation' }
 }
 
 export interface RetirePlan {

@@ -7,7 +7,7 @@
 //  - It is published from its creation until its last signature +
 //    maxTtl + 60 s (every token it signed has expired, with clock skew to
 //    spare), or at once when it never signed, or when removed (`retire --now`).
-import type { KeyRecord } from '../store/types.js'
+import type { KeyRecord } from '../store/types/index.js'
 
 export type KeyState = 'pending' | 'signing' | 'retiring' | 'expired'
 

@@ -16,13 +16,14 @@ async function admin(t: Test): Promise<Admin> {
 
 t.test('client create: defaults and normalised lists', async (t) => {
   const a = await admin(t)
-  const { client, secret } = await a.clients.create({ ...GOOD, scopes: ['write read', 'read'], audiences: ['https://b.example', 'https://a.example'] })
+  const { client, secret: made } = await a.clients.create({ ...GOOD, scopes: ['write read', 'read'], audiences: ['https://b.example', 'https://a.example'] })
+  const secret = made!
   t.match(client.id, /^tc_[A-Za-z0-9_-]{22}$/)
   t.equal(Buffer.from(secret, 'base64url').length, 32)
   t.equal(client.ttl, 900, 'default lifetime 900 s')
   t.same(client.scopes, ['read', 'write'], 'scopes deduplicated')
   t.same(client.audiences, ['https://b.example', 'https://a.example'], 'audiences keep their order: the first is the default aud')
-  const stored = await a.store.getClient(client.id)
+  const stored = await a.store.clients.get(client.id)
   t.notOk(JSON.stringify(stored).includes(secret), 'the secret itself is never stored')
 })
 
@@ -78,7 +79,7 @@ t.test('users: normalised, unique, scopes optional, password rules', async (t) =
   await t.rejects(a.users.setPassword('nobody', 'x'), NotFoundError)
   await t.rejects(a.users.delete('nobody'), NotFoundError)
   t.same((await a.users.list()).map((u) => u.username), ['john'])
-  const stored = await a.store.getUserByUsername('john')
+  const stored = await a.store.users.getByUsername('john')
   t.match(stored?.passwordHash, /^\$argon2id\$/)
 })
 

@@ -13,11 +13,16 @@ t.test('client authentication: right secret, wrong secret, unknown client, delet
   const core = await openIssuer(config, { clock: clock.now })
   const admin = await openAdmin(config, { clock: clock.now })
   t.teardown(async () => { await core.close(); await admin.close() })
-  const { client, secret } = await admin.clients.create({
+  const created = await admin.clients.create({
     name: 'svc', grants: ['client_credentials'], scopes: ['read write'], audiences: ['https://api.example'], ttl: '600',
   })
+  const client = created.client
+  const secret = created.secret!
   const found = await core.authenticateClient(client.id, secret)
-  t.same(found, { id: client.id, name: 'svc', grants: ['client_credentials'], scopes: ['read', 'write'], audiences: ['https://api.example'], ttl: 600 })
+  t.same(found, {
+    id: client.id, name: 'svc', grants: ['client_credentials'], scopes: ['read', 'write'], audiences: ['https://api.example'], ttl: 600,
+    public: false, redirectUris: [], skipConsent: false,
+  })
   t.equal(await core.authenticateClient(client.id, secret.slice(0, -1)), null, 'wrong secret')
   t.equal(await core.authenticateClient('tc_unknown', secret), null, 'unknown client')
   t.equal(await core.authenticateClient('x'.repeat(10_000), secret), null, 'absurd id')
@@ -60,10 +65,10 @@ t.test('a client whose secret hash is argon2id (imported) authenticates', async 
   const admin = await openAdmin(config)
   t.teardown(async () => { await core.close(); await admin.close() })
   const now = Date.now()
-  await admin.store.insertClient({
+  await admin.store.clients.insert({
     id: 'tc_imported', name: 'legacy', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
     secretHash: await argon2.hash('old-secret', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }), previousSecretHash: null, previousSecretExpiresAt: null,
-    createdAt: now, updatedAt: now,
+    redirectUris: [], skipConsent: false, createdAt: now, updatedAt: now,
   })
   t.equal((await core.authenticateClient('tc_imported', 'old-secret'))?.id, 'tc_imported')
   t.equal(await core.authenticateClient('tc_imported', 'other'), null)

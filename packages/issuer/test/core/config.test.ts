@@ -20,6 +20,7 @@ t.test('defaults', async (t) => {
   t.same(loadConfig({}, {}), {
     host: '127.0.0.1', port: 8080, issuer: 'http://localhost:8080', issuerExplicit: false, dbPath: './data/tessera.db',
     signingAlg: 'RS256', keyEncryptionKey: null, jwksMaxAge: 300, keyRotationDays: null, maxTtl: 3600,
+    sessionTtl: 43_200, refreshIdleTtl: 1_209_600, refreshMaxTtl: 7_776_000, refreshReuseGrace: 10,
   })
   t.equal(loadConfig({ PORT: '9000' }, {}).issuer, 'http://localhost:9000', 'the default issuer follows the port')
 })
@@ -73,4 +74,15 @@ t.test('key encryption key: 32 bytes, base64url or base64, from the variable or 
   t.same(loadConfig({}, { 'key-encryption-key-file': file }).keyEncryptionKey, kek, 'from a file, trailing newline ignored')
   t.match(problems({}, { 'key-encryption-key-file': file + '.missing' })[0], /cannot read/)
   t.same(problems({ TESSERA_KEY_ENCRYPTION_KEY: 'short' }), ['TESSERA_KEY_ENCRYPTION_KEY must be 32 bytes, base64url or base64'])
+})
+
+t.test('sign-in and refresh-token lifetimes: TESSERA_SESSION_TTL, TESSERA_REFRESH_IDLE_TTL, TESSERA_REFRESH_MAX_TTL, TESSERA_REFRESH_REUSE_GRACE', async (t) => {
+  const env = { TESSERA_SESSION_TTL: '600', TESSERA_REFRESH_IDLE_TTL: '3600', TESSERA_REFRESH_MAX_TTL: '86400', TESSERA_REFRESH_REUSE_GRACE: '0' }
+  t.match(loadConfig(env, {}), { sessionTtl: 600, refreshIdleTtl: 3600, refreshMaxTtl: 86400, refreshReuseGrace: 0 }, 'a reuse grace of 0 means never')
+  t.match(loadConfig(env, { 'session-ttl': '60', 'refresh-idle-ttl': '61', 'refresh-max-ttl': '62', 'refresh-reuse-grace': '5' }),
+    { sessionTtl: 60, refreshIdleTtl: 61, refreshMaxTtl: 62, refreshReuseGrace: 5 }, 'each flag wins over its variable')
+  const p = problems({ TESSERA_SESSION_TTL: '0', TESSERA_REFRESH_IDLE_TTL: 'x', TESSERA_REFRESH_MAX_TTL: '-5', TESSERA_REFRESH_REUSE_GRACE: '3601' })
+  t.equal(p.length, 4, 'one line per bad value')
+  t.match(p.join('\n'), /TESSERA_SESSION_TTL must be a positive integer/)
+  t.match(p.join('\n'), /TESSERA_REFRESH_REUSE_GRACE must be an integer from 0 to 3600/)
 })

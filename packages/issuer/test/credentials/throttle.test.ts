@@ -1,13 +1,16 @@
-// Failed-login throttle (DESIGN.md "Token endpoint"): per normalised
-// username, existing or not, in the database.
+// The failed-login throttle as the core applies it (DESIGN.md, "Token
+// endpoint"): per normalised username, existing or not, in the database,
+// counted before the password is checked. The store's own rules are in
+// test/store/conformance.ts.
 import t from 'tap'
 import { openIssuer, type OpenedIssuer } from '../../src/core/open.js'
 import { openAdmin } from '../../src/core/admin/open-admin.js'
-import { openSqliteStore } from '../../src/store/sqlite.js'
-import { LOGIN_THROTTLE } from '../../src/credentials/throttle.js'
-import type { IssuerStore } from '../../src/store/types.js'
+import { openSqliteStore } from '../../src/store/sqlite/index.js'
+import { LOGIN_THROTTLE, usernameKey } from '../../src/credentials/throttle.js'
+import type { IssuerStore, UserStore } from '../../src/store/types/index.js'
 import type { IssuerConfig } from '../../src/core/types.js'
 import { manualClock, testConfig, MINUTE } from '../core/fixtures/setup.js'
+import Database from 'better-sqlite3'
 
 async function withUser(config: IssuerConfig, clock: () => number): Promise<void> {
   const admin = await openAdmin(config, { clock })
@@ -15,20 +18,27 @@ async function withUser(config: IssuerConfig, clock: () => number): Promise<void
   await admin.close()
 }
 
+/** Every method of `target`, bound to it, with some replaced (the stores keep private fields: no Proxy). */
+function delegate<T extends object>(target: T, overrides: Partial<T> = {}): T {
+  const out: Record<string, unknown> = {}
+  for (let proto = Object.getPrototypeOf(target); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = (target as Record<string, unknown>)[name]
+      if (name !== 'constructor' && typeof value === 'function' && !(name in out)) out[name] = value.bind(target)
+    }
+  }
+  for (const name of Object.keys(target)) out[name] = (target as Record<string, unknown>)[name]
+  return Object.assign(out, overrides) as T
+}
+
 /** A store that counts user look-ups (each one precedes an argon2 computation). */
 function countingStore(path: string): { store: IssuerStore; lookups: () => number } {
   const inner = openSqliteStore(path)
   let lookups = 0
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown
-      if (prop === 'getUserByUsername') {
-        return (...args: [string]) => { lookups++; return target.getUserByUsername(...args) }
-      }
-      return typeof value === 'function' ? value.bind(target) : value
-    },
+  const users = delegate<UserStore>(inner.users, {
+    getByUsername: (name: string) => { lookups++; return inner.users.getByUsername(name) },
   })
-  return { store, lookups: () => lookups }
+  return { store: delegate<IssuerStore>(inner, { users }), lookups: () => lookups }
 }
 
 t.test('10 failures within 15 minutes lock the username, even against the right password, before any hashing', async (t) => {
@@ -52,22 +62,27 @@ t.test('10 failures within 15 minutes lock the username, even against the right 
   t.equal(lookups(), before, 'refused before any user look-up or hashing')
 
   clock.advance(LOGIN_THROTTLE.lockMs - 1000)
-  const still = await core.checkUserPassword('john', 'right-password')
-  t.same(still, { ok: false, reason: 'locked', retryAfter: 1 })
+  t.same(await core.checkUserPassword('john', 'right-password'), { ok: false, reason: 'locked', retryAfter: 1 })
   clock.advance(1000)
   t.equal((await core.checkUserPassword('john', 'right-password')).ok, true, 'unlocked after the lock period')
 })
 
-t.test('failures spread beyond the 15-minute window do not lock', async (t) => {
-  const store = openSqliteStore(testConfig(t).dbPath)
-  t.teardown(() => store.close())
-  let now = 0
-  for (let i = 0; i < 30; i++) {
-    const state = await store.recordLoginFailure('john', now, LOGIN_THROTTLE)
-    t.equal(state.lockedUntil, null)
-    now += 2 * MINUTE // 8 failures per window at most
-  }
-})
+for (const parallel of [50, 200]) {
+  t.test(`${parallel} parallel guesses for one username: at most 10 passwords checked, the right one refused once the bound is reached`, async (t) => {
+    const config = testConfig(t)
+    const clock = manualClock()
+    await withUser(config, clock.now)
+    const { store, lookups } = countingStore(config.dbPath)
+    const core = await openIssuer(config, { clock: clock.now, store, admission: { maxInFlight: 2, maxQueued: 1000 } })
+    t.teardown(() => core.close())
+    // The right password is at position 40: in flight with the others, it must not get through.
+    const guesses = Array.from({ length: parallel }, (_, i) => (i === 39 ? 'right-password' : `wrong-${i}`))
+    const outcomes = await Promise.all(guesses.map((g) => core.checkUserPassword('john', g)))
+    t.ok(lookups() <= 10, `${lookups()} passwords checked (at most 10)`)
+    t.equal(outcomes[39]!.ok, false, 'the right password, beyond the bound, is refused')
+    t.equal(outcomes.filter((o) => !o.ok && o.reason === 'locked').length, parallel - lookups(), 'every attempt beyond the bound is answered locked')
+  })
+}
 
 t.test('an unknown username is throttled the same way', async (t) => {
   const config = testConfig(t)
@@ -79,35 +94,46 @@ t.test('an unknown username is throttled the same way', async (t) => {
   t.equal(outcome.ok === false && outcome.reason, 'locked')
 })
 
-t.test('the lock survives a restart and is shared by processes on one file', async (t) => {
+t.test('the lock survives a restart', async (t) => {
   const config = testConfig(t)
-  const a = openSqliteStore(config.dbPath)
-  const b = openSqliteStore(config.dbPath)
-  const now = Date.parse('2030-01-01T00:00:00Z')
-  for (let i = 0; i < 5; i++) await a.recordLoginFailure('john', now + i, LOGIN_THROTTLE)
-  for (let i = 0; i < 4; i++) t.equal((await b.recordLoginFailure('john', now + 10 + i, LOGIN_THROTTLE)).lockedUntil, null)
-  const tenth = await b.recordLoginFailure('john', now + 20, LOGIN_THROTTLE)
-  t.equal(tenth.lockedUntil, now + 20 + LOGIN_THROTTLE.lockMs, 'the 10th failure, counted across two connections, locks')
-  t.equal((await a.loginLockState('john', now + 30)).lockedUntil, tenth.lockedUntil, 'the other connection sees the lock')
-  await a.close()
-  await b.close()
-
-  const clock = manualClock(now + 60)
+  const clock = manualClock()
   await withUser(config, clock.now)
+  const first = await openIssuer(config, { clock: clock.now })
+  for (let i = 0; i < 10; i++) await first.checkUserPassword('john', 'wrong')
+  await first.close()
   const core = await openIssuer(config, { clock: clock.now })
   t.teardown(() => core.close())
   const outcome = await core.checkUserPassword('john', 'right-password')
   t.equal(outcome.ok === false && outcome.reason, 'locked', 'still locked after reopening the file')
 })
 
-t.test('stale failure records are pruned; live ones and locks are kept', async (t) => {
-  const store = openSqliteStore(testConfig(t).dbPath)
-  t.teardown(() => store.close())
-  const now = Date.parse('2030-01-01T00:00:00Z')
-  await store.recordLoginFailure('old', now - LOGIN_THROTTLE.windowMs - 1, LOGIN_THROTTLE)
-  await store.recordLoginFailure('recent', now - 1000, LOGIN_THROTTLE)
-  for (let i = 0; i < 10; i++) await store.recordLoginFailure('locked', now - 2000, LOGIN_THROTTLE)
-  t.equal(await store.pruneLoginFailures(now, LOGIN_THROTTLE), 1, 'only the stale, unlocked record goes')
-  t.not((await store.loginLockState('locked', now)).lockedUntil, null, 'the lock stays')
-  t.equal(await store.pruneLoginFailures(now + LOGIN_THROTTLE.lockMs, LOGIN_THROTTLE), 2, 'the rest go once over')
+t.test('failure records hold a fixed-size hash of the normalised username, never the name', async (t) => {
+  const config = testConfig(t)
+  const core = await openIssuer(config)
+  t.teardown(() => core.close())
+  const long = 'A'.repeat(200) + '\u00e9'
+  await core.checkUserPassword(long, 'x')
+  await core.checkUserPassword('bob', 'x')
+  const db = new Database(config.dbPath, { readonly: true })
+  t.teardown(() => db.close())
+  const keys = db.prepare('SELECT username_key FROM login_attempts ORDER BY username_key').all().map((r) => (r as { username_key: string }).username_key)
+  t.same(keys.sort(), [usernameKey(long.normalize('NFC').toLowerCase()), usernameKey('bob')].sort())
+  t.ok(keys.every((k) => /^[A-Za-z0-9_-]{43}$/.test(k)), 'each key is 43 characters whatever the name')
+})
+
+t.test('a username over 256 characters is invalid_grant with nothing hashed, counted or stored; 1,000 of them leave the database small', async (t) => {
+  const config = testConfig(t)
+  const { store, lookups } = countingStore(config.dbPath)
+  const core = await openIssuer(config, { store })
+  t.teardown(() => core.close())
+  let refused = 0
+  for (let i = 0; i < 1000; i++) {
+    const outcome = await core.checkUserPassword(`${i}-` + 'x'.repeat(16 * 1024), 'x')
+    if (!outcome.ok && outcome.reason === 'invalid_grant') refused++
+  }
+  t.equal(refused, 1000, 'every one is invalid_grant')
+  t.equal(lookups(), 0, 'no look-up, so no argon2')
+  const db = new Database(config.dbPath, { readonly: true })
+  t.teardown(() => db.close())
+  t.equal((db.prepare('SELECT count(*) AS n FROM login_attempts').get() as { n: number }).n, 0, 'nothing counted or stored')
 })

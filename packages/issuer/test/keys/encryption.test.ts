@@ -7,7 +7,7 @@ import { openIssuer } from '../../src/core/open.js'
 import { openAdmin } from '../../src/core/admin/open-admin.js'
 import { ConfigError } from '../../src/core/errors.js'
 import { loadConfig } from '../../src/config.js'
-import { openSqliteStore } from '../../src/store/sqlite.js'
+import { openSqliteStore } from '../../src/store/sqlite/index.js'
 import { openPrivateKey } from '../../src/keys/cipher.js'
 import { testConfig } from '../core/fixtures/setup.js'
 
@@ -21,7 +21,7 @@ function onDisk(dbPath: string): Buffer {
 async function privateKeys(dbPath: string, kek: Buffer | null): Promise<Buffer[]> {
   const store = openSqliteStore(dbPath)
   try {
-    return (await store.listKeys()).keys.map((k) => openPrivateKey(k.privateKey, k.kid, kek, dbPath))
+    return (await store.keys.list()).keys.map((k) => openPrivateKey(k.privateKey, k.kid, kek, dbPath))
   } finally {
     await store.close()
   }
@@ -52,7 +52,7 @@ t.test('with a key encryption key, no private key byte is on disk in plaintext',
     t.notOk(disk.includes(Buffer.from(der.toString('base64'))), 'nor their base64')
   }
   const store = openSqliteStore(config.dbPath)
-  const { keys } = await store.listKeys()
+  const { keys } = await store.keys.list()
   await store.close()
   t.ok(keys.every((k) => /^aes256gcm\.v1:[\w-]{16}:[\w-]{22}:[\w-]+$/.test(k.privateKey)), 'versioned format with IV and tag')
 })
@@ -74,7 +74,7 @@ t.test('an encrypted database refuses a missing, wrong or malformed key with one
   t.ok(isOneLineConfigError(malformed, /TESSERA_KEY_ENCRYPTION_KEY must be 32 bytes/), 'malformed key: one line')
 
   const store = openSqliteStore(config.dbPath)
-  t.equal((await store.listKeys()).keys.length, 1, 'no key was made behind the operator\'s back')
+  t.equal((await store.keys.list()).keys.length, 1, 'no key was made behind the operator\'s back')
   await store.close()
 })
 
@@ -91,7 +91,7 @@ t.test('a key given for a database with plaintext keys encrypts them all, in one
   const core = await openIssuer({ ...config, keyEncryptionKey: kek })
   await core.close()
   const store = openSqliteStore(config.dbPath)
-  const { keys } = await store.listKeys()
+  const { keys } = await store.keys.list()
   await store.close()
   t.ok(keys.every((k) => k.privateKey.startsWith('aes256gcm.v1:')), 'every key is encrypted now')
   t.same(await privateKeys(config.dbPath, kek), plainDers, 'the same keys, now under the key encryption key')
@@ -106,7 +106,7 @@ t.test('a ciphertext moved to another key row does not decrypt (kid is authentic
   const config = testConfig(t, { keyEncryptionKey: kek })
   await (await openIssuer(config)).close()
   const store = openSqliteStore(config.dbPath)
-  const [k] = (await store.listKeys()).keys
+  const [k] = (await store.keys.list()).keys
   await store.close()
   t.throws(() => openPrivateKey(k!.privateKey, 'another-kid', kek, config.dbPath), ConfigError)
 })

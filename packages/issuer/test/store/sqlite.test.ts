@@ -1,46 +1,71 @@
+// The SQLite store: the conformance suite every store runs, and what only a
+// file has (creation, permissions, WAL, migrations from an older schema,
+// a removed or replaced file).
 import t from 'tap'
-import { existsSync } from 'node:fs'
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { openSqliteStore } from '../../src/store/sqlite.js'
-import { SCHEMA_VERSION } from '../../src/store/migrations.js'
-import { ConfigError, ConflictError } from '../../src/core/errors.js'
-import type { ClientRecord, NewKeyRecord } from '../../src/store/types.js'
+import { openSqliteStore } from '../../src/store/sqlite/index.js'
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js'
+import { ConfigError, StoreUnavailableError } from '../../src/core/errors.js'
+import { storeConformance } from './conformance.js'
 
-const client = (id: string): ClientRecord => ({
-  id, name: 'svc', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
-  secretHash: '$sha256$salt$digest', previousSecretHash: null, previousSecretExpiresAt: null, createdAt: 1, updatedAt: 1,
+storeConformance(t, async (t) => {
+  const path = join(t.testdir({}), 'tessera.db')
+  return { open: async () => openSqliteStore(path) }
 })
 
-const key = (kid: string, createdAt: number): NewKeyRecord => ({
-  kid, alg: 'ES256', publicJwk: '{}', privateKey: 'plain:AA', createdAt, activatesAt: createdAt, retiredAt: null, removedAt: null,
-})
-
-t.test('creates the file and its folder, migrates to the current schema version, WAL', async (t) => {
-  const path = join(t.testdir({}), 'nested', 'deeper', 'tessera.db')
+t.test('creates the file (0600) and its folders (0700), migrates to the current schema version, WAL', async (t) => {
+  const dir = t.testdir({})
+  const path = join(dir, 'nested', 'deeper', 'tessera.db')
   const store = openSqliteStore(path)
+  t.equal(store.created, true)
   await store.close()
   t.ok(existsSync(path), 'file created with its folders')
+  t.equal(statSync(path).mode & 0o777, 0o600, 'database file readable by its owner only')
+  t.equal(statSync(join(dir, 'nested')).mode & 0o777, 0o700, 'created folders too')
+  t.equal(statSync(join(dir, 'nested', 'deeper')).mode & 0o777, 0o700)
   const db = new Database(path, { readonly: true })
   t.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION, 'schema version recorded in user_version')
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name)
-  t.same(tables.filter((n) => !n.startsWith('sqlite_')), ['clients', 'login_failures', 'meta', 'signing_keys', 'users'])
+  t.same(tables.filter((n) => !n.startsWith('sqlite_')), [
+    'authorization_codes', 'clients', 'login_attempts', 'meta', 'pending_requests', 'refresh_families', 'refresh_tokens',
+    'server_secrets', 'sessions', 'signing_keys', 'users',
+  ])
   db.close()
+  const again = openSqliteStore(path)
+  t.equal(again.created, false, 'reopening an existing file creates nothing')
+  await again.close()
 })
 
-t.test('reopening keeps the data and does not migrate twice', async (t) => {
+t.test('mustExist: a missing file is refused with one line naming it, and nothing is created', async (t) => {
+  const path = join(t.testdir({}), 'typo', 'tessera.db')
+  t.throws(() => openSqliteStore(path, { mustExist: true }), new ConfigError(`no database at ${path}`))
+  t.notOk(existsSync(join(path, '..')), 'not even the folder')
+})
+
+t.test('a version 1 database migrates with its clients, users and keys; failure records (plain usernames) are dropped', async (t) => {
   const path = join(t.testdir({}), 'tessera.db')
-  const a = openSqliteStore(path)
-  await a.insertClient(client('tc_1'))
-  t.ok(await a.changeKeys(0, { insert: [key('k1', 10)] }))
-  await a.close()
-  const b = openSqliteStore(path)
-  t.equal((await b.getClient('tc_1'))?.name, 'svc')
-  const set = await b.listKeys()
-  t.equal(set.version, 1)
-  t.same(set.keys.map((k) => k.kid), ['k1'])
-  await b.close()
+  const db = new Database(path)
+  db.exec(MIGRATIONS[0]!)
+  db.pragma('user_version = 1')
+  db.prepare(`INSERT INTO clients VALUES ('tc_old', 'old', '["client_credentials"]', '["read"]', '["https://api.example"]', 900,
+    '$sha256$s$d', NULL, NULL, 1, 2)`).run()
+  db.prepare(`INSERT INTO users VALUES ('tu_old', 'john', '["read"]', '$argon2id$x', 1, 2)`).run()
+  db.prepare(`INSERT INTO login_failures VALUES ('john', 3, 1, NULL)`).run()
+  db.close()
+  const store = openSqliteStore(path)
+  t.teardown(() => store.close())
+  t.same(await store.clients.get('tc_old'), {
+    id: 'tc_old', name: 'old', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
+    secretHash: '$sha256$s$d', previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false,
+    createdAt: 1, updatedAt: 2,
+  })
+  t.equal((await store.users.getByUsername('john'))?.id, 'tu_old')
+  const raw = new Database(path, { readonly: true })
+  t.same(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'login_failures'").all(), [], 'no table keeps usernames of failed logins')
+  raw.close()
 })
 
 t.test('a database from a newer version is refused with one line', async (t) => {
@@ -54,53 +79,14 @@ t.test('a database from a newer version is refused with one line', async (t) => 
   t.match((err as Error).message, /^[^\n]*newer than this issuer supports[^\n]*$/, 'one line')
 })
 
-t.test('a duplicate client id or username is a ConflictError', async (t) => {
-  const store = openSqliteStore(join(t.testdir({}), 'tessera.db'))
+t.test('ping fails (StoreUnavailableError) when the file was removed or replaced under the open store', async (t) => {
+  const dir = t.testdir({})
+  const path = join(dir, 'tessera.db')
+  const store = openSqliteStore(path)
   t.teardown(() => store.close())
-  await store.insertClient(client('tc_1'))
-  await t.rejects(store.insertClient(client('tc_1')), ConflictError)
-  const user = { id: 'tu_1', username: 'john', scopes: [], passwordHash: 'x', createdAt: 1, updatedAt: 1 }
-  await store.insertUser(user)
-  await t.rejects(store.insertUser({ ...user, id: 'tu_2' }), ConflictError)
-})
-
-t.test('changeKeys is a compare-and-swap on the key-set version: one of two writers wins', async (t) => {
-  const path = join(t.testdir({}), 'tessera.db')
-  const a = openSqliteStore(path)
-  const b = openSqliteStore(path)
-  t.teardown(async () => { await a.close(); await b.close() })
-  const seenA = await a.listKeys()
-  const seenB = await b.listKeys()
-  t.equal(await a.changeKeys(seenA.version, { insert: [key('ka', 1)] }), true, 'first writer wins')
-  t.equal(await b.changeKeys(seenB.version, { insert: [key('kb', 1)] }), false, 'second writer, on a stale version, writes nothing')
-  t.same((await b.listKeys()).keys.map((k) => k.kid), ['ka'])
-  t.equal(await b.keysVersion(), 1)
-})
-
-t.test('a failing key change writes nothing (one transaction)', async (t) => {
-  const store = openSqliteStore(join(t.testdir({}), 'tessera.db'))
-  t.teardown(() => store.close())
-  await t.rejects(store.changeKeys(0, { insert: [key('k1', 1)], update: [{ kid: 'missing', retiredAt: 5 }] }))
-  const set = await store.listKeys()
-  t.same(set.keys, [], 'the insert was rolled back')
-  t.equal(set.version, 0, 'the version was not bumped')
-})
-
-t.test('client update and secret rotation', async (t) => {
-  const store = openSqliteStore(join(t.testdir({}), 'tessera.db'))
-  t.teardown(() => store.close())
-  await store.insertClient(client('tc_1'))
-  const updated = await store.updateClient('tc_1', { scopes: ['a', 'b'] }, 50)
-  t.same(updated?.scopes, ['a', 'b'])
-  t.equal(updated?.name, 'svc', 'fields not given are kept')
-  t.equal(await store.updateClient('tc_none', { name: 'x' }, 50), null)
-  t.ok(await store.rotateClientSecret('tc_1', 'new', 1000, 60))
-  let c = await store.getClient('tc_1')
-  t.equal(c?.secretHash, 'new')
-  t.equal(c?.previousSecretHash, '$sha256$salt$digest')
-  t.equal(c?.previousSecretExpiresAt, 1000)
-  t.ok(await store.rotateClientSecret('tc_1', 'newer', null, 70))
-  c = await store.getClient('tc_1')
-  t.equal(c?.previousSecretHash, null, 'no grace: the previous secret is dropped')
-  t.same(await store.allClientScopes(), ['a', 'b'])
+  await t.resolves(store.ping())
+  renameSync(path, join(dir, 'moved.db'))
+  await t.rejects(store.ping(), StoreUnavailableError, 'removed')
+  writeFileSync(path, '')
+  await t.rejects(store.ping(), StoreUnavailableError, 'replaced by another file')
 })

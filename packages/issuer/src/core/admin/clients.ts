@@ -1,14 +1,19 @@
 // Client administration: create, list, show, update, delete, rotate-secret.
 // Each write is one store operation (one transaction): nothing half-written.
-import type { Clock } from '../types.js'
+import { PUBLIC_CLIENT_GRANTS, type Clock, type GrantType } from '../types.js'
 import { NotFoundError, InvalidInputError } from '../errors.js'
-import type { ClientChanges, ClientRecord, IssuerStore } from '../../store/types.js'
+import type { ClientChanges, ClientRecord, IssuerStore } from '../../store/types/index.js'
 import { newClientId, newClientSecret } from '../../credentials/ids.js'
 import { hashClientSecret } from '../../credentials/secrets.js'
-import { checkName, DEFAULT_CLIENT_TTL, parseAudiences, parseGrants, parseScopes, parseTtl, parseSeconds } from '../validate.js'
+import {
+  checkName, DEFAULT_CLIENT_TTL, parseAudiences, parseBoolean, parseGrants, parseRedirectUris, parseScopes, parseSeconds, parseTtl,
+} from '../validate.js'
 
 /** A client as the admin side shows it: its stored record without the secret hashes. */
-export type ClientInfo = Omit<ClientRecord, 'secretHash' | 'previousSecretHash'>
+export type ClientInfo = Omit<ClientRecord, 'secretHash' | 'previousSecretHash'> & {
+  /** No secret: a mobile, desktop or browser app (RFC 6749 §2.1). */
+  public: boolean
+}
 
 export interface ClientInput {
   name?: string
@@ -19,11 +24,16 @@ export interface ClientInput {
   audiences?: string[]
   /** Seconds, as given. */
   ttl?: string | number
+  redirectUris?: string[]
+  /** Create only: a client with no secret. */
+  public?: boolean
+  skipConsent?: boolean | string
 }
 
 function info(c: ClientRecord, now: number): ClientInfo {
   return {
     id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl,
+    public: c.secretHash === null, redirectUris: c.redirectUris, skipConsent: c.skipConsent,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
     previousSecretExpiresAt: c.previousSecretExpiresAt !== null && c.previousSecretExpiresAt > now ? c.previousSecretExpiresAt : null,
   }
@@ -35,10 +45,22 @@ function requiredScopes(values: readonly string[]): string[] {
   return scopes
 }
 
+/** The rules that tie a client's fields together, checked on the whole record after a create or an update. */
+function checkCombination(c: { grants: GrantType[]; redirectUris: string[]; isPublic: boolean }): void {
+  if (c.isPublic) {
+    const other = c.grants.find((g) => !PUBLIC_CLIENT_GRANTS.includes(g))
+    if (other) throw new InvalidInputError(`a public client may hold only the grants ${PUBLIC_CLIENT_GRANTS.join(' and ')}, not ${other}`)
+  }
+  const code = c.grants.includes('authorization_code')
+  if (code && c.redirectUris.length === 0) throw new InvalidInputError('a client with the authorization_code grant needs at least one --redirect-uri')
+  if (!code && c.redirectUris.length > 0) throw new InvalidInputError('--redirect-uri is for clients with the authorization_code grant')
+}
+
 /**
  * Checks a client's fields: all required ones for `create`, at least one for
  * an update. Returns the normalised changes; throws InvalidInputError.
- * Exported so that a caller can check before opening anything.
+ * Exported so that a caller can check before opening anything (an update's
+ * combination with the stored fields is checked by `update`).
  */
 export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'create' | 'update'): ClientChanges {
   const changes: ClientChanges = {}
@@ -47,16 +69,22 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     changes.grants = parseGrants(input.grants ?? [])
     changes.scopes = requiredScopes(input.scopes ?? [])
     changes.audiences = parseAudiences(input.audiences ?? [])
+    changes.redirectUris = parseRedirectUris(input.redirectUris ?? [])
+    changes.skipConsent = input.skipConsent === undefined ? false : parseBoolean(input.skipConsent, 'skip-consent')
+    checkCombination({ grants: changes.grants, redirectUris: changes.redirectUris, isPublic: input.public === true })
   } else {
+    if (input.public !== undefined) throw new InvalidInputError('a client cannot be made public or confidential after creation')
     if (input.grants !== undefined) changes.grants = parseGrants(input.grants)
     if (input.scopes !== undefined) changes.scopes = requiredScopes(input.scopes)
     if (input.audiences !== undefined) changes.audiences = parseAudiences(input.audiences)
+    if (input.redirectUris !== undefined) changes.redirectUris = parseRedirectUris(input.redirectUris)
+    if (input.skipConsent !== undefined) changes.skipConsent = parseBoolean(input.skipConsent, 'skip-consent')
   }
   if (input.name !== undefined) changes.name = checkName(input.name)
   if (input.ttl !== undefined) changes.ttl = parseTtl(input.ttl, maxTtl)
   else if (mode === 'create') changes.ttl = Math.min(DEFAULT_CLIENT_TTL, maxTtl)
   if (mode === 'update' && Object.keys(changes).length === 0) {
-    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant or --ttl')
+    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant, --redirect-uri, --skip-consent or --ttl')
   }
   return changes
 }
@@ -68,26 +96,26 @@ export class ClientAdmin {
     private readonly maxTtl: () => number,
   ) {}
 
-  /** Creates a client; the secret is returned here once and never stored in clear. */
-  async create(input: ClientInput): Promise<{ client: ClientInfo; secret: string }> {
-    const { name, grants, scopes, audiences, ttl } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
-    const secret = newClientSecret()
+  /** Creates a client; a confidential client's secret is returned here once and never stored in clear. */
+  async create(input: ClientInput): Promise<{ client: ClientInfo; secret: string | null }> {
+    const { name, grants, scopes, audiences, ttl, redirectUris, skipConsent } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
+    const secret = input.public === true ? null : newClientSecret()
     const now = this.clock()
     const record: ClientRecord = {
-      id: newClientId(), name, grants, scopes, audiences, ttl, secretHash: hashClientSecret(secret),
-      previousSecretHash: null, previousSecretExpiresAt: null, createdAt: now, updatedAt: now,
+      id: newClientId(), name, grants, scopes, audiences, ttl, secretHash: secret === null ? null : hashClientSecret(secret),
+      previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, createdAt: now, updatedAt: now,
     }
-    await this.store.insertClient(record)
+    await this.store.clients.insert(record)
     return { client: info(record, now), secret }
   }
 
   async list(): Promise<ClientInfo[]> {
     const now = this.clock()
-    return (await this.store.listClients()).map((c) => info(c, now))
+    return (await this.store.clients.list()).map((c) => info(c, now))
   }
 
   async show(id: string): Promise<ClientInfo> {
-    const c = await this.store.getClient(id)
+    const c = await this.store.clients.get(id)
     if (!c) throw new NotFoundError(`no client ${id}`)
     return info(c, this.clock())
   }
@@ -95,14 +123,22 @@ export class ClientAdmin {
   /** Each list given replaces the old one. */
   async update(id: string, input: ClientInput): Promise<ClientInfo> {
     const changes = checkClientInput(input, this.maxTtl(), 'update')
+    const current = await this.store.clients.get(id)
+    if (!current) throw new NotFoundError(`no client ${id}`)
+    checkCombination({
+      grants: changes.grants ?? current.grants,
+      redirectUris: changes.redirectUris ?? current.redirectUris,
+      isPublic: current.secretHash === null,
+    })
     const now = this.clock()
-    const updated = await this.store.updateClient(id, changes, now)
+    const updated = await this.store.clients.update(id, changes, now)
     if (!updated) throw new NotFoundError(`no client ${id}`)
     return info(updated, now)
   }
 
+  /** Deletes the client with its pending requests, codes and refresh tokens. */
   async delete(id: string): Promise<void> {
-    if (!(await this.store.deleteClient(id))) throw new NotFoundError(`no client ${id}`)
+    if (!(await this.store.clients.delete(id))) throw new NotFoundError(`no client ${id}`)
   }
 
   /**
@@ -112,9 +148,12 @@ export class ClientAdmin {
   async rotateSecret(id: string, graceSeconds: string | number = 0): Promise<{ client: ClientInfo; secret: string }> {
     const grace = typeof graceSeconds === 'number' ? graceSeconds : parseSeconds(graceSeconds, 'grace')
     if (!Number.isSafeInteger(grace) || grace < 0) throw new InvalidInputError(`bad grace "${graceSeconds}": expected a number of seconds`)
+    const current = await this.store.clients.get(id)
+    if (!current) throw new NotFoundError(`no client ${id}`)
+    if (current.secretHash === null) throw new InvalidInputError(`client ${id} is public: it has no secret to rotate`)
     const secret = newClientSecret()
     const now = this.clock()
-    const ok = await this.store.rotateClientSecret(id, hashClientSecret(secret), grace > 0 ? now + grace * 1000 : null, now)
+    const ok = await this.store.clients.rotateSecret(id, hashClientSecret(secret), grace > 0 ? now + grace * 1000 : null, now)
     if (!ok) throw new NotFoundError(`no client ${id}`)
     return { client: await this.show(id), secret }
   }

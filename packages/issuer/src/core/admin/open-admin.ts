@@ -1,8 +1,8 @@
 // Opens the store for administration (the CLI): the same checks as the
 // server (schema, key encryption key) but no background work.
 import type { Clock, IssuerConfig } from '../types.js'
-import { openSqliteStore } from '../../store/sqlite.js'
-import type { IssuerStore } from '../../store/types.js'
+import { openStore } from '../../store/open.js'
+import type { IssuerStore } from '../../store/types/index.js'
 import { KeyManager } from '../../keys/manager.js'
 import { ClientAdmin } from './clients.js'
 import { UserAdmin } from './users.js'
@@ -15,9 +15,16 @@ export interface Admin {
   close(): Promise<void>
 }
 
-export async function openAdmin(config: IssuerConfig, deps: { clock?: Clock; store?: IssuerStore } = {}): Promise<Admin> {
+export interface OpenAdminDeps {
+  clock?: Clock
+  store?: IssuerStore
+  /** Refuse, with one line naming it, a database that does not exist yet (read-only commands). */
+  mustExist?: boolean
+}
+
+export async function openAdmin(config: IssuerConfig, deps: OpenAdminDeps = {}): Promise<Admin> {
   const clock = deps.clock ?? Date.now
-  const store = deps.store ?? openSqliteStore(config.dbPath)
+  const store = deps.store ?? await openStore(config.dbPath, { mustExist: deps.mustExist })
   const keys = new KeyManager(store, clock, () => ({ ...config }))
   try {
     await keys.checkEncryption()

@@ -1,11 +1,14 @@
-// User administration (for the legacy password grant): create, list,
-// delete, set-password. Usernames are normalised (NFC, lower case).
+// User administration (the sign-in page and the legacy password grant):
+// create, list, delete, set-password, sign-out. Usernames are normalised
+// (NFC, lower case). Deleting a user, changing a password or signing out
+// ends the user's sessions and revokes their refresh tokens and codes.
 import type { Clock } from '../types.js'
 import { NotFoundError } from '../errors.js'
-import type { IssuerStore, UserRecord } from '../../store/types.js'
+import type { IssuerStore, UserRecord } from '../../store/types/index.js'
 import { newUserId } from '../../credentials/ids.js'
 import { hashPassword } from '../../credentials/passwords.js'
 import { normaliseUsername } from '../../credentials/usernames.js'
+import { usernameKey } from '../../credentials/throttle.js'
 import { checkPassword, checkUsername, parseScopes } from '../validate.js'
 
 export interface UserInfo {
@@ -31,26 +34,31 @@ export class UserAdmin {
     const passwordHash = await hashPassword(input.password)
     const now = this.clock()
     const record: UserRecord = { id: newUserId(), username, scopes, passwordHash, createdAt: now, updatedAt: now }
-    await this.store.insertUser(record)
+    await this.store.users.insert(record)
     return info(record)
   }
 
   async list(): Promise<UserInfo[]> {
-    return (await this.store.listUsers()).map(info)
+    return (await this.store.users.list()).map(info)
   }
 
   async delete(username: string): Promise<void> {
     const name = normaliseUsername(username)
-    if (!(await this.store.deleteUser(name))) throw new NotFoundError(`no user ${name}`)
+    if (!(await this.store.users.delete(name))) throw new NotFoundError(`no user ${name}`)
   }
 
   async setPassword(username: string, password: string): Promise<void> {
     const name = normaliseUsername(username)
     checkPassword(password)
-    if (!(await this.store.getUserByUsername(name))) throw new NotFoundError(`no user ${name}`)
-    const ok = await this.store.setUserPassword(name, await hashPassword(password), this.clock())
+    if (!(await this.store.users.getByUsername(name))) throw new NotFoundError(`no user ${name}`)
+    // One transaction: the new hash, sessions and refresh tokens ended, a clean failure count.
+    const ok = await this.store.users.setPassword(name, await hashPassword(password), usernameKey(name), this.clock())
     if (!ok) throw new NotFoundError(`no user ${name}`)
-    // A new password starts with a clean failure count.
-    await this.store.clearLoginFailures(name)
+  }
+
+  /** Ends every sign-in session of the user and revokes their refresh tokens and codes. */
+  async signOut(username: string): Promise<void> {
+    const name = normaliseUsername(username)
+    if (!(await this.store.users.signOut(name))) throw new NotFoundError(`no user ${name}`)
   }
 }

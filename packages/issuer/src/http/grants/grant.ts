@@ -1,16 +1,46 @@
 // The shape of one grant in the registry (RFC 6749 §4): the parameters it
 // accepts beyond the common ones, and a handler that turns an authenticated
 // client and those parameters into a subject and the scopes it may receive.
+// A grant that spends something (a code, a refresh token) or issues a
+// refresh token does so in `complete`, which runs only once scope and
+// resource have passed: a request refused for its scope changes nothing.
 
 import type { Client, GrantType, IssuerCore } from '../../core/types.js'
 import type { OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
+
+/** What one token request learned, for its log line (never a secret). */
+export class TokenExchange {
+  /** The client id claimed (logged only when it has the issuer's form). */
+  clientId: string | undefined = undefined
+  /** The grant_type sent (logged only when it is a known one). */
+  grantType: string | undefined = undefined
+  /** The refresh token family concerned, when there is one. */
+  familyId: string | undefined = undefined
+  /** A spent refresh token or code was presented again: its family was revoked. */
+  replayed = false
+  /** A refresh answered within the reuse grace with the same successor. */
+  reused = false
+}
+
+export interface GrantCompletion {
+  /** RFC 6749 §5.1 refresh_token to answer, if the grant issues one. */
+  refreshToken?: string
+}
 
 export interface GrantSubject {
   /** The token's `sub` (RFC 9068 §2.2). */
   sub: string
   /** The most this subject may be granted: the scope when `scope` is omitted (RFC 6749 §3.3). */
   scopeCeiling: readonly string[]
+  /** The audiences `resource` may name (RFC 8707 §2); default the client's. */
+  audiences?: readonly string[]
+  /** The audience when `resource` is omitted; default the first of `audiences`. */
+  defaultAudience?: string
+  /** Sign-in time (ms), for the RFC 9068 §2.2.1 auth_time claim. */
+  authTime?: number
+  /** Spends what the grant spends, once scope and resource have passed. */
+  complete?(granted: { scopes: string[]; audience: string }): Promise<GrantCompletion | OAuthError>
 }
 
 export interface Grant {
@@ -22,5 +52,5 @@ export interface Grant {
    * client that is allowed this grant. Parameters are already known to be
    * single-valued.
    */
-  handle(core: IssuerCore, client: Client, params: Record<string, FormValue>): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
+  handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
 }

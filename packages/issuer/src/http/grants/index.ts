@@ -3,15 +3,20 @@
 // grant_types_supported all read this registry.
 
 import type { GrantType } from '../../core/types.js'
+import { authorizationCode } from './authorization-code.js'
 import { clientCredentials } from './client-credentials.js'
 import type { Grant } from './grant.js'
 import { password } from './password.js'
+import { refreshToken } from './refresh-token.js'
 
 export type { Grant, GrantSubject } from './grant.js'
+export { TokenExchange } from './grant.js'
 
 const registry = new Map<string, Grant>([
+  [authorizationCode.type, authorizationCode],
   [clientCredentials.type, clientCredentials],
   [password.type, password],
+  [refreshToken.type, refreshToken],
 ])
 
 /** The grant for a grant_type value, or undefined when unsupported. */

@@ -1,12 +1,14 @@
 // RFC 6749 §4.3: resource owner password credentials. Legacy: RFC 9700 §2.4
 // says it MUST NOT be used; a client has it only when created with it.
 // `sub` is the user's stable id; the ceiling is the client's scopes
-// intersected with the user's (DESIGN, RFC 6749 §3.3).
+// intersected with the user's (DESIGN, RFC 6749 §3.3). A client holding the
+// refresh_token grant also receives a refresh token (RFC 6749 §4.3.3).
 
 import { BusyError, type Client, type IssuerCore } from '../../core/types.js'
 import { busy, Errors, tooManyAttempts, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject } from './grant.js'
+import { intersectScopes } from './scopes.js'
 
 async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>): Promise<GrantSubject | OAuthError> {
   const username = params.username
@@ -22,19 +24,19 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
     if (err instanceof BusyError) return busy(err.retryAfter)
     throw err
   }
-  if (outcome.ok) {
-    return { sub: outcome.user.id, scopeCeiling: intersect(client.scopes, outcome.user.scopes) }
+  if (!outcome.ok) {
+    // Unknown user and wrong password: one answer (RFC 6749 §5.2 invalid_grant).
+    return outcome.reason === 'locked' ? tooManyAttempts(outcome.retryAfter) : Errors.invalidGrant
   }
-  // Unknown user and wrong password: one answer (RFC 6749 §5.2 invalid_grant).
-  if (outcome.reason === 'locked') return tooManyAttempts(outcome.retryAfter)
-  return Errors.invalidGrant
-}
-
-/** The client's scopes that the user also has, in the client's order. */
-function intersect(clientScopes: readonly string[], userScopes: readonly string[]): string[] {
-  const granted: string[] = []
-  for (const scope of clientScopes) if (userScopes.includes(scope)) granted.push(scope)
-  return granted
+  const user = outcome.user
+  return {
+    sub: user.id,
+    scopeCeiling: intersectScopes(client.scopes, user.scopes),
+    async complete(granted) {
+      if (!client.grants.includes('refresh_token')) return {}
+      return { refreshToken: await core.refreshTokens.issue(client, user.id, granted.scopes, granted.audience, null) }
+    },
+  }
 }
 
 export const password: Grant = {

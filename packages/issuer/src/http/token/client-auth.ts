@@ -32,10 +32,15 @@ export function readClientCredentials(authorization: string | undefined, params:
   return { id: basic.id, secret: basic.secret, basic: true }
 }
 
-/** Checks the claimed credentials with the core: the client, or 401 invalid_client. */
+/**
+ * Checks the claimed credentials with the core: the client, or 401
+ * invalid_client. A public client sends its `client_id` alone (RFC 6749
+ * §2.1, §3.2.1); a secret or Basic from it, or a confidential client
+ * without a secret, is invalid_client (DESIGN.md).
+ */
 export async function authenticate(core: IssuerCore, claimed: ClaimedClient): Promise<Client | OAuthError> {
   const failure = claimed.basic ? Errors.invalidClientBasic : Errors.invalidClient
-  if (claimed.id === undefined || claimed.secret === undefined) return failure
+  if (claimed.id === undefined) return failure
   // Unknown client and wrong secret cost the same and look the same (core + one error value).
   let client
   try {

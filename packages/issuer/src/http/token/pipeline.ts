@@ -2,24 +2,20 @@
 // order DESIGN.md fixes: (method, no-cache headers and transport checks are
 // done by the route) → form body → repeated parameters → grant_type →
 // client authentication → grant allowed → grant parameters → scope →
-// resource → sign. Each step returns an OAuthError value to stop, so the
-// whole request is one straight line with no exceptions on the error path.
+// resource → complete (what the grant spends or issues) → sign. Each step
+// returns an OAuthError value to stop, so the whole request is one straight
+// line with no exceptions on the error path.
 
 import type { Client, IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError } from '../errors.js'
 import { FormBody, type FormValue } from '../form.js'
-import { findGrant, type Grant } from '../grants/index.js'
+import { findGrant, TokenExchange, type Grant, type GrantSubject } from '../grants/index.js'
 import { authenticate, readClientCredentials } from './client-auth.js'
 import { checkRepeatedParameters, single } from './parameters.js'
 import { selectAudience } from './resource.js'
 import { grantScopes } from './scope.js'
 
-/** What one token request learned, for its log line (never a secret). */
-export class TokenExchange {
-  /** The authenticated client id, or the one claimed when authentication failed. */
-  clientId: string | undefined = undefined
-  grantType: string | undefined = undefined
-}
+export { TokenExchange }
 
 /** RFC 6749 §5.1 successful response, serialised. */
 export interface TokenResponse {
@@ -46,16 +42,17 @@ function checkGrantAllowed(client: Client, grant: Grant): OAuthError | undefined
   return client.grants.includes(grant.type) ? undefined : Errors.unauthorizedClient
 }
 
-/** Step: sign (RFC 9068) and answer (RFC 6749 §5.1). */
-function respond(core: IssuerCore, client: Client, sub: string, scopes: string[], audience: string): TokenResponse {
-  const issued = core.issueAccessToken({ sub, clientId: client.id, audience, scopes, ttl: client.ttl })
-  const body = JSON.stringify({
+/** Step: sign (RFC 9068) and answer (RFC 6749 §5.1), with the grant's refresh token if it issued one. */
+function respond(core: IssuerCore, client: Client, subject: GrantSubject, scopes: string[], audience: string, refreshToken: string | undefined): TokenResponse {
+  const issued = core.issueAccessToken({ sub: subject.sub, clientId: client.id, audience, scopes, ttl: client.ttl, authTime: subject.authTime })
+  const answer: Record<string, unknown> = {
     access_token: issued.accessToken,
     token_type: 'Bearer',
     expires_in: issued.expiresIn,
     scope: scopes.join(' '),
-  })
-  return { body }
+  }
+  if (refreshToken !== undefined) answer.refresh_token = refreshToken
+  return { body: JSON.stringify(answer) }
 }
 
 export async function exchangeToken(
@@ -82,14 +79,17 @@ export async function exchangeToken(
   const notAllowed = checkGrantAllowed(client, grant)
   if (notAllowed !== undefined) return notAllowed
 
-  const subject = await grant.handle(core, client, params)
+  const subject = await grant.handle(core, client, params, exchange)
   if (subject instanceof OAuthError) return subject
 
   const scopes = grantScopes(single(params, 'scope'), subject.scopeCeiling)
   if (scopes instanceof OAuthError) return scopes
 
-  const audience = selectAudience(client, single(params, 'resource'), single(params, 'audience'))
+  const audience = selectAudience(subject.audiences ?? client.audiences, subject.defaultAudience, single(params, 'resource'), single(params, 'audience'))
   if (audience instanceof OAuthError) return audience
 
-  return respond(core, client, subject.sub, scopes, audience)
+  const completed = subject.complete === undefined ? undefined : await subject.complete({ scopes, audience })
+  if (completed instanceof OAuthError) return completed
+
+  return respond(core, client, subject, scopes, audience, completed?.refreshToken)
 }

@@ -1,0 +1,62 @@
+// Authorization code redemption at the token endpoint (RFC 6749 §4.1.3,
+// RFC 7636 §4.6). Every failure is one answer, invalid_grant: unknown,
+// expired or used code, another client's code, a wrong redirect_uri, a
+// wrong or missing verifier. A code presented again revokes what it granted
+// (RFC 6749 §4.1.2). Spending is atomic in the store.
+import { createHash } from 'node:crypto'
+import { digestsEqual } from '../credentials/constant-time.js'
+import { hashOpaque } from '../credentials/opaque.js'
+import type { SessionStore } from '../store/types/index.js'
+import type { RefreshTokens } from './refresh-tokens.js'
+import type { Client, Clock, CodeCheck, CodeGrantView, CodeService } from './types.js'
+
+// RFC 7636 §4.1: code-verifier = 43*128unreserved
+const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/
+// Our codes: 256 random bits, base64url (43 characters).
+const CODE = /^[A-Za-z0-9_-]{43}$/
+
+const REFUSED: CodeCheck = { ok: false, replayed: false }
+
+/** RFC 7636 §4.6: BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) == code_challenge, in constant time. */
+function verifierMatches(verifier: string, challenge: string): boolean {
+  const computed = createHash('sha256').update(verifier, 'ascii').digest()
+  return digestsEqual(computed, Buffer.from(challenge, 'base64url'))
+}
+
+export class Codes implements CodeService {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly refresh: RefreshTokens,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(code: string, client: Client, redirectUri: string | undefined, verifier: string | undefined): Promise<CodeCheck> {
+    if (!CODE.test(code)) return REFUSED
+    const hash = hashOpaque(code)
+    const record = await this.sessions.getCode(hash)
+    if (!record) return REFUSED
+    const now = this.clock()
+    if (record.spentAt !== null) {
+      // Used before: RFC 6749 §4.1.2 says deny, and revoke what it granted.
+      await this.sessions.spendCode(hash, now, null)
+      return { ok: false, replayed: true }
+    }
+    if (record.expiresAt <= now || record.clientId !== client.id) return REFUSED
+    // RFC 6749 §4.1.3: required when the authorization request had one, and then identical.
+    const redirectOk = record.redirectUri !== null
+      ? redirectUri === record.redirectUri
+      : redirectUri === undefined || client.redirectUris.includes(redirectUri)
+    if (!redirectOk) return REFUSED
+    if (verifier === undefined || !VERIFIER.test(verifier) || !verifierMatches(verifier, record.codeChallenge)) return REFUSED
+    return { ok: true, grant: { userId: record.userId, scopes: record.scopes, audience: record.audience, authTime: record.authTime } }
+  }
+
+  async redeem(code: string, client: Client, grant: CodeGrantView, withRefreshToken: boolean): Promise<{ refreshToken: string | null } | null> {
+    const hash = hashOpaque(code)
+    const prepared = withRefreshToken
+      ? this.refresh.prepare(client, grant.userId, grant.scopes, grant.audience, grant.authTime, hash)
+      : null
+    const result = await this.sessions.spendCode(hash, this.clock(), prepared && { family: prepared.family, token: prepared.first })
+    return result.outcome === 'spent' ? { refreshToken: prepared?.token ?? null } : null
+  }
+}

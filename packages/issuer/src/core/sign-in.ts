@@ -1,0 +1,69 @@
+// The sign-in page's state, kept server-side and hashed (RFC 6749 §4.1,
+// RFC 9700 §4.2): the pending requests the page answers, the sign-in
+// sessions behind the `tessera_session` cookie, and the codes it issues.
+import { hashOpaque, newOpaque } from '../credentials/opaque.js'
+import type { SessionStore } from '../store/types/index.js'
+import type { AuthorizationRequest, Clock, SignedInUser, SignInService, User } from './types.js'
+
+/** A pending request expires with its page (DESIGN.md). */
+export const PENDING_REQUEST_TTL_MS = 10 * 60_000
+/** At most this many pending requests are kept; beyond, the oldest go (a flood of GETs cannot grow the database). */
+export const PENDING_REQUEST_CAP = 10_000
+/** RFC 6749 §4.1.2: a short lifetime; DESIGN.md: 60 s. */
+export const CODE_TTL_MS = 60_000
+
+export class SignIn implements SignInService {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly clock: Clock,
+    private readonly sessionTtlMs: () => number,
+  ) {}
+
+  async holdRequest(request: AuthorizationRequest): Promise<string> {
+    const reference = newOpaque()
+    const now = this.clock()
+    await this.sessions.insertPending({
+      idHash: hashOpaque(reference), clientId: request.clientId, params: JSON.stringify(request),
+      createdAt: now, expiresAt: now + PENDING_REQUEST_TTL_MS,
+    }, PENDING_REQUEST_CAP)
+    return reference
+  }
+
+  async pendingRequest(reference: string): Promise<AuthorizationRequest | null> {
+    const row = await this.sessions.getPending(hashOpaque(reference), this.clock())
+    return row ? JSON.parse(row.params) as AuthorizationRequest : null
+  }
+
+  async dropRequest(reference: string): Promise<void> {
+    await this.sessions.deletePending(hashOpaque(reference))
+  }
+
+  async startSession(user: User, authTime: number): Promise<{ id: string; expiresAt: number }> {
+    const id = newOpaque()
+    const now = this.clock()
+    const expiresAt = now + this.sessionTtlMs()
+    await this.sessions.insertSession({ idHash: hashOpaque(id), userId: user.id, authTime, createdAt: now, expiresAt })
+    return { id, expiresAt }
+  }
+
+  async session(id: string): Promise<SignedInUser | null> {
+    const found = await this.sessions.getSession(hashOpaque(id), this.clock())
+    if (!found) return null
+    return { userId: found.session.userId, username: found.username, scopes: found.scopes, authTime: found.session.authTime }
+  }
+
+  async endSession(id: string): Promise<void> {
+    await this.sessions.deleteSession(hashOpaque(id))
+  }
+
+  async issueCode(request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<string> {
+    const code = newOpaque()
+    const now = this.clock()
+    await this.sessions.insertCode({
+      hash: hashOpaque(code), clientId: request.clientId, userId: user.userId, redirectUri: request.redirectUriSent,
+      codeChallenge: request.codeChallenge, scopes, audience: request.audience, authTime: user.authTime,
+      createdAt: now, expiresAt: now + CODE_TTL_MS, spentAt: null,
+    })
+    return code
+  }
+}

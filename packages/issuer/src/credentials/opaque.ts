@@ -1,0 +1,37 @@
+// Opaque values handed to clients and browsers: authorization codes,
+// refresh tokens, session ids, pending-request references. Each is at least
+// 256 random bits, base64url (unchanged by form-encoding and cookies), and
+// stored only as its SHA-256 digest: a fast hash is sound for values that
+// random (nothing to guess, nothing to brute-force offline), and a copy of
+// the database opens nothing.
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+
+/** Bytes of randomness in every opaque value (256 bits). */
+export const OPAQUE_BYTES = 32
+
+/** Refresh tokens begin with this (DESIGN.md). */
+export const REFRESH_TOKEN_PREFIX = 'tr_'
+
+/** A new opaque value: `prefix` + 256 random bits, base64url. */
+export const newOpaque = (prefix = ''): string => prefix + randomBytes(OPAQUE_BYTES).toString('base64url')
+
+/** How an opaque value is stored and looked up. */
+export const hashOpaque = (value: string): string => createHash('sha256').update(value).digest('base64url')
+
+/**
+ * The successor of a refresh token, derived rather than stored: the same
+ * spent token and salt always give the same successor, so a retry within
+ * the reuse grace gets the very token it lost, while the database holds
+ * only its hash. `key` is the server's refresh-token key (kept like the
+ * signing keys, encrypted at rest under the key encryption key).
+ */
+export function deriveRefreshToken(key: Buffer, spent: string, salt: string): string {
+  return REFRESH_TOKEN_PREFIX + createHmac('sha256', key).update(salt).update('\0').update(spent).digest('base64url')
+}
+
+/** 128 random bits for a derivation salt. */
+export const newSalt = (): string => randomBytes(16).toString('base64url')
+
+// A refresh token as the issuer makes it: the prefix and 43 base64url characters.
+const REFRESH_FORM = /^tr_[A-Za-z0-9_-]{43}$/
+export const looksLikeRefreshToken = (s: string): boolean => REFRESH_FORM.test(s)

@@ -1,0 +1,45 @@
+// RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): the client exchanges the code
+// the sign-in page issued. Every failure is one answer, invalid_grant
+// (DESIGN.md); a code presented twice also revokes the refresh tokens it
+// granted (RFC 6749 §4.1.2). `sub` is the user, `auth_time` the sign-in
+// time; scope and audience are those the user allowed (a narrower `scope`
+// may be asked, `resource` must name the code's audience).
+
+import type { Client, IssuerCore } from '../../core/types.js'
+import { Errors, type OAuthError } from '../errors.js'
+import type { FormValue } from '../form.js'
+import type { Grant, GrantSubject, TokenExchange } from './grant.js'
+
+const text = (v: FormValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
+
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange): Promise<GrantSubject | OAuthError> {
+  const code = text(params.code)
+  if (code === undefined) return Errors.missingCode
+  const checked = await core.codes.check(code, client, text(params.redirect_uri), text(params.code_verifier))
+  if (!checked.ok) {
+    exchange.replayed = checked.replayed
+    return Errors.invalidCode
+  }
+  const grant = checked.grant
+  return {
+    sub: grant.userId,
+    scopeCeiling: grant.scopes,
+    audiences: [grant.audience],
+    authTime: grant.authTime,
+    async complete() {
+      const redeemed = await core.codes.redeem(code, client, grant, client.grants.includes('refresh_token'))
+      // Spent by a concurrent redemption meanwhile: this one is the second use.
+      if (redeemed === null) {
+        exchange.replayed = true
+        return Errors.invalidCode
+      }
+      return redeemed.refreshToken === null ? {} : { refreshToken: redeemed.refreshToken }
+    },
+  }
+}
+
+export const authorizationCode: Grant = {
+  type: 'authorization_code',
+  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  handle,
+}

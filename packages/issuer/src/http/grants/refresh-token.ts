@@ -1,0 +1,47 @@
+// RFC 6749 §6: the client trades a refresh token for a new access token,
+// and (rotation, RFC 9700 §4.14.2) a new refresh token. The same client
+// only; `scope`, when given, a subset of what was granted; `resource` one
+// of the client's audiences, default the original one. A spent token
+// presented again outside the reuse grace revokes its family.
+
+import type { Client, IssuerCore } from '../../core/types.js'
+import { Errors, type OAuthError } from '../errors.js'
+import type { FormValue } from '../form.js'
+import type { Grant, GrantSubject, TokenExchange } from './grant.js'
+
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange): Promise<GrantSubject | OAuthError> {
+  const token = params.refresh_token
+  if (typeof token !== 'string') return Errors.missingRefreshToken
+  const checked = await core.refreshTokens.check(token, client)
+  if (!checked.ok) {
+    if (checked.reason === 'replayed') {
+      exchange.replayed = true
+      exchange.familyId = checked.familyId
+    }
+    return Errors.invalidRefreshToken
+  }
+  const grant = checked.grant
+  exchange.familyId = grant.familyId
+  return {
+    sub: grant.userId,
+    scopeCeiling: grant.scopes,
+    audiences: client.audiences,
+    defaultAudience: grant.audience,
+    authTime: grant.authTime ?? undefined,
+    async complete() {
+      const rotated = await core.refreshTokens.rotate(token, client, grant)
+      if (!rotated.ok) {
+        if (rotated.reason === 'replayed') exchange.replayed = true
+        return Errors.invalidRefreshToken
+      }
+      exchange.reused = rotated.reused
+      return { refreshToken: rotated.refreshToken }
+    },
+  }
+}
+
+export const refreshToken: Grant = {
+  type: 'refresh_token',
+  parameters: ['refresh_token'],
+  handle,
+}

@@ -1,0 +1,130 @@
+// Clients in SQLite. `get` costs the same for a missing id as for a present
+// one (a dummy row is materialised the same way), so that an unknown client
+// cannot be told from a wrong secret by time (DESIGN.md, token endpoint).
+import type { GrantType } from '../../core/types.js'
+import { ConflictError } from '../../core/errors.js'
+import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
+import { isConstraintError, type SqliteDb } from './database.js'
+
+export interface ClientRow {
+  id: string; name: string; grants: string; scopes: string; audiences: string; ttl: number
+  secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
+  redirect_uris: string; skip_consent: number; created_at: number; updated_at: number
+}
+
+export const toClient = (r: ClientRow): ClientRecord => ({
+  id: r.id,
+  name: r.name,
+  grants: JSON.parse(r.grants) as GrantType[],
+  scopes: JSON.parse(r.scopes) as string[],
+  audiences: JSON.parse(r.audiences) as string[],
+  ttl: r.ttl,
+  secretHash: r.secret_hash,
+  previousSecretHash: r.previous_secret_hash,
+  previousSecretExpiresAt: r.previous_secret_expires_at,
+  redirectUris: JSON.parse(r.redirect_uris) as string[],
+  skipConsent: r.skip_consent === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+})
+
+export const clientRow = (c: ClientRecord): ClientRow => ({
+  id: c.id, name: c.name, grants: JSON.stringify(c.grants), scopes: JSON.stringify(c.scopes),
+  audiences: JSON.stringify(c.audiences), ttl: c.ttl, secret_hash: c.secretHash,
+  previous_secret_hash: c.previousSecretHash, previous_secret_expires_at: c.previousSecretExpiresAt,
+  redirect_uris: JSON.stringify(c.redirectUris), skip_consent: c.skipConsent ? 1 : 0,
+  created_at: c.createdAt, updated_at: c.updatedAt,
+})
+
+/** Shaped like a typical row, for the missing-id path. */
+const DUMMY_ROW: ClientRow = clientRow({
+  id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
+  audiences: ['https://api.example'], ttl: 900, secretHash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, createdAt: 0, updatedAt: 0,
+})
+
+export const INSERT_CLIENT = `INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash,
+  previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at)
+  VALUES (@id, @name, @grants, @scopes, @audiences, @ttl, @secret_hash, @previous_secret_hash,
+  @previous_secret_expires_at, @redirect_uris, @skip_consent, @created_at, @updated_at)`
+
+export class SqliteClients implements ClientStore {
+  readonly #db: SqliteDb
+  readonly #get
+  readonly #list
+  readonly #insert
+  readonly #update
+  readonly #rotate
+  readonly #delete
+  readonly #scopes
+  readonly #applyUpdate: (id: string, changes: ClientChanges, now: number) => ClientRecord | null
+  #sink: unknown
+
+  constructor(db: SqliteDb) {
+    this.#db = db
+    const raw = db.raw
+    this.#get = raw.prepare<[string], ClientRow>('SELECT * FROM clients WHERE id = ?')
+    this.#list = raw.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, id')
+    this.#insert = raw.prepare<[ClientRow]>(INSERT_CLIENT)
+    this.#update = raw.prepare(`UPDATE clients SET name = @name, grants = @grants, scopes = @scopes,
+      audiences = @audiences, ttl = @ttl, redirect_uris = @redirect_uris, skip_consent = @skip_consent,
+      updated_at = @updated_at WHERE id = @id`)
+    this.#rotate = raw.prepare(`UPDATE clients SET previous_secret_hash = CASE WHEN @previous_expires_at IS NULL THEN NULL ELSE secret_hash END,
+      previous_secret_expires_at = @previous_expires_at, secret_hash = @secret_hash, updated_at = @now WHERE id = @id`)
+    this.#delete = raw.prepare<[string]>('DELETE FROM clients WHERE id = ?')
+    this.#scopes = raw.prepare<[], { scopes: string }>('SELECT scopes FROM clients')
+    this.#applyUpdate = db.writer((id: string, changes: ClientChanges, now: number): ClientRecord | null => {
+      const row = this.#get.get(id)
+      if (!row) return null
+      const c = { ...toClient(row), ...changes, updatedAt: now }
+      const r = clientRow(c)
+      this.#update.run({
+        id, name: r.name, grants: r.grants, scopes: r.scopes, audiences: r.audiences, ttl: r.ttl,
+        redirect_uris: r.redirect_uris, skip_consent: r.skip_consent, updated_at: now,
+      })
+      return c
+    })
+  }
+
+  async get(id: string): Promise<ClientRecord | null> {
+    const row = this.#db.guard(() => this.#get.get(id))
+    if (row) return toClient(row)
+    this.#sink = toClient(DUMMY_ROW)
+    return null
+  }
+
+  async list(): Promise<ClientRecord[]> {
+    return this.#db.guard(() => this.#list.all()).map(toClient)
+  }
+
+  async insert(c: ClientRecord): Promise<void> {
+    try {
+      this.#db.guard(() => this.#insert.run(clientRow(c)))
+    } catch (err) {
+      if (isConstraintError(err)) throw new ConflictError(`client ${c.id} already exists`)
+      throw err
+    }
+  }
+
+  async update(id: string, changes: ClientChanges, now: number): Promise<ClientRecord | null> {
+    return this.#applyUpdate(id, changes, now)
+  }
+
+  async rotateSecret(id: string, secretHash: string, previousExpiresAt: number | null, now: number): Promise<boolean> {
+    const info = this.#db.guard(() => this.#rotate.run({ id, secret_hash: secretHash, previous_expires_at: previousExpiresAt, now }))
+    return info.changes === 1
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // Pending requests, codes and refresh families go with it (ON DELETE CASCADE).
+    return this.#db.guard(() => this.#delete.run(id)).changes === 1
+  }
+
+  async allScopes(): Promise<string[]> {
+    const all = new Set<string>()
+    for (const { scopes } of this.#db.guard(() => this.#scopes.all())) {
+      for (const s of JSON.parse(scopes) as string[]) all.add(s)
+    }
+    return [...all].sort()
+  }
+}

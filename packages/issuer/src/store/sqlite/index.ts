@@ -1,0 +1,67 @@
+// The default store: one SQLite file through better-sqlite3 (major 12),
+// split by concern, prepared statements only. See database.ts for how the
+// file is opened and kept.
+import type { IssuerStore, StoreSnapshot } from '../types/index.js'
+import { SqliteClients } from './clients.js'
+import { openDatabase, type OpenOptions, type SqliteDb } from './database.js'
+import { SqliteKeys } from './keys.js'
+import { SqliteLogins } from './logins.js'
+import { SqliteRefresh } from './refresh.js'
+import { SqliteSessions } from './sessions.js'
+import { snapshotter } from './snapshot.js'
+import { SqliteUsers } from './users.js'
+
+export type { OpenOptions } from './database.js'
+
+class SqliteStore implements IssuerStore {
+  readonly kind = 'sqlite' as const
+  readonly location: string
+  readonly created: boolean
+  readonly clients: SqliteClients
+  readonly users: SqliteUsers
+  readonly logins: SqliteLogins
+  readonly keys: SqliteKeys
+  readonly sessions: SqliteSessions
+  readonly refresh: SqliteRefresh
+  readonly #db: SqliteDb
+  readonly #snapshot: ReturnType<typeof snapshotter>
+  readonly #probe
+
+  constructor(db: SqliteDb) {
+    this.#db = db
+    this.location = db.path
+    this.created = db.created
+    this.clients = new SqliteClients(db)
+    this.users = new SqliteUsers(db)
+    this.logins = new SqliteLogins(db)
+    this.keys = new SqliteKeys(db)
+    this.sessions = new SqliteSessions(db)
+    this.refresh = new SqliteRefresh(db)
+    this.#snapshot = snapshotter(db)
+    // A real write: a read-only, full or broken database fails here, not on the next token request.
+    this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)
+      ON CONFLICT (name) DO UPDATE SET value = excluded.value`)
+  }
+
+  async exportAll(): Promise<StoreSnapshot> {
+    return this.#snapshot.exportAll()
+  }
+
+  async importAll(snapshot: StoreSnapshot): Promise<void> {
+    this.#snapshot.importAll(snapshot)
+  }
+
+  async ping(): Promise<void> {
+    this.#db.checkFile()
+    this.#db.guard(() => this.#probe.run(Date.now()))
+  }
+
+  async close(): Promise<void> {
+    this.#db.close()
+  }
+}
+
+/** Opens (creating the file, its folder and the schema as needed, unless `mustExist`) the SQLite store at `path`. */
+export function openSqliteStore(path: string, options: OpenOptions = {}): IssuerStore {
+  return new SqliteStore(openDatabase(path, options))
+}

@@ -1,0 +1,169 @@
+// Versioned schema migrations of the SQLite store (the PostgreSQL store
+// keeps the same numbering). Each entry moves the
+// schema from version (index) to version (index + 1); the current version
+// lives in SQLite's `PRAGMA user_version`. Never edit a released entry:
+// append a new one.
+
+export const MIGRATIONS: readonly string[] = [
+  // 0 -> 1: the first schema.
+  `
+  CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO meta (name, value) VALUES ('keys_version', 0);
+
+  CREATE TABLE clients (
+    id                          TEXT PRIMARY KEY,
+    name                        TEXT NOT NULL,
+    grants                      TEXT NOT NULL,
+    scopes                      TEXT NOT NULL,
+    audiences                   TEXT NOT NULL,
+    ttl                         INTEGER NOT NULL,
+    secret_hash                 TEXT NOT NULL,
+    previous_secret_hash        TEXT,
+    previous_secret_expires_at  INTEGER,
+    created_at                  INTEGER NOT NULL,
+    updated_at                  INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE users (
+    id             TEXT PRIMARY KEY,
+    username       TEXT NOT NULL UNIQUE,
+    scopes         TEXT NOT NULL,
+    password_hash  TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE signing_keys (
+    serial        INTEGER PRIMARY KEY AUTOINCREMENT,
+    kid           TEXT NOT NULL UNIQUE,
+    alg           TEXT NOT NULL,
+    public_jwk    TEXT NOT NULL,
+    private_key   TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    activates_at  INTEGER NOT NULL,
+    retired_at    INTEGER,
+    removed_at    INTEGER
+  ) STRICT;
+
+  CREATE TABLE login_failures (
+    username           TEXT PRIMARY KEY,
+    failures           INTEGER NOT NULL,
+    window_started_at  INTEGER NOT NULL,
+    locked_until       INTEGER
+  ) STRICT;
+  `,
+
+  // 1 -> 2: public clients (no secret), redirect URIs and skip-consent; the
+  // failed-login counter keyed by a hash of the username (never the name)
+  // and counting attempts before their check; the sign-in side (pending
+  // requests, sessions, codes), refresh tokens and server secrets. Every
+  // row that belongs to a client or a user goes with it (ON DELETE CASCADE).
+  `
+  CREATE TABLE clients_v2 (
+    id                          TEXT PRIMARY KEY,
+    name                        TEXT NOT NULL,
+    grants                      TEXT NOT NULL,
+    scopes                      TEXT NOT NULL,
+    audiences                   TEXT NOT NULL,
+    ttl                         INTEGER NOT NULL,
+    secret_hash                 TEXT,
+    previous_secret_hash        TEXT,
+    previous_secret_expires_at  INTEGER,
+    redirect_uris               TEXT NOT NULL DEFAULT '[]',
+    skip_consent                INTEGER NOT NULL DEFAULT 0,
+    created_at                  INTEGER NOT NULL,
+    updated_at                  INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO clients_v2 (id, name, grants, scopes, audiences, ttl, secret_hash, previous_secret_hash,
+    previous_secret_expires_at, created_at, updated_at)
+    SELECT id, name, grants, scopes, audiences, ttl, secret_hash, previous_secret_hash,
+    previous_secret_expires_at, created_at, updated_at FROM clients;
+  DROP TABLE clients;
+  ALTER TABLE clients_v2 RENAME TO clients;
+
+  DROP TABLE login_failures;
+  CREATE TABLE login_attempts (
+    username_key       TEXT PRIMARY KEY,
+    attempts           INTEGER NOT NULL,
+    window_started_at  INTEGER NOT NULL,
+    locked_until       INTEGER
+  ) STRICT;
+
+  CREATE TABLE server_secrets (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE pending_requests (
+    id_hash     TEXT PRIMARY KEY,
+    client_id   TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    params      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX pending_requests_created ON pending_requests (created_at);
+  CREATE INDEX pending_requests_client ON pending_requests (client_id);
+
+  CREATE TABLE sessions (
+    id_hash     TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    auth_time   INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE INDEX sessions_expires ON sessions (expires_at);
+
+  CREATE TABLE authorization_codes (
+    hash            TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    redirect_uri    TEXT,
+    code_challenge  TEXT NOT NULL,
+    scopes          TEXT NOT NULL,
+    audience        TEXT NOT NULL,
+    auth_time       INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    spent_at        INTEGER
+  ) STRICT;
+  CREATE INDEX authorization_codes_client ON authorization_codes (client_id);
+  CREATE INDEX authorization_codes_user ON authorization_codes (user_id);
+  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+
+  CREATE TABLE refresh_families (
+    id          TEXT PRIMARY KEY,
+    client_id   TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    scopes      TEXT NOT NULL,
+    audience    TEXT NOT NULL,
+    auth_time   INTEGER,
+    code_hash   TEXT,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX refresh_families_client ON refresh_families (client_id);
+  CREATE INDEX refresh_families_user ON refresh_families (user_id);
+  CREATE INDEX refresh_families_code ON refresh_families (code_hash);
+  CREATE INDEX refresh_families_expires ON refresh_families (expires_at);
+
+  CREATE TABLE refresh_tokens (
+    hash            TEXT PRIMARY KEY,
+    family_id       TEXT NOT NULL REFERENCES refresh_families (id) ON DELETE CASCADE,
+    generation      INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    spent_at        INTEGER,
+    successor_hash  TEXT,
+    successor_salt  TEXT
+  ) STRICT;
+  CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id, generation);
+  CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+  `,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length

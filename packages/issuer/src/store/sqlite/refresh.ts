@@ -1,0 +1,119 @@
+// Refresh tokens in SQLite. A rotation is one IMMEDIATE transaction whose
+// first statement spends the token only if it is still unspent
+// (`UPDATE ... WHERE spent_at IS NULL`): of concurrent rotations, on any
+// number of processes sharing the file, exactly one changes a row.
+import type {
+  NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult,
+} from '../types/index.js'
+import type { SqliteDb } from './database.js'
+
+export interface FamilyRow {
+  id: string; client_id: string; user_id: string; scopes: string; audience: string; auth_time: number | null
+  code_hash: string | null; created_at: number; expires_at: number
+}
+export interface TokenRow {
+  hash: string; family_id: string; generation: number; created_at: number; expires_at: number
+  spent_at: number | null; successor_hash: string | null; successor_salt: string | null
+}
+
+export const toFamily = (r: FamilyRow): RefreshFamilyRecord => ({
+  id: r.id, clientId: r.client_id, userId: r.user_id, scopes: JSON.parse(r.scopes) as string[], audience: r.audience,
+  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at,
+})
+export const familyRow = (f: RefreshFamilyRecord): FamilyRow => ({
+  id: f.id, client_id: f.clientId, user_id: f.userId, scopes: JSON.stringify(f.scopes), audience: f.audience,
+  auth_time: f.authTime, code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt,
+})
+export const toToken = (r: TokenRow): RefreshTokenRecord => ({
+  hash: r.hash, familyId: r.family_id, generation: r.generation, createdAt: r.created_at, expiresAt: r.expires_at,
+  spentAt: r.spent_at, successorHash: r.successor_hash, successorSalt: r.successor_salt,
+})
+export const tokenRow = (t: RefreshTokenRecord): TokenRow => ({
+  hash: t.hash, family_id: t.familyId, generation: t.generation, created_at: t.createdAt, expires_at: t.expiresAt,
+  spent_at: t.spentAt, successor_hash: t.successorHash, successor_salt: t.successorSalt,
+})
+
+export const INSERT_FAMILY = `INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash, created_at, expires_at)
+  VALUES (@id, @client_id, @user_id, @scopes, @audience, @auth_time, @code_hash, @created_at, @expires_at)`
+export const INSERT_TOKEN = `INSERT INTO refresh_tokens (hash, family_id, generation, created_at, expires_at, spent_at, successor_hash, successor_salt)
+  VALUES (@hash, @family_id, @generation, @created_at, @expires_at, @spent_at, @successor_hash, @successor_salt)`
+
+/** Statements shared with the code redemption (sessions.ts), which may store a family in its transaction. */
+export function familyWriter(db: SqliteDb): (family: RefreshFamilyRecord, token: NewRefreshToken) => void {
+  const insertFamily = db.raw.prepare<[FamilyRow]>(INSERT_FAMILY)
+  const insertToken = db.raw.prepare<[TokenRow]>(INSERT_TOKEN)
+  return (family, token) => {
+    insertFamily.run(familyRow(family))
+    insertToken.run(tokenRow({ ...token, familyId: family.id, generation: 0, spentAt: null, successorHash: null, successorSalt: null }))
+  }
+}
+
+export class SqliteRefresh implements RefreshStore {
+  readonly #db: SqliteDb
+  readonly #insertFamily: (family: RefreshFamilyRecord, token: NewRefreshToken) => void
+  readonly #find: (hash: string) => RefreshLookup | null
+  readonly #rotate: (hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number) => RotateResult
+  readonly #revoke
+  readonly #prune: (now: number) => number
+
+  constructor(db: SqliteDb) {
+    this.#db = db
+    const raw = db.raw
+    const tokenByHash = raw.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE hash = ?')
+    const familyById = raw.prepare<[string], FamilyRow>('SELECT * FROM refresh_families WHERE id = ?')
+    const spend = raw.prepare<[number, string, string, string, number, number], { family_id: string; generation: number }>(`
+      UPDATE refresh_tokens SET spent_at = ?, successor_hash = ?, successor_salt = ?
+      WHERE hash = ? AND spent_at IS NULL AND expires_at > ?
+        AND family_id IN (SELECT id FROM refresh_families WHERE expires_at > ?)
+      RETURNING family_id, generation`)
+    const insertToken = raw.prepare<[TokenRow]>(INSERT_TOKEN)
+    const dropOld = raw.prepare<[string, number]>('DELETE FROM refresh_tokens WHERE family_id = ? AND generation < ?')
+    this.#revoke = raw.prepare<[string]>('DELETE FROM refresh_families WHERE id = ?')
+    const pruneFamilies = raw.prepare<[number, number]>(`DELETE FROM refresh_families WHERE expires_at <= ?
+      OR NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = refresh_families.id AND t.spent_at IS NULL AND t.expires_at > ?)`)
+
+    this.#insertFamily = db.writer(familyWriter(db))
+    const lookup = (hash: string): RefreshLookup | null => {
+      const token = tokenByHash.get(hash)
+      if (!token) return null
+      const family = familyById.get(token.family_id)
+      if (!family) return null
+      const next = token.successor_hash === null ? undefined : tokenByHash.get(token.successor_hash)
+      return { token: toToken(token), family: toFamily(family), successor: next ? toToken(next) : null }
+    }
+    this.#find = db.reader(lookup)
+    this.#rotate = db.writer((hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): RotateResult => {
+      const spent = spend.get(now, successor.hash, successor.salt, hash, now, now)
+      if (!spent) return { outcome: 'refused', current: lookup(hash) }
+      const generation = spent.generation + 1
+      insertToken.run(tokenRow({
+        hash: successor.hash, familyId: spent.family_id, generation, createdAt: successor.createdAt,
+        expiresAt: successor.expiresAt, spentAt: null, successorHash: null, successorSalt: null,
+      }))
+      // Spent tokens are kept a few generations back, for replay detection; older ones go (bounded rows per family).
+      dropOld.run(spent.family_id, generation - keepSpent)
+      return { outcome: 'rotated' }
+    })
+    this.#prune = db.writer((now: number): number => pruneFamilies.run(now, now).changes)
+  }
+
+  async insertFamily(family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void> {
+    this.#insertFamily(family, token)
+  }
+
+  async find(hash: string): Promise<RefreshLookup | null> {
+    return this.#find(hash)
+  }
+
+  async rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult> {
+    return this.#rotate(hash, now, successor, keepSpent)
+  }
+
+  async revokeFamily(familyId: string): Promise<boolean> {
+    return this.#db.guard(() => this.#revoke.run(familyId)).changes === 1
+  }
+
+  async prune(now: number): Promise<number> {
+    return this.#prune(now)
+  }
+}

@@ -1,0 +1,60 @@
+// `db copy` in SQLite: everything worth moving, read in one transaction,
+// and loaded into an empty database in one transaction.
+import { ConflictError } from '../../core/errors.js'
+import type { StoreSnapshot } from '../types/index.js'
+import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
+import type { SqliteDb } from './database.js'
+import { INSERT_KEY, INSERT_SECRET, keyRow, toKey, toSecret, type KeyRow, type SecretRow } from './keys.js'
+import { familyRow, INSERT_FAMILY, INSERT_TOKEN, toFamily, tokenRow, toToken, type FamilyRow, type TokenRow } from './refresh.js'
+import { INSERT_SESSION, sessionRow, toSession, type SessionRow } from './sessions.js'
+import { INSERT_USER, toUser, userRow, type UserRow } from './users.js'
+
+export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importAll(s: StoreSnapshot): void } {
+  const raw = db.raw
+  const all = <R>(sql: string) => raw.prepare<[], R>(sql)
+  const q = {
+    clients: all<ClientRow>('SELECT * FROM clients ORDER BY created_at, id'),
+    users: all<UserRow>('SELECT * FROM users ORDER BY created_at, id'),
+    keys: all<KeyRow>('SELECT * FROM signing_keys ORDER BY serial'),
+    secrets: all<SecretRow>('SELECT * FROM server_secrets ORDER BY name'),
+    sessions: all<SessionRow>('SELECT * FROM sessions ORDER BY created_at, id_hash'),
+    families: all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id'),
+    tokens: all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id, generation'),
+    holdsData: all<{ n: number }>(`SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM users)
+      + (SELECT count(*) FROM signing_keys) AS n`),
+  }
+  const insert = {
+    client: raw.prepare(INSERT_CLIENT),
+    user: raw.prepare(INSERT_USER),
+    key: raw.prepare(INSERT_KEY),
+    secret: raw.prepare(INSERT_SECRET),
+    session: raw.prepare(INSERT_SESSION),
+    family: raw.prepare(INSERT_FAMILY),
+    token: raw.prepare(INSERT_TOKEN),
+  }
+  const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
+
+  return {
+    exportAll: db.reader((): StoreSnapshot => ({
+      clients: q.clients.all().map(toClient),
+      users: q.users.all().map(toUser),
+      keys: q.keys.all().map(toKey),
+      secrets: q.secrets.all().map(toSecret),
+      sessions: q.sessions.all().map(toSession),
+      refreshFamilies: q.families.all().map(toFamily),
+      refreshTokens: q.tokens.all().map(toToken),
+    })),
+    importAll: db.writer((s: StoreSnapshot): void => {
+      if (q.holdsData.get()!.n > 0) throw new ConflictError(`${db.path} already holds data: db copy needs an empty target`)
+      for (const c of s.clients) insert.client.run(clientRow(c))
+      for (const u of s.users) insert.user.run(userRow(u))
+      // Oldest first: the serials the target assigns keep the keys' order, which is all the timeline reads.
+      for (const k of s.keys) insert.key.run(keyRow(k))
+      for (const x of s.secrets) insert.secret.run({ name: x.name, value: x.value, created_at: x.createdAt })
+      for (const x of s.sessions) insert.session.run(sessionRow(x))
+      for (const f of s.refreshFamilies) insert.family.run(familyRow(f))
+      for (const t of s.refreshTokens) insert.token.run(tokenRow(t))
+      bumpKeys.run()
+    }),
+  }
+}

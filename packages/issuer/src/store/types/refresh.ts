@@ -1,0 +1,66 @@
+// Refresh tokens (RFC 6749 §6, RFC 9700 §4.14): opaque, stored only as a
+// hash, grouped in families (every token descended from one grant).
+// Rotation spends a token and stores its successor in one transaction;
+// revoking a family deletes it with every token in it.
+
+export interface RefreshFamilyRecord {
+  id: string
+  clientId: string
+  userId: string
+  scopes: string[]
+  audience: string
+  /** Sign-in time, for tokens that come from a sign-in; null for the password grant. */
+  authTime: number | null
+  /** Hash of the authorization code the family was granted with, or null. */
+  codeHash: string | null
+  createdAt: number
+  /** Absolute end: no token of the family outlives it (TESSERA_REFRESH_MAX_TTL). */
+  expiresAt: number
+}
+
+export interface RefreshTokenRecord {
+  hash: string
+  familyId: string
+  /** 0 for the first token of a family, +1 at each rotation. */
+  generation: number
+  createdAt: number
+  /** Idle expiry, never later than the family's. */
+  expiresAt: number
+  spentAt: number | null
+  /** Hash of the token that replaced it, once spent. */
+  successorHash: string | null
+  /** The salt its successor was derived with (not secret on its own), once spent. */
+  successorSalt: string | null
+}
+
+export type NewRefreshToken = Pick<RefreshTokenRecord, 'hash' | 'createdAt' | 'expiresAt'>
+
+export interface RefreshLookup {
+  token: RefreshTokenRecord
+  family: RefreshFamilyRecord
+  /** The successor's state when the token is spent: unused (live), or null when it is gone or spent too. */
+  successor: RefreshTokenRecord | null
+}
+
+export type RotateResult =
+  | { outcome: 'rotated' }
+  /** Not spent now: spent before, unknown, expired, or its family revoked (the lookup says which). */
+  | { outcome: 'refused'; current: RefreshLookup | null }
+
+export interface RefreshStore {
+  /** A new family with its first token, in one transaction. */
+  insertFamily(family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void>
+  /** The token with its family, or null when unknown. Read only. */
+  find(hash: string): Promise<RefreshLookup | null>
+  /**
+   * Spends `hash` and stores `successor` in one transaction, only when the
+   * token is unspent, unexpired at `now` and its family alive: of any
+   * number of concurrent rotations of one token, exactly one succeeds.
+   * Spent tokens older than `keepSpent` generations are deleted with it.
+   */
+  rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult>
+  /** Deletes the family and every token in it; false when it was gone already. */
+  revokeFamily(familyId: string): Promise<boolean>
+  /** Deletes expired families (with their tokens) and families left with no live token; returns how many families went. */
+  prune(now: number): Promise<number>
+}
