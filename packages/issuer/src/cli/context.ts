@@ -22,10 +22,11 @@ export async function withAdmin<T>(
   fn: (admin: Admin, config: IssuerConfig) => Promise<T>,
   /** Checks run before the database is opened, so a bad argument touches nothing. */
   precheck?: (config: IssuerConfig) => void,
+  options: { mustExist?: boolean } = {},
 ): Promise<T> {
   const config = adminConfig(io, values)
   precheck?.(config)
-  const admin = await openAdmin(config)
+  const admin = await openAdmin(config, { mustExist: options.mustExist })
   try {
     return await fn(admin, config)
   } finally {

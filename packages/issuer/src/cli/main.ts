@@ -3,6 +3,7 @@
 // 2 bad command line. Every failure is one line on stderr.
 import { ConfigError, ConflictError, InvalidInputError, NotFoundError } from '../core/errors.js'
 import { CLIENT_USAGE } from './client.js'
+import { DB_USAGE } from './db.js'
 import { UsageError } from './errors.js'
 import { printLines, type CliIo } from './io.js'
 import { KEYS_USAGE } from './keys.js'
@@ -13,7 +14,7 @@ const SERVE_LINE = 'serve [--host HOST] [--port PORT] [--issuer URL] [--db PATH]
 export const USAGE = [
   'usage: tessera-issuer COMMAND [options]     (every command takes --db PATH and --json)',
   '',
-  ...[SERVE_LINE, ...CLIENT_USAGE, ...USER_USAGE, ...KEYS_USAGE].map((l) => `  tessera-issuer ${l}`),
+  ...[SERVE_LINE, ...CLIENT_USAGE, ...USER_USAGE, ...KEYS_USAGE, ...DB_USAGE].map((l) => `  tessera-issuer ${l}`),
 ]
 
 async function dispatch(argv: string[], io: CliIo): Promise<void> {
@@ -28,14 +29,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
       return (await import('./user.js')).userCommand(rest, io)
     case 'keys':
       return (await import('./keys.js')).keysCommand(rest, io)
+    case 'db':
+      return (await import('./db.js')).dbCommand(rest, io)
     case 'help':
     case '--help':
     case '-h':
       return printLines(io, USAGE)
     case undefined:
-      throw new UsageError('missing command: serve, client, user or keys (tessera-issuer --help)')
+      throw new UsageError('missing command: serve, client, user, keys or db (tessera-issuer --help)')
     default:
-      throw new UsageError(`unknown command "${group}": expected serve, client, user or keys (tessera-issuer --help)`)
+      throw new UsageError(`unknown command "${group}": expected serve, client, user, keys or db (tessera-issuer --help)`)
   }
 }
 

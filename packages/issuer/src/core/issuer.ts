@@ -6,14 +6,16 @@ import { newTokenId } from '../credentials/ids.js'
 import type { KeyManager } from '../keys/manager.js'
 import type { KeyRing } from '../keys/keyring.js'
 import { planMaintenance } from '../keys/rotation.js'
+import { signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
 import { Codes } from './codes.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { SignIn } from './sign-in.js'
+import type { IssuerObserver } from './observer.js'
 import type {
-  AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerConfig, IssuerCore, Jwks, LoginOutcome,
+  AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerConfig, IssuerCore, IssuerGauges, Jwks, LoginOutcome,
 } from './types.js'
 
 /** How often the background work deletes what has expired. */
@@ -30,12 +32,14 @@ export interface IssuerParts {
   admission: Admission
   /** The server secret refresh-token successors are derived with. */
   refreshKey: Buffer
+  observer: IssuerObserver
   pollIntervalMs: number
   onError: (err: Error) => void
 }
 
 export class Issuer implements IssuerCore {
   readonly config: IssuerConfig
+  readonly observer: IssuerObserver
   readonly signIn: SignIn
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
@@ -53,6 +57,7 @@ export class Issuer implements IssuerCore {
     this.#p = parts
     const { config, clock, store, admission } = parts
     this.config = config
+    this.observer = parts.observer
     this.#clients = new ClientDirectory(store.clients, clock, admission, () => config.maxTtl)
     this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock)
     this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
@@ -95,6 +100,18 @@ export class Issuer implements IssuerCore {
 
   jwks(): Jwks {
     return this.#p.ring.jwks()
+  }
+
+  gauges(): IssuerGauges {
+    const { admission, ring, clock } = this.#p
+    const now = clock()
+    const signing = signingKeyAt(ring.keys, now)
+    return {
+      argon2InFlight: admission.inFlight,
+      argon2Queued: admission.queued,
+      signingKeyAgeSeconds: signing ? Math.max(0, (now - signing.activatesAt) / 1000) : null,
+      publishedKeys: ring.jwks(now).keys.length,
+    }
   }
 
   scopesSupported(): Promise<string[]> {

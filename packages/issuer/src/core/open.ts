@@ -12,6 +12,7 @@ import { openStore } from '../store/open.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { REFRESH_KEY_NAME } from './refresh-tokens.js'
 import { Issuer } from './issuer.js'
+import { NO_OBSERVER, type IssuerObserver } from './observer.js'
 
 export { ConfigError } from './errors.js'
 
@@ -24,6 +25,8 @@ export interface OpenIssuerDeps {
   admission?: AdmissionOptions
   /** How often start() polls the database for key changes, ms. Default 1000 (changes seen within 5 s). */
   pollIntervalMs?: number
+  /** Where the issuer reports what happens (metrics). Default: nothing. */
+  observer?: IssuerObserver
   /** Background errors (key reload, rotation). Default: one line on stderr, no secret in it. */
   onError?: (err: Error) => void
 }
@@ -35,6 +38,7 @@ const MAX_START_ATTEMPTS = 5
 
 export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}): Promise<OpenedIssuer> {
   const clock = deps.clock ?? Date.now
+  const observer = deps.observer ?? NO_OBSERVER
   const store = deps.store ?? await openStore(config.dbPath)
   try {
     // Read through `config` at each use: serve may change it after listening.
@@ -60,7 +64,8 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       store,
       keys,
       ring,
-      admission: new Admission(deps.admission),
+      admission: new Admission({ ...deps.admission, onRefused: () => observer.argon2Refused() }),
+      observer,
       refreshKey,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),

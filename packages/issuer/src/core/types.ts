@@ -1,6 +1,7 @@
 // The seam between the issuer's core (storage, credentials, keys, admin
 // services: everything the CLI and the HTTP side share) and its HTTP layer.
 // The HTTP layer depends only on these types and on `openIssuer()`.
+import type { IssuerObserver } from './observer.js'
 
 export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token'
 export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'authorization_code', 'refresh_token']
@@ -110,6 +111,14 @@ export class BusyError extends Error {
     super('too many password checks in flight')
     this.name = 'BusyError'
   }
+}
+
+export interface IssuerGauges {
+  argon2InFlight: number
+  argon2Queued: number
+  /** Seconds since the signing key began to sign, or null when none signs. */
+  signingKeyAgeSeconds: number | null
+  publishedKeys: number
 }
 
 export interface Jwks {
@@ -238,6 +247,10 @@ export interface RefreshTokenService {
  */
 export interface IssuerCore {
   readonly config: IssuerConfig
+  /** Where the HTTP layer reports what happened (metrics); does nothing unless one was given to openIssuer. */
+  readonly observer: IssuerObserver
+  /** Gauges read when metrics are scraped: argon2 computations in flight, the signing key's age, published keys. */
+  gauges(): IssuerGauges
 
   /**
    * RFC 6749 §2.3.1: the client whose id and secret match, else null. A

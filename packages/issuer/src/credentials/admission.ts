@@ -10,11 +10,14 @@ export interface AdmissionOptions {
   maxInFlight?: number
   /** Computations waiting for a slot. Default 64. */
   maxQueued?: number
+  /** Called when a computation is refused (metrics). */
+  onRefused?: () => void
 }
 
 export class Admission {
   readonly maxInFlight: number
   readonly maxQueued: number
+  readonly #onRefused: () => void
   #inFlight = 0
   readonly #queue: Array<() => void> = []
   /** Moving average of one computation's duration, ms. */
@@ -23,6 +26,7 @@ export class Admission {
   constructor(options: AdmissionOptions = {}) {
     this.maxInFlight = options.maxInFlight ?? availableParallelism()
     this.maxQueued = options.maxQueued ?? 64
+    this.#onRefused = options.onRefused ?? (() => {})
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new TypeError('maxInFlight must be a positive integer')
     if (!Number.isInteger(this.maxQueued) || this.maxQueued < 0) throw new TypeError('maxQueued must be a non-negative integer')
   }
@@ -33,7 +37,10 @@ export class Admission {
   /** Runs `task` when a slot is free; throws BusyError when the queue is full. */
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#inFlight >= this.maxInFlight) {
-      if (this.#queue.length >= this.maxQueued) throw new BusyError(this.#retryAfter())
+      if (this.#queue.length >= this.maxQueued) {
+        this.#onRefused()
+        throw new BusyError(this.#retryAfter())
+      }
       await new Promise<void>((resolve) => this.#queue.push(resolve))
     } else {
       this.#inFlight++

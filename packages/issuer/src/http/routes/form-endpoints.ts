@@ -44,7 +44,7 @@ export async function formEndpoints(app: FastifyInstance, options: FormEndpointO
   app.setErrorHandler(function formErrorHandler(error: FastifyError, request, reply) {
     const mapped = transportError(error)
     if (mapped !== undefined) {
-      if (request.url.startsWith(TOKEN_PATH)) logExchange(request, reply.code(mapped.status), undefined, mapped.error)
+      if (request.url.startsWith(TOKEN_PATH)) logExchange(options.core, request, reply.code(mapped.status), undefined, mapped.error)
       return sendOAuthError(reply, mapped)
     }
     // Unexpected: logged for the operator, answered as server_error without internals.
@@ -59,7 +59,7 @@ export async function formEndpoints(app: FastifyInstance, options: FormEndpointO
       url,
       exposeHeadRoute: false,
       handler(request, reply) {
-        if (url === TOKEN_PATH) logExchange(request, reply.code(405), undefined, Errors.methodNotAllowed.error)
+        if (url === TOKEN_PATH) logExchange(options.core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
         return sendOAuthError(reply, Errors.methodNotAllowed)
       },
     })

@@ -54,6 +54,7 @@ export function revokeRoute(app: FastifyInstance, core: IssuerCore, bodyLimit: n
       error = await revoke(core, request.body, request.headers.authorization, seen)
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err
+      core.observer.databaseError()
       request.log.error({ err: { message: err.message } }, 'database unavailable')
       error = storeUnavailable
     }

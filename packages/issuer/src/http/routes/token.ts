@@ -25,11 +25,13 @@ const loggedGrantType = (grantType: string | undefined): string | undefined =>
   grantType === undefined ? undefined : findGrant(grantType) !== undefined ? grantType : INVALID
 
 /** One structured line per token request: who, which grant, outcome, duration; never a secret. */
-export function logExchange(request: FastifyRequest, reply: FastifyReply, exchange: TokenExchange | undefined, outcome: string): void {
+export function logExchange(core: IssuerCore, request: FastifyRequest, reply: FastifyReply, exchange: TokenExchange | undefined, outcome: string): void {
+  const grantType = loggedGrantType(exchange?.grantType)
+  core.observer.tokenRequest(grantType ?? '(none)', outcome, reply.elapsedTime / 1000)
   request.log.info(
     {
       client_id: loggedClientId(exchange?.clientId),
-      grant_type: loggedGrantType(exchange?.grantType),
+      grant_type: grantType,
       family_id: exchange?.familyId,
       reused: exchange?.reused === true ? true : undefined,
       outcome,
@@ -40,6 +42,7 @@ export function logExchange(request: FastifyRequest, reply: FastifyReply, exchan
   )
   if (exchange?.replayed) {
     // RFC 9700 §4.14.2 / RFC 6749 §4.1.2: evidence of a stolen token; what it granted was revoked.
+    core.observer.replayDetected(exchange.grantType === 'authorization_code' ? 'authorization_code' : 'refresh_token')
     request.log.warn(
       { client_id: loggedClientId(exchange.clientId), grant_type: loggedGrantType(exchange.grantType), family_id: exchange.familyId },
       exchange.grantType === 'authorization_code'
@@ -49,8 +52,8 @@ export function logExchange(request: FastifyRequest, reply: FastifyReply, exchan
   }
 }
 
-function fail(request: FastifyRequest, reply: FastifyReply, error: OAuthError, exchange: TokenExchange): FastifyReply {
-  logExchange(request, reply.code(error.status), exchange, error.error)
+function fail(core: IssuerCore, request: FastifyRequest, reply: FastifyReply, error: OAuthError, exchange: TokenExchange): FastifyReply {
+  logExchange(core, request, reply.code(error.status), exchange, error.error)
   return sendOAuthError(reply, error)
 }
 
@@ -64,15 +67,16 @@ export function tokenRoute(app: FastifyInstance, core: IssuerCore, bodyLimit: nu
     } catch (err) {
       if (err instanceof StoreUnavailableError) {
         // DESIGN.md: a database error is 503 with Retry-After, never a 500.
+        core.observer.databaseError()
         request.log.error({ err: { message: err.message } }, 'database unavailable')
-        return fail(request, reply, storeUnavailable, exchange)
+        return fail(core, request, reply, storeUnavailable, exchange)
       }
       request.log.error({ err }, 'token request failed')
-      return fail(request, reply, Errors.serverError, exchange)
+      return fail(core, request, reply, Errors.serverError, exchange)
     }
-    if (result instanceof OAuthError) return fail(request, reply, result, exchange)
+    if (result instanceof OAuthError) return fail(core, request, reply, result, exchange)
     reply.header('content-type', JSON_TYPE)
-    logExchange(request, reply, exchange, 'ok')
+    logExchange(core, request, reply, exchange, 'ok')
     return reply.send(result.body)
   })
 }

@@ -1,6 +1,9 @@
 // The default store: one SQLite file through better-sqlite3 (major 12),
 // split by concern, prepared statements only. See database.ts for how the
 // file is opened and kept.
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { ConfigError } from '../../core/errors.js'
 import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteClients } from './clients.js'
 import { openDatabase, type OpenOptions, type SqliteDb } from './database.js'
@@ -49,6 +52,19 @@ class SqliteStore implements IssuerStore {
 
   async importAll(snapshot: StoreSnapshot): Promise<void> {
     this.#snapshot.importAll(snapshot)
+  }
+
+  async backup(path: string): Promise<void> {
+    if (existsSync(path)) throw new ConfigError(`${path} exists: db backup writes a new file`)
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+    // Created 0600 before SQLite writes into it, like the database itself.
+    closeSync(openSync(path, 'wx', 0o600))
+    try {
+      await this.#db.raw.backup(path)
+    } catch (err) {
+      rmSync(path, { force: true })
+      throw new ConfigError(`cannot write the backup ${path}: ${(err as Error).message}`)
+    }
   }
 
   async ping(): Promise<void> {

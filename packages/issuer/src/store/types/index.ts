@@ -44,6 +44,13 @@ export interface IssuerStore {
    */
   importAll(snapshot: StoreSnapshot): Promise<void>
   /**
+   * Writes a consistent copy of the live database to a new file at `path`
+   * (SQLite's online backup API: a plain copy of a WAL database can miss
+   * what is still in the WAL). A PostgreSQL store refuses with ConfigError:
+   * pg_dump is its backup.
+   */
+  backup(path: string): Promise<void>
+  /**
    * The database can be read and written (a real write), and for a file,
    * the file is still the one opened. Throws StoreUnavailableError otherwise.
    */

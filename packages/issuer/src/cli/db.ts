@@ -1,0 +1,66 @@
+// `tessera-issuer db copy --to PATH_OR_URL | backup PATH`
+// copy: everything (clients with their secret hashes, users, keys and
+// secrets as stored, sessions, refresh tokens) from the --db store into an
+// empty store of either kind, in one transaction on the target.
+// backup: a consistent copy of a live SQLite database (online backup API).
+import { isPostgresUrl, openStore } from '../store/open.js'
+import { redactUrl } from '../store/location.js'
+import { parse, str } from './args.js'
+import { adminConfig, withAdmin } from './context.js'
+import { UsageError } from './errors.js'
+import { printJson, printLines, type CliIo } from './io.js'
+
+export const DB_USAGE = [
+  'db copy --to PATH_OR_URL',
+  'db backup PATH',
+]
+
+export async function dbCommand(args: string[], io: CliIo): Promise<void> {
+  const [sub, ...rest] = args
+  switch (sub) {
+    case 'copy': {
+      const { values } = parse('db copy', rest, { to: { type: 'string' } })
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${DB_USAGE[0]}`])
+      const to = str(values.to)
+      if (to === undefined) throw new UsageError('db copy: --to PATH_OR_URL is required')
+      const config = adminConfig(io, values)
+      if (to === config.dbPath) throw new UsageError('db copy: --to names the --db store itself')
+      await withAdmin(io, values, async (admin) => {
+        const snapshot = await admin.store.exportAll()
+        // The target is checked like any store the issuer opens (schema migrated), then filled in one transaction.
+        const target = await openStore(to)
+        try {
+          await target.importAll(snapshot)
+        } finally {
+          await target.close()
+        }
+        const counts = {
+          clients: snapshot.clients.length, users: snapshot.users.length, keys: snapshot.keys.length,
+          refresh_tokens: snapshot.refreshTokens.length, sessions: snapshot.sessions.length,
+        }
+        const where = isPostgresUrl(to) ? redactUrl(to) : to
+        if (values.json) return printJson(io, { from: admin.store.location, to: where, copied: counts })
+        printLines(io, [
+          `Copied ${counts.clients} clients, ${counts.users} users, ${counts.keys} signing keys, ${counts.refresh_tokens} refresh tokens and ${counts.sessions} sessions to ${where}.`,
+          'Private keys are copied as stored: an encrypted database stays encrypted under the same key encryption key.',
+        ])
+      }, undefined, { mustExist: true })
+      return
+    }
+    case 'backup': {
+      const { values, positionals } = parse('db backup', rest, {}, ['PATH'])
+      if (values.help) return printLines(io, [`usage: tessera-issuer ${DB_USAGE[1]}`])
+      const path = positionals[0]!
+      await withAdmin(io, values, async (admin) => {
+        await admin.store.backup(path)
+        if (values.json) return printJson(io, { from: admin.store.location, backup: path })
+        printLines(io, [`Wrote a consistent copy of ${admin.store.location} to ${path}.`])
+      }, undefined, { mustExist: true })
+      return
+    }
+    case undefined:
+      throw new UsageError('db: missing command (copy, backup)')
+    default:
+      throw new UsageError(`db: unknown command "${sub}" (copy, backup)`)
+  }
+}
