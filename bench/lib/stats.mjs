@@ -44,3 +44,38 @@ export function shuffled(list) {
   }
   return a
 }
+
+/**
+ * Two-sided Mann–Whitney U test (normal approximation with tie correction):
+ * can samples a and b come from one distribution? Returns { u, z, p }; a p
+ * above 0.05 means the two cannot be told apart at that level.
+ */
+export function mannWhitney(a, b) {
+  const all = [...a.map((v) => [v, 0]), ...b.map((v) => [v, 1])].sort((x, y) => x[0] - y[0])
+  const n1 = a.length
+  const n2 = b.length
+  const n = n1 + n2
+  let rankSumA = 0
+  let tieTerm = 0
+  for (let i = 0; i < all.length;) {
+    let j = i
+    while (j + 1 < all.length && all[j + 1][0] === all[i][0]) j++
+    const rank = (i + j) / 2 + 1
+    const count = j - i + 1
+    tieTerm += count ** 3 - count
+    for (let k = i; k <= j; k++) if (all[k][1] === 0) rankSumA += rank
+    i = j + 1
+  }
+  const u = rankSumA - (n1 * (n1 + 1)) / 2
+  const mean = (n1 * n2) / 2
+  const sd = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))))
+  const z = sd === 0 ? 0 : (u - mean) / sd
+  return { u, z, p: 2 * (1 - normalCdf(Math.abs(z))) }
+}
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, error below 1.5e-7). */
+function normalCdf(x) {
+  const t = 1 / (1 + 0.3275911 * (x / Math.SQRT2))
+  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2)
+  return 0.5 * (1 + erf)
+}

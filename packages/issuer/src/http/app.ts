@@ -4,6 +4,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../core/types.js'
 import { loggerOptions, type LoggerOption } from './logging.js'
+import { clientErrorHandler, defaultMaxConnections, frameworkErrors, serverOptions, type TransportLimits } from './transport.js'
 import { healthRoute } from './routes/health.js'
 import { jwksRoute } from './routes/jwks.js'
 import { metadataRoute } from './routes/metadata.js'
@@ -14,6 +15,8 @@ export interface BuildAppOptions {
   logger?: LoggerOption
   /** Largest token request body in bytes; beyond it, 413. Default 16 KiB. */
   tokenBodyLimit?: number
+  /** Timeouts and the connection bound (defaults per DESIGN.md; tests shorten them). */
+  limits?: TransportLimits
 }
 
 export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): FastifyInstance {
@@ -25,7 +28,11 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     // Graceful shutdown: in-flight requests finish, idle keep-alive sockets close.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...serverOptions(options.limits ?? {}),
+    clientErrorHandler,
+    frameworkErrors,
   })
+  app.server.maxConnections = options.limits?.maxConnections ?? defaultMaxConnections()
 
   // Fastify's default 404 logs the URL with its query string; this one logs nothing.
   app.setNotFoundHandler(function notFound(_request, reply) {

@@ -49,8 +49,8 @@ export class SqliteDb {
   readonly path: string
   readonly created: boolean
   readonly #identity: FileIdentity | null
-  #shmCheckedAt = -Infinity
-  #shmUnwritable = false
+  #checkedAt = -Infinity
+  #writable = false
 
   constructor(raw: Database.Database, path: string, created: boolean) {
     this.raw = raw
@@ -69,22 +69,26 @@ export class SqliteDb {
     }
   }
 
-  /** Refuses (StoreUnavailableError) when the WAL index cannot be written; see SHM_CHECK_INTERVAL_MS. */
-  #checkShm(now: boolean): void {
+  /**
+   * Refuses (StoreUnavailableError) when the WAL index (with `all`: also the
+   * file and its WAL) cannot be written; see SHM_CHECK_INTERVAL_MS. After a
+   * refusal every call checks again until the files are writable.
+   */
+  #checkShm(all: boolean): void {
     if (this.#identity === null) return
     const at = performance.now()
-    if (!now && !this.#shmUnwritable && at - this.#shmCheckedAt < SHM_CHECK_INTERVAL_MS) return
-    this.#shmCheckedAt = at
-    for (const suffix of now ? ['', '-wal', '-shm'] : ['-shm']) {
+    if (!all && this.#writable && at - this.#checkedAt < SHM_CHECK_INTERVAL_MS) return
+    for (const suffix of all ? ['', '-wal', '-shm'] : ['-shm']) {
       try {
         accessSync(this.path + suffix, constants.W_OK)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT' && suffix !== '') continue
-        if (suffix === '-shm') this.#shmUnwritable = true
+        this.#writable = false
         throw new StoreUnavailableError(`database ${this.path}${suffix} cannot be written (${(err as NodeJS.ErrnoException).code})`)
       }
     }
-    this.#shmUnwritable = false
+    this.#writable = true
+    this.#checkedAt = at
   }
 
   /** A function that runs `fn` in one IMMEDIATE transaction (the write lock taken up front, so two processes never deadlock upgrading). */
