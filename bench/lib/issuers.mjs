@@ -23,8 +23,8 @@ const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${
  * Starts one issuer for `alg`; resolves { server, tokenUrl, headers, body }
  * where headers/body make a valid client_credentials request.
  */
-export async function startIssuer(name, alg, { password = false } = {}) {
-  if (name === 'tessera') return startTessera(alg, { password })
+export async function startIssuer(name, alg, { password = false, refresh = false } = {}) {
+  if (name === 'tessera') return startTessera(alg, { password: password || refresh, refresh })
   const clientId = `bench-client-${randomBytes(4).toString('hex')}`
   const clientSecret = randomBytes(32).toString('base64url')
   const key = makeKey(alg)
@@ -56,10 +56,10 @@ function clientCredentials(clientId, clientSecret) {
   }
 }
 
-async function startTessera(alg, { password }) {
+async function startTessera(alg, { password, refresh }) {
   const dir = tempDir('issuer')
   const db = join(dir, 'tessera.db')
-  const grants = password ? ['--grant', 'client_credentials', '--grant', 'password'] : ['--grant', 'client_credentials']
+  const grants = ['--grant', 'client_credentials', ...(password ? ['--grant', 'password'] : []), ...(refresh ? ['--grant', 'refresh_token'] : [])]
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: alg }
   const client = await issuerCli(db, ['client', 'create', '--name', 'bench', ...grants, '--scope', 'read', '--audience', AUDIENCE], { env })
   let user = null

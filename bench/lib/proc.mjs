@@ -43,7 +43,7 @@ export async function startServer({ name, script, args = [], env = {}, nodeArgs 
   let ipcUrl = null
   child.on('message', (msg) => {
     if (msg?.type === 'ready') ipcUrl = msg.url
-    if (msg?.type === 'cpu' && pending.has(msg.id)) {
+    if ((msg?.type === 'cpu' || msg?.type === 'reply') && pending.has(msg.id)) {
       pending.get(msg.id)(msg)
       pending.delete(msg.id)
     }
@@ -72,6 +72,15 @@ export async function startServer({ name, script, args = [], env = {}, nodeArgs 
         const timer = setTimeout(() => { pending.delete(id); reject(new Error(`${name}: no CPU report`)) }, 10000)
         pending.set(id, (msg) => { clearTimeout(timer); resolve({ cpuUs: msg.cpu.user + msg.cpu.system, rss: msg.rss }) })
         child.send({ type: 'cpu', id })
+      })
+    },
+    /** Sends `{ type: 'call', id, ...payload }` to a server that answers `{ type: 'reply', id, value }` (bench-only servers). */
+    call(payload, timeoutMs = 30000) {
+      const id = ++ids
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => { pending.delete(id); reject(new Error(`${name}: no reply`)) }, timeoutMs)
+        pending.set(id, (msg) => { clearTimeout(timer); resolve(msg.value) })
+        child.send({ ...payload, type: 'call', id })
       })
     },
     /** Resident set size from /proc (bytes), or NaN. */

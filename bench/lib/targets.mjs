@@ -19,6 +19,8 @@ for (const alg of ['ES256', 'RS256']) {
   T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.8x the floor route (req per server CPU-s)`, min: 0.8 })
   T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })
 }
+T.push({ id: 'refresh.ES256.tessera/tessera-cc', text: 'Refresh ES256: refresh_token ≥ 0.7x Tessera\'s own client_credentials (req per server CPU-s)', min: 0.7 })
+T.push({ id: 'refresh.ES256.tessera/oidc-provider', text: 'Refresh ES256: ≥ 1.5x oidc-provider\'s refresh grant with rotation (req per server CPU-s)', min: 1.5 })
 T.push({ id: 'password.grant/argon2-floor', text: 'Password grant ≥ 0.8x the bare argon2 verify rate (same parameters, same concurrency)', min: 0.8 })
 T.push({ id: 'password.jwks-p99', text: 'JWKS p99 < 20 ms while the password grant is saturated', max: 20, unit: 'ms' })
 T.push({ id: 'memory.verifier.heap-growth', text: 'Verifier without cache: no live-heap growth over the run (< 4 MiB)', max: 4, unit: 'MiB' })
