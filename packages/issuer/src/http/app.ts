@@ -2,7 +2,9 @@
 // inject; serve.ts listens). Routes are one file each.
 
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
+import { StoreUnavailableError } from '../core/errors.js'
 import type { IssuerCore } from '../core/types.js'
+import { storeUnavailable } from './errors.js'
 import { loggerOptions, type LoggerOption } from './logging.js'
 import { clientErrorHandler, defaultMaxConnections, frameworkErrors, serverOptions, type TransportLimits } from './transport.js'
 import { healthRoute } from './routes/health.js'
@@ -40,8 +42,15 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   })
 
   // Outside the token endpoint (which has its own handler): client errors keep
-  // their status, anything else is a 500 without internals.
+  // their status, a database failure is 503 with Retry-After (DESIGN.md),
+  // anything else is a 500 without internals.
   app.setErrorHandler(function errorHandler(error: FastifyError, request, reply) {
+    if ((error as unknown) instanceof StoreUnavailableError) {
+      core.observer.databaseError()
+      request.log.error({ err: { message: error.message } }, 'database unavailable')
+      return reply.code(503).header('retry-after', String(storeUnavailable.retryAfter)).header('cache-control', 'no-store')
+        .type('application/json; charset=utf-8').send(storeUnavailable.body)
+    }
     const status = error.statusCode
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'invalid_request', error_description: 'malformed request' })

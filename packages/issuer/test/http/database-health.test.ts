@@ -87,3 +87,14 @@ t.test('the database file replaced by another file: /healthz 503', async (t) => 
   t.teardown(() => { rmSync(h.config.dbPath); renameSync(h.config.dbPath + '.moved', h.config.dbPath) })
   t.equal((await h.app.inject({ url: '/healthz' })).statusCode, 503)
 })
+
+t.test('metadata reads the database too: a 503 with Retry-After, not a 500, when it cannot', async (t) => {
+  const { h } = await setup(t)
+  renameSync(h.config.dbPath, h.config.dbPath + '.moved')
+  t.teardown(() => renameSync(h.config.dbPath + '.moved', h.config.dbPath))
+  await h.core.close()
+  const res = await h.app.inject({ url: '/.well-known/oauth-authorization-server' })
+  t.equal(res.statusCode, 503)
+  t.ok(Number(res.headers['retry-after']) >= 1)
+  t.match(res.json(), { error: 'temporarily_unavailable' })
+})

@@ -124,12 +124,14 @@ export class SqliteDb {
 
   close(): void {
     if (!this.raw.open) return
-    try {
-      this.#checkShm(true)
-    } catch {
-      // Closing checkpoints through the WAL index: with it unwritable that would be a SIGBUS.
-      // The process is going away; the WAL stays for the next open to recover.
-      return
+    if (this.#identity !== null) {
+      try {
+        accessSync(this.path + '-shm', constants.W_OK)
+      } catch (err) {
+        // Closing checkpoints through the WAL index: with it unwritable that would be a SIGBUS.
+        // The process is going away; the WAL stays for the next open to recover.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return
+      }
     }
     this.raw.close()
   }
