@@ -16,9 +16,10 @@ export interface Verifier {
   /**
    * Verify an access token (RFC 9068 §4) and return its claims. Rejects with
    * a VerifyError: InvalidTokenError, InsufficientScopeError or
-   * JwksUnavailableError.
+   * JwksUnavailableError; NoTokenError for `undefined` or `''` (no token at
+   * all, RFC 6750 §3.1: the challenge carries no `error`).
    */
-  verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string, options?: VerifyCallOptions): Promise<C>
+  verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string | undefined, options?: VerifyCallOptions): Promise<C>
   /**
    * Take the token from a request (RFC 6750 §2) and verify it. Also rejects
    * with NoTokenError (no token) or InvalidRequestError (malformed header,
@@ -64,7 +65,10 @@ class TesseraVerifier implements Verifier {
     return this.#o.realm
   }
 
-  async verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string, options?: VerifyCallOptions): Promise<C> {
+  async verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string | undefined, options?: VerifyCallOptions): Promise<C> {
+    // RFC 6750 §3.1: a request without credentials gets a bare challenge, no
+    // `error`. Any other non-string is a malformed token (readHeader).
+    if (token === undefined || token === '') throw new NoTokenError(undefined, { realm: this.#o.realm })
     const now = this.#now()
     const scopes = options?.scopes ?? NO_SCOPES
     const cache = this.#cache
