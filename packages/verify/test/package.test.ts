@@ -4,7 +4,7 @@
 // a TypeScript file that must typecheck (module NodeNext).
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,7 +35,22 @@ t.test('npm pack, install into a temp project, import ESM / require / TypeScript
   mkdirSync(scope, { recursive: true })
   run('tar', ['-xzf', tarball, '-C', scope], work)
   renameSync(join(scope, 'package'), join(scope, 'verify'))
-  for (const dep of ['jose', 'fastify-plugin', 'fastify', 'express', '@types']) {
+  // Runtime dependencies are exactly the packages the shipped code imports
+  // at run time; peers are imported only by their own adapter, or for types.
+  const shipped = JSON.parse(readFileSync(join(scope, 'verify', 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+  const imported = new Set<string>()
+  for (const file of readdirSync(join(scope, 'verify', 'dist')).filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(join(scope, 'verify', 'dist', file), 'utf8')
+    for (const m of code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)/g)) {
+      const spec = (m[1] ?? m[2])!
+      if (spec.startsWith('node:')) continue
+      imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
+    }
+  }
+  const peers = Object.keys(shipped.peerDependencies ?? {})
+  t.same([...imported].filter((d) => !peers.includes(d)).sort(), Object.keys(shipped.dependencies ?? {}).sort(), 'dependencies: exactly what dist imports besides peers')
+
+  for (const dep of ['fastify-plugin', 'fastify', 'express', '@types']) {
     mkdirSync(join(project, 'node_modules', dep, '..'), { recursive: true })
     symlinkSync(join(rootModules, dep), join(project, 'node_modules', dep), 'dir')
   }
