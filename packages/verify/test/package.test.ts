@@ -17,6 +17,16 @@ const tsc = join(rootModules, 'typescript', 'bin', 'tsc')
 const run = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } })
 
+/** tsc's diagnostics for a project ('' when it typechecks). */
+function typecheck(project: string, tsconfig: string): string {
+  try {
+    run(process.execPath, [tsc, '-p', tsconfig], project)
+    return ''
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error)
+  }
+}
+
 t.test('npm pack, install into a temp project, import ESM / require / TypeScript', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'tessera-verify-pack-'))
   t.teardown(() => rmSync(work, { recursive: true, force: true }))
@@ -99,7 +109,12 @@ app.get('/r', { onRequest: app.requireAuth('read') }, async (req) => ({ sub: req
 
 const requireAuth = expressAuth({ issuer: 'https://issuer.example', audience: 'https://api.example', passErrors: true })
 const e = express()
-e.get('/r', requireAuth('read'), (req, res) => { res.json({ sub: req.auth?.sub }) })
+e.get('/r', requireAuth('read'), (req, res) => { res.json({ sub: req.auth.sub, tenant: req.auth.tenant }) })
+e.get('/r/:id', requireAuth('read'), (req, res) => res.json([req.params.id, req.auth.sub]))
+e.post('/r', express.urlencoded(), requireAuth(), (req, res) => res.json(req.auth.sub))
+e.get('/open', (req, res) => res.json(req.auth?.sub ?? 'anonymous'))
+const guards: express.RequestHandler[] = [requireAuth('read'), express.json()]
+e.use(guards)
 export const status = (err: VerifyError): number => err.status
 
 import { createServer } from 'node:http'
@@ -118,12 +133,18 @@ createServer(async (req, res) => {
     compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false },
     files: ['consumer.ts'],
   }))
-  let output = ''
-  try {
-    run(process.execPath, [tsc, '-p', 'tsconfig.json'], project)
-  } catch (error) {
-    output = String((error as { stdout?: string }).stdout ?? error)
-  }
-  t.equal(output, '', 'the TypeScript consumer typechecks')
+  t.equal(typecheck(project, 'tsconfig.json'), '', 'the TypeScript consumer typechecks')
+
+  // Sound, not merely permissive: without requireAuth on the route, req.auth may be undefined.
+  writeFileSync(join(project, 'unprotected.ts'), `
+import express from 'express'
+import '@tessera/verify/express'
+express().get('/open', (req, res) => { res.json(req.auth.sub) })
+`)
+  writeFileSync(join(project, 'tsconfig.unprotected.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] },
+    files: ['unprotected.ts'],
+  }))
+  t.match(typecheck(project, 'tsconfig.unprotected.json'), /unprotected\.ts\(4,\d+\): error TS18048: 'req\.auth' is possibly 'undefined'/, 'req.auth outside requireAuth: TS18048')
   t.ok(readdirSync(join(scope, 'verify', 'dist')).includes('index.d.ts'))
 })
