@@ -20,3 +20,9 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 export function renderError(error: VerifyError): RenderedError {
   return { status: error.status, headers: { ...error.headers, 'content-type': JSON_TYPE }, body: JSON.stringify(error.body) }
 }
+
+/** The rejection as a Web-standard `Response`: the same status, headers and body. */
+export function errorResponse(error: VerifyError): Response {
+  const r = renderError(error)
+  return new Response(r.body, { status: r.status, headers: r.headers })
+}
