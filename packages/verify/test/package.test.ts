@@ -156,19 +156,22 @@ const requireHono = honoAuth({ issuer: 'https://issuer.example', audience: 'http
 new Hono().get('/r', requireHono('read'), (c) => c.json({ sub: c.get('auth').sub, tenant: c.get('auth').tenant }))
 const requireFetch = fetchAuth({ issuer: 'https://issuer.example', audience: 'https://api.example' })
 export const GET = requireFetch('read')(async (request, auth) => Response.json({ sub: auth.sub, url: request.url }))
+export const POST = requireFetch('write')(async (request, auth, { params }: { params: Promise<{ id: string }> }) =>
+  Response.json({ id: (await params).id, by: auth.sub }, { status: 201 }))
 export const bun = { fetch: requireFetch()((_req, auth, server: { requestIP(r: Request): unknown }) => new Response(auth.sub + String(server))) }
 export const webClaims = (request: Request): Promise<AccessTokenClaims> => verifier.authenticate(request)
 export const rejected: Response = errorResponse(new InvalidTokenError())
 
 import { createServer } from 'node:http'
-import { isVerifyError } from '@tessera/verify'
+import { isVerifyError, renderError } from '@tessera/verify'
 createServer(async (req, res) => {
   try {
     const claims = await verifier.authenticate(req, { scopes: ['read'] })
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ hello: claims.sub }))
   } catch (err) {
     if (!isVerifyError(err)) throw err
-    res.writeHead(err.status, { ...err.headers, 'content-type': 'application/json' }).end(JSON.stringify(err.body))
+    const r = renderError(err) // the status, headers and body every adapter sends
+    res.writeHead(r.status, r.headers).end(r.body)
   }
 })
 `)
