@@ -38,6 +38,7 @@ function httpCeilings(scenarios) {
     for (const [fw, ours, peers] of [
       ['Fastify', 'fastify-tessera', [['fastify-jwt', '@fastify/jwt (static key)'], ['fastify-jwt-jwks', '@fastify/jwt (JWKS callback)']]],
       ['Express', 'express-tessera', [['express-bearer', 'express-oauth2-jwt-bearer']]],
+      ['Hono', 'hono-tessera', [['hono-jwk', 'hono/jwk (jwks_uri)'], ['hono-jwk-keys', 'hono/jwk (keys fetched once)']]],
     ]) {
       const hello = get(`${fw.toLowerCase()}-hello`)
       const tessera = get(ours)

@@ -15,6 +15,11 @@ for (const [alg, min] of [['RS256', 2.0], ['ES256', 1.5]]) {
   T.push({ id: `http.${alg}.fastify-tessera/fastify-jwt`, text: `HTTP ${alg}: Fastify + Tessera ≥ ${min}x Fastify + @fastify/jwt, static public key (req per server CPU-s)`, min })
 }
 T.push({ id: 'http.RS256.express-tessera/express-bearer', text: 'HTTP RS256: Express + Tessera ≥ 1.8x express-oauth2-jwt-bearer (req per server CPU-s)', min: 1.8 })
+// Issue 13: Hono on Node, against hono/jwk in both configurations (servers/protected.mjs).
+for (const alg of ['RS256', 'ES256']) {
+  T.push({ id: `http.${alg}.hono-tessera/hono-jwk`, text: `HTTP ${alg}: Hono + Tessera ≥ 1.3x Hono + hono/jwk, jwks_uri (req per server CPU-s)`, min: 1.3 })
+  T.push({ id: `http.${alg}.hono-tessera/hono-jwk-keys`, text: `HTTP ${alg}: Hono + Tessera ≥ 1.3x Hono + hono/jwk, keys fetched once (req per server CPU-s)`, min: 1.3 })
+}
 for (const alg of ['ES256', 'RS256']) {
   T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.8x the floor route (req per server CPU-s)`, min: 0.8 })
   T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })

@@ -18,6 +18,10 @@ export const SERVERS = [
   { name: 'express-hello', label: 'Express hello (floor)', protected: false },
   { name: 'express-tessera', label: 'Express + @tessera/verify', protected: true },
   { name: 'express-bearer', label: 'Express + express-oauth2-jwt-bearer', protected: true },
+  { name: 'hono-hello', label: 'Hono on Node hello (floor)', protected: false },
+  { name: 'hono-tessera', label: 'Hono + @tessera/verify/hono', protected: true },
+  { name: 'hono-jwk', label: 'Hono + hono/jwk (jwks_uri, fetched per request)', protected: true },
+  { name: 'hono-jwk-keys', label: 'Hono + hono/jwk (keys from the JWKS, fetched once)', protected: true },
 ]
 
 /** A protected server must accept the token and refuse a missing or tampered one. */
@@ -79,6 +83,10 @@ export async function run({ rounds, durationS, connections = 10, algs = ['RS256'
       add('fastify-tessera/fastify-jwt-jwks', 'Fastify + Tessera / Fastify + @fastify/jwt (JWKS key callback)', 'fastify-tessera', 'fastify-jwt-jwks', 'req/CPU-s', alg === 'RS256' ? 2.0 : 1.5)
       add('fastify-tessera/fastify-jwt', 'Fastify + Tessera / Fastify + @fastify/jwt (static key)', 'fastify-tessera', 'fastify-jwt', 'req/CPU-s', alg === 'RS256' ? 2.0 : 1.5)
       add('express-tessera/express-bearer', 'Express + Tessera / Express + express-oauth2-jwt-bearer', 'express-tessera', 'express-bearer', 'req/CPU-s', alg === 'RS256' ? 1.8 : undefined)
+      // hono/jwk is measured in two configurations too; the target stands against each.
+      add('hono-tessera/hono-jwk', 'Hono + Tessera / Hono + hono/jwk (jwks_uri)', 'hono-tessera', 'hono-jwk', 'req/CPU-s', 1.3)
+      add('hono-tessera/hono-jwk-keys', 'Hono + Tessera / Hono + hono/jwk (keys fetched once)', 'hono-tessera', 'hono-jwk-keys', 'req/CPU-s', 1.3)
+      add('hono-tessera/hono-hello', 'Hono + Tessera / Hono hello', 'hono-tessera', 'hono-hello', 'req/CPU-s')
       add('fastify-tessera/fastify-hello', 'Fastify + Tessera / Fastify hello', 'fastify-tessera', 'fastify-hello', 'req/CPU-s')
       add('express-tessera/express-hello', 'Express + Tessera / Express hello', 'express-tessera', 'express-hello', 'req/CPU-s')
       add('fastify-tessera/fastify-jwt.rps', 'Fastify + Tessera / Fastify + @fastify/jwt (static key)', 'fastify-tessera', 'fastify-jwt', 'req/s')

@@ -2,6 +2,7 @@
 //   node protected.mjs KIND ALG JWKS_URI ISSUER AUDIENCE
 // Every protected route demands a valid RFC 9068 token with scope `read`
 // and answers {"sub": ...}; the hello kinds are the frameworks' floors.
+// Kinds: fastify-*, express-*, hono-* (Hono on Node via @hono/node-server).
 import { createRequire } from 'node:module'
 import { serveIpc } from './ipc.mjs'
 
@@ -89,5 +90,45 @@ async function expressApp() {
   return `http://127.0.0.1:${server.address().port}/r`
 }
 
-const url = kind.startsWith('fastify') ? await fastifyApp() : await expressApp()
+// RFC 9068 §2.2 claims that hono/jwk does not require on its own (it checks
+// exp, nbf and iat only when present); checked in the route, as
+// @fastify/jwt's requiredClaims does above.
+const REQUIRED = ['exp', 'iat', 'sub', 'client_id', 'jti']
+
+async function honoApp() {
+  const { Hono } = await import('hono')
+  const { serve } = await import('@hono/node-server')
+  const app = new Hono()
+  if (kind === 'hono-hello') {
+    app.get('/r', (c) => c.json({ hello: 'world' }))
+  } else if (kind === 'hono-tessera') {
+    const { honoAuth } = await import('@tessera/verify/hono')
+    const requireAuth = honoAuth({ issuer, audience, jwksUri })
+    app.get('/r', requireAuth('read'), (c) => c.json({ sub: c.get('auth').sub }))
+  } else if (kind === 'hono-jwk' || kind === 'hono-jwk-keys') {
+    const { jwk } = await import('hono/jwk')
+    // hono-jwk: Hono's documented JWKS setup, jwks_uri (hono/jwk fetches it
+    // on every request: it has no cache). hono-jwk-keys: the same JWKS
+    // fetched once at start and given as `keys` (still imported into
+    // WebCrypto on each request, as hono/jwk does). Both with Hono's own
+    // RFC 9068 checks: iss, aud, typ at+jwt, the allowed alg.
+    const source = kind === 'hono-jwk' ? { jwks_uri: jwksUri } : { keys: (await (await fetch(jwksUri)).json()).keys }
+    app.use('/r', jwk({ ...source, alg: [alg], verification: { iss: issuer, aud: audience, typ: 'at+jwt' } }))
+    app.get('/r', (c) => {
+      const payload = c.get('jwtPayload')
+      if (REQUIRED.some((claim) => payload[claim] === undefined)) return c.json({ error: 'invalid_token' }, 401)
+      if (!hasScope(payload, 'read')) return c.json({ error: 'insufficient_scope' }, 403)
+      return c.json({ sub: payload.sub })
+    })
+  } else {
+    throw new Error(`unknown kind ${kind}`)
+  }
+  const server = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s))
+  })
+  return `http://127.0.0.1:${server.address().port}/r`
+}
+
+const apps = { fastify: fastifyApp, express: expressApp, hono: honoApp }
+const url = await apps[kind.split('-')[0]]()
 serveIpc(url)

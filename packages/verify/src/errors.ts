@@ -4,6 +4,7 @@
 // with the RFC 6750 §3 `WWW-Authenticate` challenge. Descriptions are short
 // fixed phrases: never the token, never an internal message (that goes in
 // `cause`, for logs only).
+import { errorResponse } from './render.js'
 
 export type VerifyErrorCode =
   | 'no_token'
@@ -65,6 +66,16 @@ export abstract class VerifyError extends Error {
   /** Mirrors `body`, so `JSON.stringify(err)` never includes a stack or cause. */
   toJSON(): ErrorBody {
     return this.body
+  }
+
+  /**
+   * The rejection as a Web `Response` (status, headers and JSON body, as the
+   * adapters send it). Hono's default error handler answers a thrown error
+   * with its `getResponse()`, as Fastify's and Express's use `status` and
+   * `headers`, so with `passErrors` it comes out right there too.
+   */
+  getResponse(): Response {
+    return errorResponse(this)
   }
 }
 

@@ -1,36 +1,57 @@
 // Express adapter (Express 4 and 5): a thin layer over the core.
 //   const requireAuth = expressAuth({ issuer, audience })
-//   app.get('/x', requireAuth('read'), (req, res) => res.json(req.auth))
+//   app.get('/x', requireAuth('read'), (req, res) => res.json(req.auth.sub))
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { ParamsDictionary, Query } from 'express-serve-static-core'
 import { adapterSetup, type AdapterOptions } from './adapter-options.js'
 import { isVerifyError } from './errors.js'
 import type { RequestLike } from './extract-token.js'
+import { renderError } from './render.js'
 import { assertScopeNames } from './scopes.js'
 import type { AccessTokenClaims } from './types.js'
 import type { Verifier } from './verifier.js'
 
 export type ExpressAuthOptions = AdapterOptions
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Request {
-      /** The verified token's claims; set by `requireAuth`. */
-      auth?: AccessTokenClaims
-    }
+// Typing `req.auth` soundly. Express types a route's handlers with one
+// shared `Locals` type parameter, inferred from the handlers themselves, so
+// `requireAuth(...)` returns a handler whose `Locals` carries a brand. In a
+// handler after it on the same route, `Locals` is branded and `req.auth` is
+// present; anywhere else it may be undefined (TS18048 if read unchecked).
+// The brand is an optional member under a symbol that exists only in types:
+// any plain `Record<string, any>` still fits, so `requireAuth(...)` remains
+// an ordinary `RequestHandler` (storable in one, or in an array of them).
+declare const authenticated: unique symbol
+
+/** The `Locals` type of a handler behind `requireAuth`: marks `req.auth` as set. */
+export interface Authenticated {
+  readonly [authenticated]?: true
+}
+
+declare module 'express-serve-static-core' {
+  interface Request<P, ResBody, ReqBody, ReqQuery, LocalsObj extends Record<string, any>> {
+    /**
+     * The verified token's claims, set by `requireAuth`: typed as present in
+     * a handler behind `requireAuth` on the same route, else as possibly
+     * undefined.
+     */
+    auth: typeof authenticated extends keyof LocalsObj ? AccessTokenClaims : AccessTokenClaims | undefined
   }
 }
 
+/** What `requireAuth(...)` returns: a middleware whose later handlers see `req.auth` as set. */
+export type AuthenticatedHandler = RequestHandler<ParamsDictionary, any, any, Query, Record<string, any> & Authenticated>
+
 export interface RequireAuth {
   /** Middleware that authenticates and demands every scope named (none: authentication only). */
-  (...scopes: string[]): RequestHandler
+  (...scopes: string[]): AuthenticatedHandler
   /** The verifier behind it. */
   readonly verifier: Verifier
 }
 
 export function expressAuth(options: ExpressAuthOptions): RequireAuth {
   const { verifier, passErrors } = adapterSetup(options)
-  const requireAuth = (...scopes: string[]): RequestHandler => {
+  const requireAuth = (...scopes: string[]): AuthenticatedHandler => {
     assertScopeNames(scopes, 'requireAuth() arguments')
     const call = { scopes }
     return function tesseraRequireAuth(req: Request, res: Response, next: NextFunction): void {
@@ -42,7 +63,8 @@ export function expressAuth(options: ExpressAuthOptions): RequireAuth {
         (error: unknown) => {
           if (passErrors || !isVerifyError(error)) return next(error)
           // Answer here, whatever error handler the app has (RFC 6750 §3).
-          res.status(error.status).set(error.headers).json(error.body)
+          const r = renderError(error)
+          res.status(r.status).set(r.headers).send(r.body)
         },
       )
     }

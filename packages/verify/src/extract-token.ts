@@ -4,11 +4,21 @@
 // `invalid_request` (§2), and so is a malformed `Bearer` header (§3.1).
 import { InvalidRequestError } from './errors.js'
 
-/** What token extraction reads from a request; every framework's request object fits. */
+/** The header access of a Web-standard `Headers` object (`get` joins repeated fields with ", "). */
+export interface HeadersLike {
+  get(name: string): string | null
+}
+
+/**
+ * What token extraction reads from a request; every framework's request
+ * object fits (node:http, Fastify, Express), and so do Web `Headers`. A Web
+ * `Request` is read by `verifier.authenticate`, which also reads its form.
+ */
 export interface RequestLike {
-  headers: Record<string, string | string[] | undefined>
+  /** Lower-case header names (node:http), or a Web `Headers` object. */
+  headers: Record<string, string | string[] | undefined> | HeadersLike
   method?: string
-  /** A parsed body (e.g. from express.urlencoded() or @fastify/formbody). */
+  /** A parsed body (e.g. from express.urlencoded() or @fastify/formbody), or URLSearchParams. */
   body?: unknown
   /** A parsed query object, if the framework has one. */
   query?: unknown
@@ -48,8 +58,15 @@ export function tokenFromAuthorization(header: string, realm?: string): string |
   return token
 }
 
+function header(headers: RequestLike['headers'], name: string): string | string[] | undefined {
+  // `typeof get` tells a Headers object from node:http's plain one, where a
+  // field named "get" would be a string.
+  if (typeof headers.get === 'function') return (headers as HeadersLike).get(name) ?? undefined
+  return (headers as Record<string, string | string[] | undefined>)[name]
+}
+
 function isFormEncoded(headers: RequestLike['headers']): boolean {
-  const type = single(headers['content-type'], 'Content-Type', undefined)
+  const type = single(header(headers, 'content-type'), 'Content-Type', undefined)
   if (type === undefined) return false
   const semi = type.indexOf(';')
   return (semi === -1 ? type : type.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded'
@@ -71,7 +88,18 @@ function queryOf(request: RequestLike): unknown {
   const url = request.url
   if (url === undefined) return undefined
   const q = url.indexOf('?')
-  return q === -1 ? undefined : new URLSearchParams(url.slice(q + 1))
+  if (q === -1) return undefined
+  const hash = url.indexOf('#', q)
+  return new URLSearchParams(hash === -1 ? url.slice(q + 1) : url.slice(q + 1, hash))
+}
+
+/** RFC 6750 §2.2: the body is read only when enabled, not for GET, and form-encoded. */
+export function wantsFormBody(request: Pick<RequestLike, 'headers' | 'method'>, options: ExtractOptions): boolean {
+  return options.allowFormBody === true && request.method !== 'GET' && isFormEncoded(request.headers)
+}
+
+function isStream(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && typeof (body as { getReader?: unknown }).getReader === 'function'
 }
 
 /**
@@ -80,11 +108,14 @@ function queryOf(request: RequestLike): unknown {
  */
 export function extractToken(request: RequestLike, options: ExtractOptions = {}): string | undefined {
   const realm = options.realm
-  const header = single(request.headers.authorization, 'Authorization header', realm)
-  let token = header === undefined ? undefined : tokenFromAuthorization(header, realm)
+  const authorization = single(header(request.headers, 'authorization'), 'Authorization header', realm)
+  let token = authorization === undefined ? undefined : tokenFromAuthorization(authorization, realm)
   let methods = token === undefined ? 0 : 1
 
-  if (options.allowFormBody === true && request.method !== 'GET' && isFormEncoded(request.headers)) {
+  if (wantsFormBody(request, options)) {
+    // A Web Request's body is a stream, unread: looking in it here would
+    // silently find nothing.
+    if (isStream(request.body)) throw new TypeError('@tessera/verify: the form body of a Web Request is read by verifier.authenticate(request), not extractToken')
     const fromBody = param(request.body, 'body', realm)
     if (fromBody !== undefined) {
       token = fromBody

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { adapterSetup, type AdapterOptions } from './adapter-options.js'
 import { isVerifyError } from './errors.js'
+import { renderError } from './render.js'
 import { assertScopeNames } from './scopes.js'
 import type { AccessTokenClaims } from './types.js'
 import type { Verifier } from './verifier.js'
@@ -43,7 +44,8 @@ async function plugin(app: FastifyInstance, options: TesseraAuthOptions): Promis
         if (passErrors || !isVerifyError(error)) throw error
         // Answer here, whatever error handler the app has (RFC 6750 §3);
         // returning the reply tells Fastify the request is answered.
-        return reply.code(error.status).headers(error.headers).send(error.body)
+        const r = renderError(error)
+        return reply.code(r.status).headers(r.headers).send(r.body)
       }
     }
   })

@@ -4,7 +4,9 @@ export type { AccessTokenClaims, VerifyCallOptions } from './types.js'
 export type { WarmupResult } from './jwks-cache.js'
 export type { VerifierEvent, JwksRefreshEvent, JwksErrorEvent } from './events.js'
 export type { AlgorithmName, AlgorithmOption } from './algorithms.js'
-export { extractToken, type RequestLike, type ExtractOptions } from './extract-token.js'
+export { extractToken, type RequestLike, type HeadersLike, type ExtractOptions } from './extract-token.js'
+export type { WebRequestLike } from './web-request.js'
+export { renderError, type RenderedError } from './render.js'
 export { hasScope, hasScopes, grantedScopes } from './scopes.js'
 export {
   VerifyError,

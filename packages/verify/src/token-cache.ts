@@ -2,6 +2,13 @@
 // string. An entry is served only while its `exp` is in the future (no clock
 // tolerance on a cache hit) and while the key that verified it is still in
 // the JWKS; otherwise it is dropped and the token verified afresh.
+//
+// Keys are canonical by construction: an entry is set only after a full
+// verification, which refuses every non-canonical base64url spelling
+// (RFC 7515 §2, base64url.ts), and a lookup matches the exact string. So a
+// respelled token (padding, `+`/`/`, junk, trailing bits) never hits: it
+// misses, is verified afresh, and is refused. No check is needed before the
+// lookup, and a hit costs one Map.get.
 import type { VerifyKey } from './keys.js'
 import type { AccessTokenClaims } from './types.js'
 

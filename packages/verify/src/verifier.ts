@@ -2,7 +2,7 @@
 // token extraction, key source, signature, claims, scopes, token cache.
 import { checkClaims } from './claims.js'
 import { InsufficientScopeError, NoTokenError } from './errors.js'
-import { extractToken, type RequestLike } from './extract-token.js'
+import { extractToken, type ExtractOptions, type RequestLike } from './extract-token.js'
 import type { FetchLike } from './fetch-jwks.js'
 import { RemoteJwks, StaticKeys, type KeySource, type WarmupResult } from './jwks-cache.js'
 import type { VerifyKey } from './keys.js'
@@ -11,20 +11,24 @@ import { assertScopeNames, hasScopes } from './scopes.js'
 import { TokenCache } from './token-cache.js'
 import type { AccessTokenClaims, VerifyCallOptions } from './types.js'
 import { readHeader, verifySignature, type ParsedHeader } from './verify-jwt.js'
+import { fromWebRequest, isWebRequest, type WebRequestLike } from './web-request.js'
 
 export interface Verifier {
   /**
    * Verify an access token (RFC 9068 §4) and return its claims. Rejects with
    * a VerifyError: InvalidTokenError, InsufficientScopeError or
-   * JwksUnavailableError.
+   * JwksUnavailableError; NoTokenError for `undefined` or `''` (no token at
+   * all, RFC 6750 §3.1: the challenge carries no `error`).
    */
-  verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string, options?: VerifyCallOptions): Promise<C>
+  verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string | undefined, options?: VerifyCallOptions): Promise<C>
   /**
    * Take the token from a request (RFC 6750 §2) and verify it. Also rejects
    * with NoTokenError (no token) or InvalidRequestError (malformed header,
-   * token sent more than one way).
+   * token sent more than one way). `request` is a node:http, Fastify or
+   * Express request, or a Web-standard `Request`, whose form body (with
+   * `allowFormBody`) is read from a clone, leaving the body unread.
    */
-  authenticate<C extends AccessTokenClaims = AccessTokenClaims>(request: RequestLike, options?: VerifyCallOptions): Promise<C>
+  authenticate<C extends AccessTokenClaims = AccessTokenClaims>(request: RequestLike | WebRequestLike, options?: VerifyCallOptions): Promise<C>
   /** The bearer token of a request, or undefined; throws InvalidRequestError. */
   extractToken(request: RequestLike): string | undefined
   /** Fetch the JWKS now. Never rejects: the result says whether it worked. */
@@ -50,6 +54,7 @@ class TesseraVerifier implements Verifier {
   readonly #now: () => number
   readonly #cache: TokenCache | null
   readonly #holds: (key: VerifyKey) => boolean
+  readonly #extract: ExtractOptions
 
   constructor(o: ResolvedOptions, seams: VerifierSeams) {
     this.#o = o
@@ -58,13 +63,17 @@ class TesseraVerifier implements Verifier {
     this.#keys = o.jwks !== null ? new StaticKeys(o, o.jwks) : new RemoteJwks(o, o.jwksUri!, fetchImpl, this.#now)
     this.#cache = o.tokenCache > 0 ? new TokenCache(o.tokenCache) : null
     this.#holds = (key) => this.#keys.holds(key, this.#now())
+    this.#extract = { allowFormBody: o.allowFormBody, allowQuery: o.allowQuery, realm: o.realm }
   }
 
   get realm(): string {
     return this.#o.realm
   }
 
-  async verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string, options?: VerifyCallOptions): Promise<C> {
+  async verify<C extends AccessTokenClaims = AccessTokenClaims>(token: string | undefined, options?: VerifyCallOptions): Promise<C> {
+    // RFC 6750 §3.1: a request without credentials gets a bare challenge, no
+    // `error`. Any other non-string is a malformed token (readHeader).
+    if (token === undefined || token === '') throw new NoTokenError(undefined, { realm: this.#o.realm })
     const now = this.#now()
     const scopes = options?.scopes ?? NO_SCOPES
     const cache = this.#cache
@@ -77,7 +86,8 @@ class TesseraVerifier implements Verifier {
     return this.#finish(token, header, key, scopes, now) as C
   }
 
-  authenticate<C extends AccessTokenClaims = AccessTokenClaims>(request: RequestLike, options?: VerifyCallOptions): Promise<C> {
+  authenticate<C extends AccessTokenClaims = AccessTokenClaims>(request: RequestLike | WebRequestLike, options?: VerifyCallOptions): Promise<C> {
+    if (isWebRequest(request)) return this.#authenticateWeb<C>(request, options)
     let token: string | undefined
     try {
       token = this.extractToken(request)
@@ -89,8 +99,7 @@ class TesseraVerifier implements Verifier {
   }
 
   extractToken(request: RequestLike): string | undefined {
-    const o = this.#o
-    return extractToken(request, { allowFormBody: o.allowFormBody, allowQuery: o.allowQuery, realm: o.realm })
+    return extractToken(request, this.#extract)
   }
 
   warmup(): Promise<WarmupResult> {
@@ -99,6 +108,12 @@ class TesseraVerifier implements Verifier {
 
   hydrate(jwks: JsonWebKeySet): void {
     this.#keys.hydrate(jwks)
+  }
+
+  async #authenticateWeb<C extends AccessTokenClaims>(request: WebRequestLike, options: VerifyCallOptions | undefined): Promise<C> {
+    // Same extraction rules and errors as any other request, once the form
+    // (when it may hold the token) is read.
+    return this.authenticate<C>(await fromWebRequest(request, this.#extract), options)
   }
 
   #finish(token: string, header: ParsedHeader, key: VerifyKey, scopes: readonly string[], now: number): AccessTokenClaims {

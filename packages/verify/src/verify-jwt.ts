@@ -1,9 +1,12 @@
 // The hot path: a compact JWS (RFC 7515 §7.1) checked with node:crypto and a
-// KeyObject imported once. No JOSE library per call, no regex, one small
-// object per call. Order: size cap, structure, header (alg allow-list, typ,
-// crit), key, signature, then claims (in claims.ts).
+// KeyObject imported once. No JOSE library per call, no regex; per call, the
+// decoded segments, their canonical re-encodings and one small object.
+// Order: size cap, structure, header (canonical base64url, alg allow-list,
+// typ, crit), key, signature (canonical), signature check, payload
+// (canonical), then claims (in claims.ts).
 import { verify as cryptoVerify } from 'node:crypto'
 import type { AlgorithmName } from './algorithms.js'
+import { decodeCanonical } from './base64url.js'
 import { InvalidTokenError } from './errors.js'
 import type { VerifyKey } from './keys.js'
 import type { ResolvedOptions } from './options.js'
@@ -18,9 +21,12 @@ export interface ParsedHeader {
   readonly payloadDot: number
 }
 
+/** The JSON of a header or payload segment; undefined when it is not canonical base64url (RFC 7515 §2) or not JSON. */
 function segmentJson(token: string, start: number, end: number): unknown {
+  const bytes = decodeCanonical(token, start, end)
+  if (bytes === undefined) return undefined
   try {
-    return JSON.parse(Buffer.from(token.slice(start, end), 'base64url').toString('utf8'))
+    return JSON.parse(bytes.toString('utf8'))
   } catch {
     return undefined
   }
@@ -38,8 +44,8 @@ function isAccessTokenTyp(typ: unknown): boolean {
 export function readHeader(token: string, o: ResolvedOptions): ParsedHeader {
   const realm = o.realm
   if (typeof token !== 'string') throw new InvalidTokenError('malformed token', { realm })
-  // Checked before any parsing. A token is ASCII, so length counts bytes;
-  // any other character makes the signature fail below.
+  // Checked before any parsing. A token is ASCII (canonical base64url and
+  // dots, checked per segment below), so length counts bytes.
   if (token.length > o.maxTokenBytes) throw new InvalidTokenError('token too large', { realm })
   const d1 = token.indexOf('.')
   const d2 = d1 <= 0 ? -1 : token.indexOf('.', d1 + 1)
@@ -68,7 +74,11 @@ export function readHeader(token: string, o: ResolvedOptions): ParsedHeader {
 export function verifySignature(token: string, h: ParsedHeader, key: VerifyKey, o: ResolvedOptions): unknown {
   const use = key.uses.get(h.alg)
   if (use === undefined) throw new InvalidTokenError('algorithm does not match key', { realm: o.realm })
-  const signature = Buffer.from(token.slice(h.sigDot + 1), 'base64url')
+  // Canonical spelling only (RFC 7515 §2): the signature is the one segment
+  // the signature itself does not bind, so this is what keeps one token to
+  // one accepted string.
+  const signature = decodeCanonical(token, h.sigDot + 1, token.length)
+  if (signature === undefined) throw new InvalidTokenError('malformed token', { realm: o.realm })
   const expected = use.spec.signatureLength
   let ok = false
   if (expected === null || signature.length === expected) {

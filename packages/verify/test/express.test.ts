@@ -55,6 +55,7 @@ for (const [name, factory] of [['Express 5', express5], ['Express 4', express4]]
       t.equal(none.status, 401)
       t.equal(none.headers.get('www-authenticate'), 'Bearer realm="api"')
       t.same(await none.json(), { error: 'unauthorized', error_description: 'authentication required' })
+      t.equal(none.headers.get('content-type'), 'application/json; charset=utf-8')
 
       const bad = await fetch(`${base}/restaurants`, { headers: bearer(signToken(key, claims({ exp: 1000, iat: 900 }))) })
       t.equal(bad.status, 401)

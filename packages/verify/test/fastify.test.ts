@@ -40,6 +40,7 @@ t.test('RFC 6750 §3: the adapter answers rejections itself', async (t) => {
   t.equal(none.statusCode, 401)
   t.equal(none.headers['www-authenticate'], 'Bearer realm="api"')
   t.same(none.json(), { error: 'unauthorized', error_description: 'authentication required' })
+  t.equal(none.headers['content-type'], 'application/json; charset=utf-8')
 
   const bad = await app.inject({ url: '/restaurants', headers: bearer(good.slice(0, -4) + 'AAAA') })
   t.equal(bad.statusCode, 401)

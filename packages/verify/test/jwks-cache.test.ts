@@ -70,13 +70,15 @@ t.test('cooldown: an unknown kid within the cooldown of an unknown-kid refetch i
 })
 
 t.test('regression: the initial fetch and scheduled refreshes do not start the unknown-kid cooldown (emergency rotation)', async (t) => {
-  const { server, verifier, token, clock } = await setup(t, { cacheMaxAge: 100 })
+  const { server, verifier, token, clock, events } = await setup(t, { cacheMaxAge: 100 })
   await verifier.verify(token(keyA))
   t.equal(server.count, 1)
   // Past 80 % of the max-age: the next use starts a background refresh.
   clock.advance(85)
   await verifier.verify(token(keyA))
-  await until(() => server.count === 2)
+  // Wait until the refresh is applied (its event), not merely received by
+  // the server: a verify in between would share the in-flight fetch.
+  await until(() => events.some((e) => e.type === 'jwks_refresh' && e.reason === 'ahead'))
   t.equal(server.count, 2, 'scheduled refresh ran')
   // A key published by `keys rotate --now` right after that refresh.
   server.jwks = jwksOf(keyA, keyB)

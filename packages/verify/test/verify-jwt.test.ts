@@ -2,7 +2,7 @@
 // RFC 9068 §4 (access-token validation). Static JWKS, so no network.
 import t, { type Test } from 'tap'
 import { createHmac } from 'node:crypto'
-import { createVerifier, InvalidTokenError } from '../src/index.js'
+import { createVerifier, InvalidTokenError, NoTokenError } from '../src/index.js'
 import { AUDIENCE, b64, claims, hmacToken, ISSUER, jwksOf, makeKey, signToken, startJwksServer } from './fixtures/helpers.js'
 
 const rsa = makeKey('RS256', 'rsa-1')
@@ -122,11 +122,24 @@ t.test('maxTokenBytes: an oversized token is rejected before parsing', async (t)
 
 t.test('RFC 7515 §7.1: malformed compact serialisations are rejected', async (t) => {
   const good = signToken(rsa)
-  for (const bad of ['', 'abc', 'a.b', 'a.b.c.d', `.${good.split('.')[1]}.x`, `${good}.`, `${b64('[1]')}.${b64(claims())}.AA`, `${b64('not json')}.e30.AA`, `${good.split('.')[0]}.${b64('nope')}.${good.split('.')[2]}`]) {
+  for (const bad of ['abc', 'a.b', 'a.b.c.d', `.${good.split('.')[1]}.x`, `${good}.`, `${b64('[1]')}.${b64(claims())}.AA`, `${b64('not json')}.e30.AA`, `${good.split('.')[0]}.${b64('nope')}.${good.split('.')[2]}`]) {
     await rejects(t, bad, `malformed ${JSON.stringify(bad.slice(0, 20))}`)
   }
-  await rejects(t, undefined as unknown as string, 'not a string')
+  await rejects(t, null as unknown as string, 'null is not a string')
+  await rejects(t, 42 as unknown as string, 'a number is not a string')
   await rejects(t, signToken(rsa, claims(), { kid: 42 }), 'numeric kid')
+})
+
+t.test('RFC 6750 §3.1: verify(undefined) and verify(\'\') are no token: 401 no_token, challenge without error=', async (t) => {
+  const realm = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(rsa), realm: 'orders' })
+  for (const [verifier, challenge] of [[all, 'Bearer realm="api"'], [realm, 'Bearer realm="orders"']] as const) {
+    for (const token of [undefined, '']) {
+      const err = await verifier.verify(token).then(() => null, (e: unknown) => e)
+      t.type(err, NoTokenError, `${JSON.stringify(token)}: NoTokenError`)
+      t.match(err, { code: 'no_token', status: 401, error: 'unauthorized' })
+      t.same((err as NoTokenError).headers, { 'WWW-Authenticate': challenge }, 'no error= in the challenge')
+    }
+  }
 })
 
 t.test('RFC 7515 §4.1.4: kid may be absent only when the set has one key', async (t) => {
