@@ -16,8 +16,10 @@ for (const [alg, min] of [['RS256', 2.0], ['ES256', 1.5]]) {
 }
 T.push({ id: 'http.RS256.express-tessera/express-bearer', text: 'HTTP RS256: Express + Tessera ≥ 1.8x express-oauth2-jwt-bearer (req per server CPU-s)', min: 1.8 })
 for (const alg of ['ES256', 'RS256']) {
-  T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.8x the floor route (req per server CPU-s)`, min: 0.8 })
+  T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.85x the floor route (req per server CPU-s)`, min: 0.85 })
   T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })
+  T.push({ id: `issue.${alg}.tessera/oauth2-server`, text: `Issuer ${alg}: ≥ 1.0x @node-oauth/oauth2-server (req per server CPU-s)`, min: 1.0 })
+  T.push({ id: `issue.${alg}.tessera-auto/floor`, text: `Issuer ${alg}, --workers auto: ≥ 1.0x the floor route's tokens/s (CPU-s of all processes beside)`, min: 1.0 })
 }
 T.push({ id: 'password.grant/argon2-floor', text: 'Password grant ≥ 0.8x the bare argon2 verify rate (same parameters, same concurrency)', min: 0.8 })
 T.push({ id: 'password.jwks-p99', text: 'JWKS p99 < 20 ms while the password grant is saturated', max: 20, unit: 'ms' })
