@@ -42,6 +42,17 @@ async function freePort(host: string): Promise<number> {
   return port
 }
 
+/**
+ * The wait before a dead worker is replaced, and the slot's count of young
+ * deaths after it: 0.1 s, doubling while workers keep dying within 10 s of
+ * their start (a crash loop), at most 10 s; a worker that lived longer
+ * starts the count over.
+ */
+export function restartDelay(failures: number, livedMs: number): { delayMs: number; failures: number } {
+  const young = livedMs >= HEALTHY_AFTER_MS ? 0 : failures
+  return { delayMs: Math.min(RESTART_MIN_MS * 2 ** young, RESTART_MAX_MS), failures: young + 1 }
+}
+
 interface Slot {
   worker: Worker | undefined
   startedAt: number
@@ -97,9 +108,8 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
         startup.reject(new Error(`a worker exited during start-up (${signal ?? `exit code ${code}`})`))
         return
       }
-      if (Date.now() - slot.startedAt >= HEALTHY_AFTER_MS) slot.failures = 0
-      const delay = Math.min(RESTART_MIN_MS * 2 ** slot.failures, RESTART_MAX_MS)
-      slot.failures++
+      const { delayMs: delay, failures } = restartDelay(slot.failures, Date.now() - slot.startedAt)
+      slot.failures = failures
       log.warn({ worker: worker.id, worker_pid: worker.process.pid, code, signal, restart_in_ms: delay }, 'worker exited: restarting it')
       slot.restart = setTimeout(() => fork(slot), delay)
     })
