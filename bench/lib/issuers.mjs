@@ -1,6 +1,7 @@
 // Starting the token services of scenarios 3–5: ours through its CLI on a
 // temporary database, and the floor and peers as bench server scripts.
 import { randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AUDIENCE, makeKey } from './keys.mjs'
@@ -13,6 +14,11 @@ const script = (name) => fileURLToPath(new URL(`../servers/${name}`, import.meta
 export const ISSUERS = [
   { name: 'floor', label: 'floor route (form + SQLite + hash + sign)', script: 'issue-floor.mjs' },
   { name: 'tessera', label: '@tessera/issuer' },
+  // `serve --workers auto` (one process per core, node:cluster); `--workers 2`
+  // too where that is not the same thing. Their CPU is the sum over the
+  // primary and every worker (servers/cpu-report.mjs).
+  { name: 'tessera-auto', label: '@tessera/issuer --workers auto', workers: 'auto' },
+  ...(availableParallelism() === 2 ? [] : [{ name: 'tessera-w2', label: '@tessera/issuer --workers 2', workers: '2' }]),
   { name: 'oidc-provider', label: 'oidc-provider' },
   { name: 'oauth2-server', label: '@node-oauth/oauth2-server' },
 ]
@@ -24,7 +30,8 @@ const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${
  * where headers/body make a valid client_credentials request.
  */
 export async function startIssuer(name, alg, { password = false, refresh = false } = {}) {
-  if (name === 'tessera') return startTessera(alg, { password: password || refresh, refresh })
+  const tessera = ISSUERS.find((s) => s.name === name && s.name.startsWith('tessera'))
+  if (tessera) return startTessera(alg, { password: password || refresh, refresh, workers: tessera.workers ?? '1', name })
   const clientId = `bench-client-${randomBytes(4).toString('hex')}`
   const clientSecret = randomBytes(32).toString('base64url')
   const key = makeKey(alg)
@@ -56,7 +63,7 @@ function clientCredentials(clientId, clientSecret) {
   }
 }
 
-async function startTessera(alg, { password, refresh }) {
+async function startTessera(alg, { password, refresh, workers, name }) {
   const dir = tempDir('issuer')
   const db = join(dir, 'tessera.db')
   const grants = ['--grant', 'client_credentials', ...(password ? ['--grant', 'password'] : []), ...(refresh ? ['--grant', 'refresh_token'] : [])]
@@ -68,9 +75,9 @@ async function startTessera(alg, { password, refresh }) {
     await issuerCli(db, ['user', 'create', '--username', user.username, '--scope', 'read', '--password-stdin'], { stdin: user.password, env })
   }
   const server = await startServer({
-    name: `issuer-tessera-${alg}`,
+    name: `issuer-${name}-${alg}`,
     script: issuerBin(),
-    args: ['serve'],
+    args: ['serve', '--workers', workers],
     env: { ...env, HOST: '127.0.0.1', PORT: '0' },
   })
   const origin = new URL(server.url).origin

@@ -21,8 +21,10 @@ for (const alg of ['RS256', 'ES256']) {
   T.push({ id: `http.${alg}.hono-tessera/hono-jwk-keys`, text: `HTTP ${alg}: Hono + Tessera ≥ 1.3x Hono + hono/jwk, keys fetched once (req per server CPU-s)`, min: 1.3 })
 }
 for (const alg of ['ES256', 'RS256']) {
-  T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.8x the floor route (req per server CPU-s)`, min: 0.8 })
+  T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.85x the floor route (req per server CPU-s)`, min: 0.85 })
   T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })
+  T.push({ id: `issue.${alg}.tessera/oauth2-server`, text: `Issuer ${alg}: ≥ 1.0x @node-oauth/oauth2-server (req per server CPU-s)`, min: 1.0 })
+  T.push({ id: `issue.${alg}.tessera-auto/floor`, text: `Issuer ${alg}, --workers auto: ≥ 1.0x the floor route's tokens/s (CPU-s of all processes beside)`, min: 1.0 })
 }
 T.push({ id: 'refresh.ES256.tessera/tessera-cc', text: 'Refresh ES256: refresh_token ≥ 0.7x Tessera\'s own client_credentials (req per server CPU-s)', min: 0.7 })
 T.push({ id: 'refresh.ES256.tessera/oidc-provider', text: 'Refresh ES256: ≥ 1.5x oidc-provider\'s refresh grant with rotation (req per server CPU-s)', min: 1.5 })

@@ -63,14 +63,22 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
       per[s.name] = s.samples
       rows.push(summariseSamples(alg, s.name, s.label, s.samples))
     }
-    const add = (id, label, a, b, target) => {
+    const add = (id, label, a, b, target, metric = 'req/CPU-s') => {
       if (!per[a] || !per[b]) return
-      ratios.push({ id: `issue.${alg}.${id}`, scenario: 'issue', alg, label, metric: 'req/CPU-s', ...ratioSummary(per[a].map((m) => m.reqPerCpuSec), per[b].map((m) => m.reqPerCpuSec)), target })
+      const figure = metric === 'req/s' ? (m) => m.reqPerSec : (m) => m.reqPerCpuSec
+      ratios.push({ id: `issue.${alg}.${id}`, scenario: 'issue', alg, label, metric, ...ratioSummary(per[a].map(figure), per[b].map(figure)), target })
     }
-    add('tessera/floor', '@tessera/issuer / floor route', 'tessera', 'floor', 0.8)
+    add('tessera/floor', '@tessera/issuer / floor route', 'tessera', 'floor', 0.85)
     add('tessera/oidc-provider', '@tessera/issuer / oidc-provider', 'tessera', 'oidc-provider', 1.6)
-    add('tessera/oauth2-server', '@tessera/issuer / @node-oauth/oauth2-server', 'tessera', 'oauth2-server')
+    add('tessera/oauth2-server', '@tessera/issuer / @node-oauth/oauth2-server', 'tessera', 'oauth2-server', 1.0)
     add('floor/oidc-provider', 'floor route / oidc-provider', 'floor', 'oidc-provider')
+    // Several processes: tokens per second against the one-process floor (the
+    // point of workers), and per CPU-second of all the processes (their cost).
+    for (const multi of ready.filter((s) => s.workers)) {
+      add(`${multi.name}/floor`, `${multi.label} / floor route, tokens/s`, multi.name, 'floor', 1.0, 'req/s')
+      add(`${multi.name}/floor.cpu`, `${multi.label} / floor route`, multi.name, 'floor', 0.85)
+      add(`${multi.name}/tessera`, `${multi.label} / @tessera/issuer (1 process), tokens/s`, multi.name, 'tessera', undefined, 'req/s')
+    }
   }
   return { rows, ratios, notes }
 }

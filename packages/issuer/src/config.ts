@@ -4,6 +4,7 @@
 // --key-encryption-key-file, never from a command-line value.
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { ConfigError } from './core/errors.js'
 import { SIGNING_ALGS, type IssuerConfig, type SigningAlg } from './core/types.js'
 
@@ -27,6 +28,30 @@ export const CONFIG_FLAGS = [
 ] as const
 
 export type ConfigFlags = Partial<Record<(typeof CONFIG_FLAGS)[number], string | undefined>>
+
+/** Flags of `serve` alone (how it runs, not what the issuer is): TESSERA_WORKERS, TESSERA_LOG_LEVEL, TESSERA_METRICS_PORT. */
+export const SERVE_FLAGS = ['workers', 'log-level', 'metrics-port'] as const
+
+export type ServeFlags = ConfigFlags & Partial<Record<(typeof SERVE_FLAGS)[number], string | undefined>>
+
+/** pino's levels, most severe first; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** How `serve` runs: processes, log level, metrics port. */
+export interface ServeSettings {
+  /** Issuer processes on the one port (node:cluster); 1 = no cluster. Default 1. */
+  workers: number
+  /** pino level of the issuer's log. Default info. */
+  logLevel: LogLevel
+  /** Port of `GET /metrics` (same host), or null for none. 0 picks a free port. */
+  metricsPort: number | null
+}
+
+export type ServeConfig = IssuerConfig & ServeSettings
+
+/** Upper bound of TESSERA_WORKERS: far above any core count a machine running one issuer has. */
+const MAX_WORKERS = 256
 
 const LOOPBACK_NAMES = new Set(['localhost', '[::1]'])
 
@@ -70,18 +95,70 @@ export function parseKeyEncryptionKey(text: string): Buffer | null {
   return bytes
 }
 
+type Pick = (flag: keyof ServeFlags, variable: string) => { value: string | undefined; source: string }
+
+/** The flag's value, else the variable's (an empty variable counts as unset), with where it came from. */
+function picker(env: NodeJS.ProcessEnv, flags: ServeFlags): Pick {
+  return (flag, variable) => {
+    const fromFlag = flags[flag]
+    if (fromFlag !== undefined) return { value: fromFlag, source: `--${flag}` }
+    const fromEnv = env[variable]
+    return { value: fromEnv === '' ? undefined : fromEnv, source: variable }
+  }
+}
+
+/**
+ * The issuer's configuration plus how `serve` runs it (TESSERA_WORKERS,
+ * TESSERA_LOG_LEVEL, TESSERA_METRICS_PORT). Throws ConfigError with one line
+ * per problem, those of loadConfig included.
+ */
+export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ServeFlags = {}): ServeConfig {
+  const problems: string[] = []
+  let config: IssuerConfig | undefined
+  try {
+    config = loadConfig(env, flags)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    problems.push(...err.problems)
+  }
+  const pick = picker(env, flags)
+
+  let workers = 1
+  const w = pick('workers', 'TESSERA_WORKERS')
+  if (w.value === 'auto') workers = availableParallelism()
+  else if (w.value !== undefined) {
+    if (/^\d+$/.test(w.value) && Number(w.value) >= 1 && Number(w.value) <= MAX_WORKERS) workers = Number(w.value)
+    else problems.push(`${w.source} must be "auto" or an integer from 1 to ${MAX_WORKERS}, got "${w.value}"`)
+  }
+
+  let logLevel: LogLevel = 'info'
+  const l = pick('log-level', 'TESSERA_LOG_LEVEL')
+  if (l.value !== undefined) {
+    if ((LOG_LEVELS as readonly string[]).includes(l.value)) logLevel = l.value as LogLevel
+    else problems.push(`${l.source} must be one of ${LOG_LEVELS.join(', ')}, got "${l.value}"`)
+  }
+
+  let metricsPort: number | null = null
+  const m = pick('metrics-port', 'TESSERA_METRICS_PORT')
+  if (m.value !== undefined) {
+    if (/^\d+$/.test(m.value) && Number(m.value) <= 65535) metricsPort = Number(m.value)
+    else problems.push(`${m.source} must be an integer from 0 to 65535, got "${m.value}"`)
+    if (metricsPort !== null && metricsPort !== 0 && config && metricsPort === config.port) {
+      problems.push(`${m.source} must differ from the public port (${config.port}): metrics are served apart from it`)
+    }
+  }
+
+  if (problems.length > 0 || !config) throw new ConfigError(problems)
+  return { ...config, workers, logLevel, metricsPort }
+}
+
 /**
  * Builds the configuration from the environment and `serve` flags. Throws
  * ConfigError with one line per problem.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): IssuerConfig {
   const problems: string[] = []
-  const pick = (flag: keyof ConfigFlags, variable: string): { value: string | undefined; source: string } => {
-    const fromFlag = flags[flag]
-    if (fromFlag !== undefined) return { value: fromFlag, source: `--${flag}` }
-    const fromEnv = env[variable]
-    return { value: fromEnv === '' ? undefined : fromEnv, source: variable }
-  }
+  const pick = picker(env, flags)
   const integer = (flag: keyof ConfigFlags, variable: string, fallback: number | null, min: number, max = Number.MAX_SAFE_INTEGER): number | null => {
     const { value, source } = pick(flag, variable)
     if (value === undefined) return fallback

@@ -1,5 +1,7 @@
 // Argument parsing for every command: node:util parseArgs in strict mode,
-// its errors turned into one clear line.
+// its errors turned into one clear line. Positionals may begin with "-" (a
+// kid is base64url): an argument that looks like an option but is none is
+// taken as the positional it stands in for, and "--" ends the options.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from './errors.js'
 
@@ -37,13 +39,55 @@ function usageMessage(err: unknown, command: string): string {
 }
 
 /**
+ * Splits `args` into option arguments and positionals: "--" ends the
+ * options; an argument that begins with "-" but names no option of `spec`
+ * is a positional when the plain arguments leave a positional missing
+ * (`keys retire -U1RP... --now`), else an unknown option. The value of a
+ * string option stays with it (parseArgs judges it).
+ */
+function separate(command: string, args: string[], spec: OptionSpec, wanted: number): { options: string[]; positionals: string[] } {
+  const shorts = new Map<string, string>(Object.entries(spec).flatMap(([name, o]) => (o.short ? [[`-${o.short}`, name] as const] : [])))
+  const kinds: Array<'option' | 'value' | 'dash' | 'plain'> = []
+  let end = args.length
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--') { end = i; break }
+    const name = arg.startsWith('--') ? arg.slice(2).split('=')[0]! : shorts.get(arg)
+    const option = name === undefined ? undefined : spec[name]
+    if (option) {
+      kinds.push('option')
+      if (option.type === 'string' && !arg.includes('=')) {
+        // Said here: parseArgs would call a value missing before our "--" (below) "ambiguous".
+        if (i + 1 >= args.length || args[i + 1] === '--') throw new UsageError(`${command}: option ${arg} needs a value`)
+        kinds.push('value')
+        i++
+      }
+    } else {
+      kinds.push(arg.length > 1 && arg.startsWith('-') ? 'dash' : 'plain')
+    }
+  }
+  const rest = args.slice(end + 1)
+  let missing = wanted - rest.length - kinds.filter((k) => k === 'plain').length
+  const options: string[] = []
+  const positionals: string[] = []
+  kinds.forEach((kind, i) => {
+    if (kind === 'option' || kind === 'value') options.push(args[i]!)
+    else if (kind === 'plain' || missing-- > 0) positionals.push(args[i]!)
+    else options.push(args[i]!) // parseArgs reports the unknown option
+  })
+  return { options, positionals: [...positionals, ...rest] }
+}
+
+/**
  * Parses `args` for `command` (e.g. "client create"); `positionals` names
  * the positional arguments it requires, in order.
  */
 export function parse(command: string, args: string[], options: OptionSpec, positionals: string[] = []): Parsed {
+  const spec: OptionSpec = { ...COMMON_OPTIONS, ...options }
+  const split = separate(command, args, spec, positionals.length)
   let parsed: ReturnType<typeof parseArgs>
   try {
-    parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: true })
+    parsed = parseArgs({ args: [...split.options, '--', ...split.positionals], options: spec, strict: true, allowPositionals: true })
   } catch (err) {
     throw new UsageError(usageMessage(err, command))
   }

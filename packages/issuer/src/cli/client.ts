@@ -4,6 +4,7 @@ import { list, parse, str, type OptionSpec, type Parsed } from './args.js'
 import { withAdmin } from './context.js'
 import { UsageError } from './errors.js'
 import { parseSeconds } from '../core/validate.js'
+import { helpFor } from './help.js'
 import { iso, printJson, printLines, warn, type CliIo } from './io.js'
 
 const FIELDS = {
@@ -18,17 +19,22 @@ const FIELDS = {
 const CREATE_FIELDS = { ...FIELDS, public: { type: 'boolean' }, 'skip-consent': { type: 'boolean' } } as const satisfies OptionSpec
 const UPDATE_FIELDS = { ...FIELDS, 'skip-consent': { type: 'string' } } as const satisfies OptionSpec
 
-export const CLIENT_USAGE = [
-  'client create --name NAME --grant client_credentials [--grant password] [--grant authorization_code --redirect-uri URI ...] [--grant refresh_token] [--public] [--skip-consent] --scope "read write" --audience URI [--audience ...] [--ttl SECONDS]',
-  'client list',
-  'client show ID',
-  'client update ID [--name NAME] [--scope ..] [--audience ..] [--grant ..] [--redirect-uri ..] [--ttl SECONDS] [--skip-consent true|false]',
-  'client delete ID',
-  'client rotate-secret ID [--grace SECONDS]',
-]
-
 const PASSWORD_GRANT_WARNING =
   'the password grant is legacy: RFC 9700 §2.4 says it MUST NOT be used. Enable it only for a client that cannot do otherwise.'
+
+/** Commands that read, or change a client that must exist: never create a database. */
+const MUST_EXIST = { mustExist: true }
+
+/**
+ * RFC 6749 §3.3: scopes are space-delimited, and "," is a legal character of
+ * a scope, so "read,write" is one scope named so: most likely a mistake.
+ */
+export function warnCommaScopes(io: CliIo, scopes: string[] | undefined): void {
+  const comma = scopes?.flatMap((s) => s.split(' ')).find((s) => s.includes(','))
+  if (comma !== undefined) {
+    warn(io, `scope "${comma}" contains ",": scopes are space-separated, so it is one scope; for several, write --scope "${comma.split(',').filter(Boolean).join(' ')}"`)
+  }
+}
 
 export function clientJson(c: ClientInfo): Record<string, unknown> {
   return {
@@ -79,11 +85,12 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
   switch (sub) {
     case 'create': {
       const { values } = parse('client create', rest, CREATE_FIELDS)
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[0]}`])
+      if (values.help) return printLines(io, helpFor('client create'))
       const input = fieldsOf(values)
       await withAdmin(io, values, async (admin) => {
         const { client, secret } = await admin.clients.create(input)
         if (client.grants.includes('password')) warn(io, PASSWORD_GRANT_WARNING)
+        warnCommaScopes(io, input.scopes)
         if (values.json) {
           return printJson(io, secret === null ? clientJson(client) : { client_id: client.id, client_secret: secret, ...clientJson(client) })
         }
@@ -100,51 +107,52 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
     }
     case 'list': {
       const { values } = parse('client list', rest, {})
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[1]}`])
+      if (values.help) return printLines(io, helpFor('client list'))
       await withAdmin(io, values, async (admin) => {
         const clients = await admin.clients.list()
         if (values.json) return printJson(io, { clients: clients.map(clientJson) })
         if (clients.length === 0) return printLines(io, ['No clients. Create one with: tessera-issuer client create --help'])
         printLines(io, clients.map((c) =>
           `${c.id}  ${c.name}  grants=${c.grants.join(',')}  scope="${c.scopes.join(' ')}"  audience=${c.audiences.join(',')}  ttl=${c.ttl}s`))
-      })
+      }, undefined, MUST_EXIST)
       return
     }
     case 'show': {
       const { values, positionals } = parse('client show', rest, {}, ['ID'])
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[2]}`])
+      if (values.help) return printLines(io, helpFor('client show'))
       await withAdmin(io, values, async (admin) => {
         const client = await admin.clients.show(positionals[0]!)
         if (values.json) return printJson(io, clientJson(client))
         printLines(io, clientLines(client))
-      })
+      }, undefined, MUST_EXIST)
       return
     }
     case 'update': {
       const { values, positionals } = parse('client update', rest, UPDATE_FIELDS, ['ID'])
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[3]}`])
+      if (values.help) return printLines(io, helpFor('client update'))
       const input = fieldsOf(values)
       await withAdmin(io, values, async (admin) => {
         const client = await admin.clients.update(positionals[0]!, input)
         if (list(values.grant)?.includes('password')) warn(io, PASSWORD_GRANT_WARNING)
+        warnCommaScopes(io, input.scopes)
         if (values.json) return printJson(io, clientJson(client))
         printLines(io, [`Updated client ${client.id}.`, ...clientLines(client).slice(1)])
-      }, (config) => { checkClientInput(input, config.maxTtl, 'update') })
+      }, (config) => { checkClientInput(input, config.maxTtl, 'update') }, MUST_EXIST)
       return
     }
     case 'delete': {
       const { values, positionals } = parse('client delete', rest, {}, ['ID'])
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[4]}`])
+      if (values.help) return printLines(io, helpFor('client delete'))
       await withAdmin(io, values, async (admin) => {
         await admin.clients.delete(positionals[0]!)
         if (values.json) return printJson(io, { client_id: positionals[0], deleted: true })
         printLines(io, [`Deleted client ${positionals[0]}, its codes and refresh tokens. Access tokens already issued stay valid until they expire.`])
-      })
+      }, undefined, MUST_EXIST)
       return
     }
     case 'rotate-secret': {
       const { values, positionals } = parse('client rotate-secret', rest, { grace: { type: 'string' } }, ['ID'])
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${CLIENT_USAGE[5]}`])
+      if (values.help) return printLines(io, helpFor('client rotate-secret'))
       await withAdmin(io, values, async (admin) => {
         const { client, secret } = await admin.clients.rotateSecret(positionals[0]!, str(values.grace) ?? '0')
         if (values.json) {
@@ -158,12 +166,10 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
             ? 'The previous secret no longer works.'
             : `The previous secret keeps working until ${iso(client.previousSecretExpiresAt)}.`,
         ])
-      }, () => { parseSeconds(str(values.grace) ?? '0', 'grace') })
+      }, () => { parseSeconds(str(values.grace) ?? '0', 'grace') }, MUST_EXIST)
       return
     }
-    case undefined:
-      throw new UsageError('client: missing command (create, list, show, update, delete, rotate-secret)')
     default:
-      throw new UsageError(`client: unknown command "${sub}" (create, list, show, update, delete, rotate-secret)`)
+      throw new UsageError(`client: unknown command "${sub}" (tessera-issuer client --help)`)
   }
 }

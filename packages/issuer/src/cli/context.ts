@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js'
 import { openAdmin, type Admin } from '../core/admin/open-admin.js'
 import type { IssuerConfig } from '../core/types.js'
 import { str, type Parsed } from './args.js'
-import type { CliIo } from './io.js'
+import { note, type CliIo } from './io.js'
 
 export function adminConfig(io: CliIo, values: Parsed['values']): IssuerConfig {
   return loadConfig(io.env, {
@@ -15,7 +15,13 @@ export function adminConfig(io: CliIo, values: Parsed['values']): IssuerConfig {
   })
 }
 
-/** Runs `fn` with the admin services open, and closes them whatever happens. */
+/**
+ * Runs `fn` with the admin services open, and closes them whatever happens.
+ * A command that only reads, or changes a record that must exist, passes
+ * `mustExist`: on a path with no database it fails with one line naming the
+ * path and creates nothing. Otherwise a new database is created, and one
+ * line on stderr says so, once `precheck` has accepted the arguments.
+ */
 export async function withAdmin<T>(
   io: CliIo,
   values: Parsed['values'],
@@ -27,6 +33,7 @@ export async function withAdmin<T>(
   const config = adminConfig(io, values)
   precheck?.(config)
   const admin = await openAdmin(config, { mustExist: options.mustExist })
+  if (admin.store.created) note(io, `created a new database at ${admin.store.location}`)
   try {
     return await fn(admin, config)
   } finally {

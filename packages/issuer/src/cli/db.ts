@@ -8,19 +8,15 @@ import { redactUrl } from '../store/location.js'
 import { parse, str } from './args.js'
 import { adminConfig, withAdmin } from './context.js'
 import { UsageError } from './errors.js'
+import { helpFor } from './help.js'
 import { printJson, printLines, type CliIo } from './io.js'
-
-export const DB_USAGE = [
-  'db copy --to PATH_OR_URL',
-  'db backup PATH',
-]
 
 export async function dbCommand(args: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = args
   switch (sub) {
     case 'copy': {
       const { values } = parse('db copy', rest, { to: { type: 'string' } })
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${DB_USAGE[0]}`])
+      if (values.help) return printLines(io, helpFor('db copy'))
       const to = str(values.to)
       if (to === undefined) throw new UsageError('db copy: --to PATH_OR_URL is required')
       const config = adminConfig(io, values)
@@ -49,7 +45,7 @@ export async function dbCommand(args: string[], io: CliIo): Promise<void> {
     }
     case 'backup': {
       const { values, positionals } = parse('db backup', rest, {}, ['PATH'])
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${DB_USAGE[1]}`])
+      if (values.help) return printLines(io, helpFor('db backup'))
       const path = positionals[0]!
       await withAdmin(io, values, async (admin) => {
         await admin.store.backup(path)
@@ -58,9 +54,7 @@ export async function dbCommand(args: string[], io: CliIo): Promise<void> {
       }, undefined, { mustExist: true })
       return
     }
-    case undefined:
-      throw new UsageError('db: missing command (copy, backup)')
     default:
-      throw new UsageError(`db: unknown command "${sub}" (copy, backup)`)
+      throw new UsageError(`db: unknown command "${sub}" (tessera-issuer db --help)`)
   }
 }

@@ -20,6 +20,14 @@ export function printLines(io: CliIo, lines: string[]): void {
   io.stdout.write(lines.join('\n') + '\n')
 }
 
+/** Every line the CLI writes to stderr begins so: `tessera-issuer: ...`, then `warning: ` or `note: ` where it is one. */
+export const PREFIX = 'tessera-issuer: '
+
 export function warn(io: CliIo, message: string): void {
-  io.stderr.write(`warning: ${message}\n`)
+  io.stderr.write(`${PREFIX}warning: ${message}\n`)
+}
+
+/** One line on stderr about something done on the side (a database created), apart from the output. */
+export function note(io: CliIo, message: string): void {
+  io.stderr.write(`${PREFIX}${message}\n`)
 }

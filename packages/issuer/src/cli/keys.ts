@@ -3,14 +3,11 @@ import type { KeyInfo } from '../keys/manager.js'
 import { parse } from './args.js'
 import { withAdmin } from './context.js'
 import { UsageError } from './errors.js'
-import { iso, printJson, printLines, type CliIo } from './io.js'
+import { helpFor } from './help.js'
+import { iso, printJson, printLines, warn, type CliIo } from './io.js'
 
-export const KEYS_USAGE = [
-  'keys list',
-  'keys rotate [--now]',
-  'keys retire KID [--now]',
-  'keys export-jwks',
-]
+/** Commands that read, or change a key that must exist: never create a database. */
+const MUST_EXIST = { mustExist: true }
 
 const keyJson = (k: KeyInfo): Record<string, unknown> => ({
   kid: k.kid, alg: k.alg, state: k.state, created_at: iso(k.createdAt), activates_at: iso(k.activatesAt),
@@ -22,7 +19,7 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
   switch (sub) {
     case 'list': {
       const { values } = parse('keys list', rest, {})
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[0]}`])
+      if (values.help) return printLines(io, helpFor('keys list'))
       await withAdmin(io, values, async (admin) => {
         const keys = await admin.keys.list()
         if (values.json) return printJson(io, { keys: keys.map(keyJson) })
@@ -31,12 +28,12 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
           const until = k.unpublishAt === null ? '' : `  published until ${iso(k.unpublishAt)}`
           return `${k.kid}  ${k.alg.padEnd(5)}  ${k.state.padEnd(8)}  created ${iso(k.createdAt)}  signs from ${iso(k.activatesAt)}${until}`
         }))
-      })
+      }, undefined, MUST_EXIST)
       return
     }
     case 'rotate': {
       const { values } = parse('keys rotate', rest, { now: { type: 'boolean' }, 'signing-alg': { type: 'string' } })
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[1]}`])
+      if (values.help) return printLines(io, helpFor('keys rotate'))
       // The algorithm of the new key: --signing-alg, else TESSERA_SIGNING_ALG, else RS256.
       await withAdmin(io, values, async (admin) => {
         const key = await admin.keys.rotate(values.now === true)
@@ -50,27 +47,38 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
     }
     case 'retire': {
       const { values, positionals } = parse('keys retire', rest, { now: { type: 'boolean' } }, ['KID'])
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[2]}`])
-      await withAdmin(io, values, async (admin) => {
+      if (values.help) return printLines(io, helpFor('keys retire'))
+      await withAdmin(io, values, async (admin, config) => {
         const kid = positionals[0]!
+        const before = await admin.keys.list()
         await admin.keys.retire(kid, values.now === true)
-        const key = (await admin.keys.list()).find((k) => k.kid === kid)!
-        if (values.json) return printJson(io, keyJson(key))
-        printLines(io, [values.now
-          ? `Retired key ${kid} and removed it from the JWKS now: tokens it signed no longer verify.`
-          : `Retired key ${kid}: it no longer signs and stays published until ${iso(key.unpublishAt)}.`])
-      })
+        const after = await admin.keys.list()
+        const key = after.find((k) => k.kid === kid)!
+        const signer = after.find((k) => k.state === 'signing')
+        const handedOver = before.find((k) => k.kid === kid)?.state === 'signing' && signer !== undefined && signer.kid !== kid
+        // A key published for less than the JWKS max-age + 60 s is unknown to caches that fetched before it.
+        const unannounced = handedOver && Date.now() - signer.createdAt < (config.jwksMaxAge + 60) * 1000
+        if (unannounced) {
+          warn(io, `key ${signer.kid} signs at once, without pre-publication: verifiers holding a cached JWKS do not know it yet ` +
+            'and will refetch the JWKS on its unknown kid (@tessera/verify does so by itself)')
+        }
+        if (values.json) return printJson(io, { ...keyJson(key), ...(handedOver ? { now_signing: signer.kid } : {}) })
+        printLines(io, [
+          values.now
+            ? `Retired key ${kid} and removed it from the JWKS now: tokens it signed no longer verify.`
+            : `Retired key ${kid}: it no longer signs and stays published until ${iso(key.unpublishAt)}.`,
+          ...(handedOver ? [`Key ${signer.kid} (${signer.alg}) signs now.`] : []),
+        ])
+      }, undefined, MUST_EXIST)
       return
     }
     case 'export-jwks': {
       const { values } = parse('keys export-jwks', rest, {})
-      if (values.help) return printLines(io, [`usage: tessera-issuer ${KEYS_USAGE[3]}`])
-      await withAdmin(io, values, async (admin) => printJson(io, await admin.keys.jwks()))
+      if (values.help) return printLines(io, helpFor('keys export-jwks'))
+      await withAdmin(io, values, async (admin) => printJson(io, await admin.keys.jwks()), undefined, MUST_EXIST)
       return
     }
-    case undefined:
-      throw new UsageError('keys: missing command (list, rotate, retire, export-jwks)')
     default:
-      throw new UsageError(`keys: unknown command "${sub}" (list, rotate, retire, export-jwks)`)
+      throw new UsageError(`keys: unknown command "${sub}" (tessera-issuer keys --help)`)
   }
 }

@@ -1,24 +1,37 @@
 // The `tessera-issuer` command line: dispatch to one command group per file.
 // Exit status: 0 done, 1 failed (configuration, not found, conflict, ...),
-// 2 bad command line. Every failure is one line on stderr.
+// 2 bad command line. Every failure is one line on stderr, prefixed
+// `tessera-issuer: `, or with --json one JSON object {"error", "message"}.
+import { readFileSync } from 'node:fs'
 import { ConfigError, ConflictError, InvalidInputError, NotFoundError } from '../core/errors.js'
-import { CLIENT_USAGE } from './client.js'
-import { DB_USAGE } from './db.js'
 import { UsageError } from './errors.js'
-import { printLines, type CliIo } from './io.js'
-import { KEYS_USAGE } from './keys.js'
-import { USER_USAGE } from './user.js'
+import { GROUPS, groupHelp, mainHelp } from './help.js'
+import { PREFIX, printLines, type CliIo } from './io.js'
 
-const SERVE_LINE = 'serve [--host HOST] [--port PORT] [--issuer URL] [--db PATH] [--signing-alg ALG] ...'
+const COMMANDS = 'serve, client, user, keys or db'
 
-export const USAGE = [
-  'usage: tessera-issuer COMMAND [options]     (every command takes --db PATH and --json)',
-  '',
-  ...[SERVE_LINE, ...CLIENT_USAGE, ...USER_USAGE, ...KEYS_USAGE, ...DB_USAGE].map((l) => `  tessera-issuer ${l}`),
-]
+export const USAGE = mainHelp()
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+/** `client --help`, `client` alone, or an unknown subcommand of a group: handled before the group's own code. */
+function groupUsage(group: string, sub: string | undefined, io: CliIo): boolean {
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
+    printLines(io, groupHelp(group))
+    return true
+  }
+  const subs = GROUPS[group]!
+  if (sub === undefined) throw new UsageError(`${group}: missing command (${subs.join(', ')}; tessera-issuer ${group} --help)`)
+  if (!subs.includes(sub)) throw new UsageError(`${group}: unknown command "${sub}" (${subs.join(', ')}; tessera-issuer ${group} --help)`)
+  return false
+}
 
 async function dispatch(argv: string[], io: CliIo): Promise<void> {
   const [group, ...rest] = argv
+  if (group !== undefined && group in GROUPS && groupUsage(group, rest[0], io)) return
   switch (group) {
     case 'serve':
       // Loaded only here: the admin commands never load the HTTP stack.
@@ -35,11 +48,24 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
     case '--help':
     case '-h':
       return printLines(io, USAGE)
+    case '--version':
+    case '-V':
+      return printLines(io, [version()])
     case undefined:
-      throw new UsageError('missing command: serve, client, user, keys or db (tessera-issuer --help)')
+      throw new UsageError(`missing command: ${COMMANDS} (tessera-issuer --help)`)
     default:
-      throw new UsageError(`unknown command "${group}": expected serve, client, user, keys or db (tessera-issuer --help)`)
+      throw new UsageError(`unknown command "${group}": expected ${COMMANDS} (tessera-issuer --help)`)
   }
+}
+
+/** The exit status and the machine-readable name of a failure. */
+function classify(err: unknown): { status: number; error: string; lines: string[] } {
+  if (err instanceof UsageError || err instanceof InvalidInputError) return { status: 2, error: err.code, lines: [err.message] }
+  if (err instanceof ConfigError) return { status: 1, error: err.code, lines: [...err.problems] }
+  if (err instanceof NotFoundError || err instanceof ConflictError) return { status: 1, error: err.code, lines: [err.message] }
+  const code = (err as { code?: unknown })?.code
+  const message = (err as Error)?.message ?? String(err)
+  return { status: 1, error: typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'failed', lines: [`failed: ${message}`] }
 }
 
 /** Runs the command line `argv` (without node and the script) and returns the exit status. */
@@ -48,20 +74,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     await dispatch(argv, io)
     return 0
   } catch (err) {
-    const line = (m: string): void => { io.stderr.write(`tessera-issuer: ${m.split('\n')[0]}\n`) }
-    if (err instanceof UsageError || err instanceof InvalidInputError) {
-      line(err.message)
-      return 2
+    const { status, error, lines } = classify(err)
+    const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
+    if (options.includes('--json')) {
+      io.stderr.write(JSON.stringify({ error, message: lines.map((l) => l.split('\n')[0]).join('; ') }) + '\n')
+    } else {
+      for (const l of lines) io.stderr.write(`${PREFIX}${l.split('\n')[0]}\n`)
     }
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) line(p)
-      return 1
-    }
-    if (err instanceof NotFoundError || err instanceof ConflictError) {
-      line(err.message)
-      return 1
-    }
-    line(`failed: ${(err as Error).message ?? String(err)}`)
-    return 1
+    return status
   }
 }

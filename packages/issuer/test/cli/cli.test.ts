@@ -1,37 +1,12 @@
 // The `tessera-issuer` CLI spawned for real (the built dist/bin.js, as users
 // run it; the root `npm test` builds first).
 import t from 'tap'
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { randomBytes } from 'node:crypto'
 import { openIssuer } from '../../src/core/open.js'
 import { loadConfig } from '../../src/config.js'
-
-const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [k, v] of Object.entries(process.env)) {
-    // Not tap's NODE_OPTIONS loaders either: the CLI runs as users run it.
-    if (!k.startsWith('TESSERA_') && k !== 'HOST' && k !== 'PORT' && !k.startsWith('TAP') && !k.startsWith('_TAPJS') && k !== 'NODE_OPTIONS') env[k] = v
-  }
-  return { ...env, ...extra }
-}
-
-function run(args: string[], opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: cleanEnv(opts.env), cwd: opts.cwd }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
-    })
-    child.stdin!.end(opts.stdin ?? '')
-  })
-}
-
-const oneLine = (s: string): boolean => s.endsWith('\n') && s.trimEnd().split('\n').length === 1
+import { BIN, oneLine, run } from './fixtures/run.js'
 
 t.before(() => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first (npx tsc -b packages/issuer)`)
@@ -42,7 +17,7 @@ t.test('client create / list / show / update / rotate-secret / delete with --jso
   const created = await run(['client', 'create', '--db', db, '--json', '--name', 'restaurant-service', '--grant', 'client_credentials',
     '--scope', 'read write', '--audience', 'https://api.example', '--audience', 'https://other.example', '--ttl', '600'])
   t.equal(created.code, 0, created.stderr)
-  t.equal(created.stderr, '')
+  t.equal(created.stderr, `tessera-issuer: created a new database at ${db}\n`, 'the one line saying the database was made')
   const c = JSON.parse(created.stdout) as Record<string, unknown>
   t.match(c, { client_id: /^tc_/, client_secret: /^[A-Za-z0-9_-]{43}$/, name: 'restaurant-service', grants: ['client_credentials'],
     scopes: ['read', 'write'], audiences: ['https://api.example', 'https://other.example'], ttl: 600 })

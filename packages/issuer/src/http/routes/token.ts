@@ -8,6 +8,7 @@ import type { IssuerCore } from '../../core/types.js'
 import { looksLikeClientId } from '../../credentials/ids.js'
 import { Errors, OAuthError, storeUnavailable } from '../errors.js'
 import { findGrant } from '../grants/index.js'
+import { logTokenRequest } from '../logging.js'
 import { JSON_TYPE, noCacheHeaders, sendOAuthError } from '../oauth-reply.js'
 import { exchangeToken, TokenExchange } from '../token/pipeline.js'
 
@@ -27,19 +28,17 @@ const loggedGrantType = (grantType: string | undefined): string | undefined =>
 /** One structured line per token request: who, which grant, outcome, duration; never a secret. */
 export function logExchange(core: IssuerCore, request: FastifyRequest, reply: FastifyReply, exchange: TokenExchange | undefined, outcome: string): void {
   const grantType = loggedGrantType(exchange?.grantType)
-  core.observer.tokenRequest(grantType ?? '(none)', outcome, reply.elapsedTime / 1000)
-  request.log.info(
-    {
-      client_id: loggedClientId(exchange?.clientId),
-      grant_type: grantType,
-      family_id: exchange?.familyId,
-      reused: exchange?.reused === true ? true : undefined,
-      outcome,
-      status: reply.statusCode,
-      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-    },
-    'token request',
-  )
+  const elapsedMs = reply.elapsedTime
+  core.observer.tokenRequest(grantType ?? '(none)', outcome, elapsedMs / 1000)
+  logTokenRequest(request.log, {
+    client_id: loggedClientId(exchange?.clientId),
+    grant_type: grantType,
+    family_id: exchange?.familyId,
+    reused: exchange?.reused === true ? true : undefined,
+    outcome,
+    status: reply.statusCode,
+    duration_ms: Math.round(elapsedMs * 100) / 100,
+  })
   if (exchange?.replayed) {
     // RFC 9700 §4.14.2 / RFC 6749 §4.1.2: evidence of a stolen token; what it granted was revoked.
     core.observer.replayDetected(exchange.grantType === 'authorization_code' ? 'authorization_code' : 'refresh_token')

@@ -1,0 +1,173 @@
+// The primary of `serve --workers N` (DESIGN.md, "Operations"): N worker
+// processes (node:cluster), each a full issuer over the same store, on one
+// port. The primary serves no token request itself. It
+// - checks the configuration and the store once before forking (migrations,
+//   the key encryption key, the first signing key), so a bad start fails
+//   with one line instead of N crashing workers;
+// - resolves port 0 to one free port first, so every worker, and every
+//   restarted one, listens on the same port;
+// - logs the one ready line once every worker listens;
+// - restarts a worker that dies, after a backoff that grows while workers
+//   keep dying young (a crash loop does not spin);
+// - on SIGTERM/SIGINT tells every worker to drain (in-flight requests finish),
+//   waits for them, and exits 0;
+// - serves the metrics of all workers, aggregated, on the metrics port.
+import cluster, { type Worker } from 'node:cluster'
+import { createServer } from 'node:net'
+import pino from 'pino'
+import type { ServeSettings } from '../config.js'
+import { openIssuer } from '../core/open.js'
+import type { IssuerConfig } from '../core/types.js'
+import type { MetricsServer } from '../metrics/server.js'
+import { openLogStream } from './log-stream.js'
+import { logReady, startupWarnings, WORKER_ENV, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './serve.js'
+
+/** First restart delay; doubled for each worker that died young since, up to RESTART_MAX_MS. */
+const RESTART_MIN_MS = 100
+const RESTART_MAX_MS = 10_000
+/** A worker that lived this long died of something else than a crash loop: the backoff starts over. */
+const HEALTHY_AFTER_MS = 10_000
+/** A worker still running this long after being told to drain is killed (the slowest request is cut at 30 s). */
+const DRAIN_TIMEOUT_MS = 35_000
+
+/** A port free on `host` now: bound and released, so the workers can share it. */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject)
+    probe.listen({ host, port: 0 }, () => resolve())
+  })
+  const { port } = probe.address() as { port: number }
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
+
+/**
+ * The wait before a dead worker is replaced, and the slot's count of young
+ * deaths after it: 0.1 s, doubling while workers keep dying within 10 s of
+ * their start (a crash loop), at most 10 s; a worker that lived longer
+ * starts the count over.
+ */
+export function restartDelay(failures: number, livedMs: number): { delayMs: number; failures: number } {
+  const young = livedMs >= HEALTHY_AFTER_MS ? 0 : failures
+  return { delayMs: Math.min(RESTART_MIN_MS * 2 ** young, RESTART_MAX_MS), failures: young + 1 }
+}
+
+interface Slot {
+  worker: Worker | undefined
+  startedAt: number
+  ready: boolean
+  /** Workers of this slot that died young in a row. */
+  failures: number
+  restart: NodeJS.Timeout | undefined
+}
+
+export async function servePrimary(config: IssuerConfig, settings: ServeSettings, options: ServeOptions): Promise<RunningIssuer> {
+  // Migrations, the key encryption key check, the first key: once, here.
+  await (await openIssuer(config)).close()
+  if (config.port === 0) config.port = await freePort(config.host)
+  if (!config.issuerExplicit) config.issuer = `http://localhost:${config.port}`
+
+  const logs = (options.logger ?? true) ? openLogStream() : undefined
+  const log = pino({ level: settings.logLevel, enabled: logs !== undefined }, logs?.stream)
+  let metricsServer: MetricsServer | undefined
+  if (settings.metricsPort !== null) {
+    const { startMetricsServer } = await import('../metrics/server.js')
+    const { clusterRenderer } = await import('../metrics/cluster.js')
+    metricsServer = await startMetricsServer(config.host, settings.metricsPort, clusterRenderer(),
+      (err) => log.warn({ err: { message: err.message } }, 'metrics scrape failed'))
+  }
+
+  const slots: Slot[] = Array.from({ length: settings.workers }, () => ({ worker: undefined, startedAt: 0, ready: false, failures: 0, restart: undefined }))
+  let url: string | undefined
+  let stopping = false
+  let startup: { resolve(): void; reject(err: Error): void } | undefined
+
+  const fork = (slot: Slot): void => {
+    slot.restart = undefined
+    slot.ready = false
+    slot.startedAt = Date.now()
+    const worker = cluster.fork({ [WORKER_ENV]: '1', [WORKER_PORT_ENV]: String(config.port) })
+    slot.worker = worker
+    worker.on('message', (message: ClusterMessage) => {
+      if (message?.type === 'tessera:listening') {
+        const first = url === undefined
+        url ??= message.url
+        slot.ready = true
+        if (startup && slots.every((s) => s.ready)) startup.resolve()
+        else if (!startup && !first) log.info({ worker: worker.id, worker_pid: worker.process.pid }, 'worker restarted and listening')
+      } else if (message?.type === 'tessera:failed') {
+        startup?.reject(new Error(message.message))
+      }
+    })
+    worker.on('exit', (code, signal) => {
+      slot.worker = undefined
+      slot.ready = false
+      if (stopping) return
+      if (startup) {
+        startup.reject(new Error(`a worker exited during start-up (${signal ?? `exit code ${code}`})`))
+        return
+      }
+      const { delayMs: delay, failures } = restartDelay(slot.failures, Date.now() - slot.startedAt)
+      slot.failures = failures
+      log.warn({ worker: worker.id, worker_pid: worker.process.pid, code, signal, restart_in_ms: delay }, 'worker exited: restarting it')
+      slot.restart = setTimeout(() => fork(slot), delay)
+    })
+  }
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      stopping = true
+      process.removeListener('SIGTERM', onSignal)
+      process.removeListener('SIGINT', onSignal)
+      const exits: Array<Promise<unknown>> = []
+      for (const slot of slots) {
+        clearTimeout(slot.restart)
+        const worker = slot.worker
+        if (!worker || worker.isDead()) continue
+        exits.push(new Promise((resolve) => worker.once('exit', resolve)))
+        // A worker that listens drains; one still starting has no request in flight.
+        if (slot.ready && worker.isConnected()) worker.send({ type: 'tessera:shutdown' } satisfies ClusterMessage)
+        else worker.process.kill('SIGTERM')
+      }
+      const force = setTimeout(() => {
+        for (const slot of slots) slot.worker?.process.kill('SIGKILL')
+      }, DRAIN_TIMEOUT_MS)
+      await Promise.all(exits)
+      clearTimeout(force)
+      await metricsServer?.close()
+      logs?.close()
+    })()
+    return closing
+  }
+
+  function onSignal(signal: NodeJS.Signals): void {
+    log.info({ signal, workers: settings.workers }, 'shutting down: every worker finishes its in-flight requests')
+    close().then(() => process.exit(0), (err: unknown) => {
+      log.error({ err }, 'shutdown failed')
+      process.exit(1)
+    })
+  }
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      startup = { resolve, reject }
+      for (const slot of slots) fork(slot)
+    })
+  } catch (err) {
+    startup = undefined
+    await close()
+    throw err
+  }
+  startup = undefined
+
+  for (const warning of startupWarnings(config)) log.warn(warning)
+  logReady(log, config, url!, { workers: settings.workers, ...(metricsServer ? { metrics: metricsServer.url } : {}) })
+  logs?.flush()
+  if (options.handleSignals ?? true) {
+    process.once('SIGTERM', onSignal)
+    process.once('SIGINT', onSignal)
+  }
+  return { url: url!, metricsUrl: metricsServer?.url ?? null, close }
+}

@@ -1,0 +1,38 @@
+// How `serve` runs (DESIGN.md config table): TESSERA_WORKERS, TESSERA_LOG_LEVEL,
+// TESSERA_METRICS_PORT, each also a flag that wins, one line per problem.
+import t from 'tap'
+import { availableParallelism } from 'node:os'
+import { loadServeConfig } from '../../src/config.js'
+import { ConfigError } from '../../src/core/errors.js'
+
+function problems(env: NodeJS.ProcessEnv, flags: Record<string, string> = {}): readonly string[] {
+  try {
+    loadServeConfig(env, flags)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  return []
+}
+
+t.test('TESSERA_WORKERS, TESSERA_LOG_LEVEL, TESSERA_METRICS_PORT: defaults 1, info, unset', async (t) => {
+  t.match(loadServeConfig({}), { workers: 1, logLevel: 'info', metricsPort: null, port: 8080 })
+})
+
+t.test('the variables, and their flags winning over them; auto is one worker per core', async (t) => {
+  const env = { TESSERA_WORKERS: '3', TESSERA_LOG_LEVEL: 'warn', TESSERA_METRICS_PORT: '9464' }
+  t.match(loadServeConfig(env), { workers: 3, logLevel: 'warn', metricsPort: 9464 })
+  t.match(loadServeConfig(env, { workers: 'auto', 'log-level': 'debug', 'metrics-port': '0' }),
+    { workers: availableParallelism(), logLevel: 'debug', metricsPort: 0 })
+})
+
+t.test('bad values: one line each, naming the variable or flag, with the config problems too', async (t) => {
+  t.same(problems({ TESSERA_WORKERS: '0', TESSERA_LOG_LEVEL: 'loud', TESSERA_METRICS_PORT: '70000', TESSERA_MAX_TTL: 'x' }), [
+    'TESSERA_MAX_TTL must be a positive integer, got "x"',
+    'TESSERA_WORKERS must be "auto" or an integer from 1 to 256, got "0"',
+    'TESSERA_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    'TESSERA_METRICS_PORT must be an integer from 0 to 65535, got "70000"',
+  ])
+  t.match(problems({}, { workers: 'many' }), [/^--workers must be "auto"/])
+  t.match(problems({ PORT: '9000' }, { 'metrics-port': '9000' }), [/--metrics-port must differ from the public port \(9000\)/])
+})
