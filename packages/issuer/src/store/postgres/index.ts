@@ -1,7 +1,7 @@
 // PostgreSQL store: being built (see the PostgreSQL issue). Until it lands,
 // a postgres:// location is refused with one line.
 import { ConfigError } from '../../core/errors.js'
-import type { OpenOptions } from '../sqlite/index.js'
+import type { OpenOptions } from '../options.js'
 import type { IssuerStore } from '../types/index.js'
 
 export async function openPostgresStore(url: string, _options: OpenOptions = {}): Promise<IssuerStore> {
