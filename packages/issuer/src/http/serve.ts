@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net'
 import { destination } from 'pino'
 import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../core/types.js'
+import { redactUrl } from '../store/location.js'
+import { isPostgresUrl } from '../store/open.js'
 import { buildApp } from './app.js'
 import { JWKS_PATH } from './routes/jwks.js'
 import { METADATA_PATH } from './routes/metadata.js'
@@ -69,7 +71,9 @@ export async function serve(config: IssuerConfig, options: ServeOptions = {}): P
     throw err
   }
 
-  const dbFlag = resolve(config.dbPath) === resolve(DEFAULT_DB) ? '' : ` --db ${config.dbPath}`
+  // Never a database password in the log: a PostgreSQL URL is shown without it.
+  const dbFlag = isPostgresUrl(config.dbPath) ? ` --db ${redactUrl(config.dbPath)}`
+    : resolve(config.dbPath) === resolve(DEFAULT_DB) ? '' : ` --db ${config.dbPath}`
   app.log.info(
     { url, issuer: config.issuer, jwks_uri: url + JWKS_PATH, metadata: url + METADATA_PATH },
     `Tessera issuer listening on ${url} (issuer ${config.issuer}). ` +
