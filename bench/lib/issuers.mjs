@@ -1,9 +1,11 @@
 // Starting the token services of scenarios 3–5: ours through its CLI on a
-// temporary database, and the floor and peers as bench server scripts.
+// temporary database (a SQLite file, or a fresh database on the run's
+// PostgreSQL cluster), and the floor and peers as bench server scripts.
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AUDIENCE, makeKey } from './keys.mjs'
+import { postgresDatabase } from './postgres.mjs'
 import { startServer } from './proc.mjs'
 import { issuerBin, issuerCli } from './tessera.mjs'
 import { tempDir } from './tmp.mjs'
@@ -13,6 +15,7 @@ const script = (name) => fileURLToPath(new URL(`../servers/${name}`, import.meta
 export const ISSUERS = [
   { name: 'floor', label: 'floor route (form + SQLite + hash + sign)', script: 'issue-floor.mjs' },
   { name: 'tessera', label: '@tessera/issuer' },
+  { name: 'tessera-pg', label: '@tessera/issuer on PostgreSQL' },
   { name: 'oidc-provider', label: 'oidc-provider' },
   { name: 'oauth2-server', label: '@node-oauth/oauth2-server' },
 ]
@@ -22,9 +25,15 @@ const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${
 /**
  * Starts one issuer for `alg`; resolves { server, tokenUrl, headers, body }
  * where headers/body make a valid client_credentials request.
+ * `store: 'postgres'` runs ours on PostgreSQL (the name `tessera-pg` means
+ * the same): any scenario can measure both stores with the same call.
+ * Without PostgreSQL on the machine, that start fails with a message saying
+ * so, which the scenarios report as a row not measured.
  */
-export async function startIssuer(name, alg, { password = false } = {}) {
-  if (name === 'tessera') return startTessera(alg, { password })
+export async function startIssuer(name, alg, { password = false, store } = {}) {
+  if (name === 'tessera' || name === 'tessera-pg') {
+    return startTessera(alg, { password, store: store ?? (name === 'tessera-pg' ? 'postgres' : 'sqlite') })
+  }
   const clientId = `bench-client-${randomBytes(4).toString('hex')}`
   const clientSecret = randomBytes(32).toString('base64url')
   const key = makeKey(alg)
@@ -56,9 +65,8 @@ function clientCredentials(clientId, clientSecret) {
   }
 }
 
-async function startTessera(alg, { password }) {
-  const dir = tempDir('issuer')
-  const db = join(dir, 'tessera.db')
+async function startTessera(alg, { password, store }) {
+  const db = store === 'postgres' ? await postgresDatabase() : join(tempDir('issuer'), 'tessera.db')
   const grants = password ? ['--grant', 'client_credentials', '--grant', 'password'] : ['--grant', 'client_credentials']
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: alg }
   const client = await issuerCli(db, ['client', 'create', '--name', 'bench', ...grants, '--scope', 'read', '--audience', AUDIENCE], { env })
@@ -68,7 +76,7 @@ async function startTessera(alg, { password }) {
     await issuerCli(db, ['user', 'create', '--username', user.username, '--scope', 'read', '--password-stdin'], { stdin: user.password, env })
   }
   const server = await startServer({
-    name: `issuer-tessera-${alg}`,
+    name: `issuer-tessera${store === 'postgres' ? '-pg' : ''}-${alg}`,
     script: issuerBin(),
     args: ['serve'],
     env: { ...env, HOST: '127.0.0.1', PORT: '0' },

@@ -18,6 +18,7 @@ T.push({ id: 'http.RS256.express-tessera/express-bearer', text: 'HTTP RS256: Exp
 for (const alg of ['ES256', 'RS256']) {
   T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.8x the floor route (req per server CPU-s)`, min: 0.8 })
   T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })
+  T.push({ id: `issue.${alg}.tessera-pg/tessera`, text: `Issuer ${alg} on PostgreSQL: ≥ 0.9x on SQLite (req per server CPU-s)`, min: 0.9 })
 }
 T.push({ id: 'password.grant/argon2-floor', text: 'Password grant ≥ 0.8x the bare argon2 verify rate (same parameters, same concurrency)', min: 0.8 })
 T.push({ id: 'password.jwks-p99', text: 'JWKS p99 < 20 ms while the password grant is saturated', max: 20, unit: 'ms' })
