@@ -25,7 +25,7 @@
 // never honoured past the 5 s bound; the next successful poll serves again.
 import { StoreUnavailableError } from '../../core/errors.js'
 import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
-import { SELECT_CLIENTS, toClient, type ClientRow, type PgClientTable } from './clients.js'
+import { DUMMY_CLIENT, SELECT_CLIENTS, toClient, type ClientRow, type PgClientTable } from './clients.js'
 import type { PgDb } from './database.js'
 
 /** How often the version is read: at most once a second. */
@@ -35,10 +35,14 @@ const STALE_MS = 4000
 
 const VERSION = "SELECT value FROM meta WHERE name = 'clients_version'"
 
-const frozen = (c: ClientRecord): ClientRecord => {
-  for (const list of [c.grants, c.scopes, c.audiences, c.redirectUris]) Object.freeze(list)
-  return Object.freeze(c)
-}
+/**
+ * What `get` hands out: a copy, as a read from the database would be, so
+ * that no caller can change what the next request is served. A miss copies
+ * a record of the same shape, so that a known and an unknown id cost the same.
+ */
+const copy = (c: ClientRecord): ClientRecord => ({
+  ...c, grants: [...c.grants], scopes: [...c.scopes], audiences: [...c.audiences], redirectUris: [...c.redirectUris],
+})
 
 export class ClientMirror implements ClientStore {
   readonly #db: PgDb
@@ -51,6 +55,7 @@ export class ClientMirror implements ClientStore {
   #polling: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
   #closed = false
+  #sink: unknown
 
   private constructor(db: PgDb, table: PgClientTable) {
     this.#db = db
@@ -81,10 +86,10 @@ export class ClientMirror implements ClientStore {
   async #reload(): Promise<void> {
     const { version, clients } = await this.#db.tx(async (sql) => ({
       version: (await sql.query<{ value: number }>(VERSION)).rows[0]?.value ?? null,
-      clients: (await sql.query<ClientRow>(SELECT_CLIENTS)).rows.map((r) => frozen(toClient(r))),
+      clients: (await sql.query<ClientRow>(SELECT_CLIENTS)).rows.map(toClient),
     }), { snapshot: true })
     this.#byId = new Map(clients.map((c) => [c.id, c]))
-    this.#scopes = Object.freeze([...new Set(clients.flatMap((c) => c.scopes))].sort())
+    this.#scopes = [...new Set(clients.flatMap((c) => c.scopes))].sort()
     this.#version = version
   }
 
@@ -105,7 +110,10 @@ export class ClientMirror implements ClientStore {
 
   async get(id: string): Promise<ClientRecord | null> {
     this.#checkFresh()
-    return this.#byId.get(id) ?? null
+    const found = this.#byId.get(id)
+    if (found) return copy(found)
+    this.#sink = copy(DUMMY_CLIENT)
+    return null
   }
 
   async allScopes(): Promise<string[]> {

@@ -37,6 +37,9 @@ const DUMMY_ROW: ClientRow = {
   previous_secret_hash: null, previous_secret_expires_at: null, redirect_uris: [], skip_consent: false, created_at: 0, updated_at: 0,
 }
 
+/** The same as a record: what the servers' copy hands out for a missing id (client-mirror.ts). */
+export const DUMMY_CLIENT: ClientRecord = toClient(DUMMY_ROW)
+
 /** Every client in a stable order (COLLATE "C": byte order, as SQLite sorts). */
 export const SELECT_CLIENTS = 'SELECT * FROM clients ORDER BY created_at, id COLLATE "C"'
 
