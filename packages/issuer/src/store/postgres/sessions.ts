@@ -9,22 +9,15 @@ import type {
   CodeRecord, NewRefreshToken, PendingRequestRecord, RefreshFamilyRecord, SessionRecord, SessionStore,
   SessionWithUser, SpendCodeResult,
 } from '../types/index.js'
+import { toPending, toSession, type PendingRow, type SessionRow } from '../rows.js'
 import type { PgDb, Sql } from './database.js'
 import { insertFamily } from './refresh.js'
 
-interface PendingRow { id_hash: string; client_id: string; params: string; created_at: number; expires_at: number }
-export interface SessionRow { id_hash: string; user_id: string; auth_time: number; created_at: number; expires_at: number }
 interface CodeRow {
   hash: string; client_id: string; user_id: string; redirect_uri: string | null; code_challenge: string; scopes: string[]
   audience: string; auth_time: number; created_at: number; expires_at: number; spent_at: number | null
 }
 
-export const toSession = (r: SessionRow): SessionRecord => ({
-  idHash: r.id_hash, userId: r.user_id, authTime: r.auth_time, createdAt: r.created_at, expiresAt: r.expires_at,
-})
-const toPending = (r: PendingRow): PendingRequestRecord => ({
-  idHash: r.id_hash, clientId: r.client_id, params: r.params, createdAt: r.created_at, expiresAt: r.expires_at,
-})
 const toCode = (r: CodeRow): CodeRecord => ({
   hash: r.hash, clientId: r.client_id, userId: r.user_id, redirectUri: r.redirect_uri, codeChallenge: r.code_challenge,
   scopes: r.scopes, audience: r.audience, authTime: r.auth_time, createdAt: r.created_at,

@@ -7,9 +7,9 @@ import { ConflictError } from '../../core/errors.js'
 import type { StoreSnapshot } from '../types/index.js'
 import { bumpClientsVersion, SELECT_CLIENTS, toClient, type ClientRow } from './clients.js'
 import { BULK_TIMEOUT_MS, type PgDb, type Sql } from './database.js'
-import { bumpKeysVersion, insertKey, insertSecret, SELECT_KEYS, SELECT_SECRETS, toKey, toSecret, type KeyRow, type SecretRow } from './keys.js'
+import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRow } from '../rows.js'
+import { bumpKeysVersion, insertKey, insertSecret, SELECT_KEYS, SELECT_SECRETS } from './keys.js'
 import { toFamily, toToken, type FamilyRow, type TokenRow } from './refresh.js'
-import { toSession, type SessionRow } from './sessions.js'
 import { toUser, type UserRow } from './users.js'
 
 const BATCH = 1000
