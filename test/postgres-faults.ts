@@ -8,9 +8,9 @@
 // again: service must resume by itself. The timings are printed.
 import t from 'tap'
 import { postgresForFile } from '../packages/issuer/test/fixtures/postgres.js'
+import { sleep } from '../packages/issuer/test/fixtures/wait.js'
 import { AUDIENCE, cli, startIssuer, tokenRequest, type ClientCredentials } from './fixtures/harness.js'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** A request answered in longer than this counts as a hang. */
 const HANG_MS = 5000
 

@@ -9,20 +9,10 @@ import t from 'tap'
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose'
 import { loadConfig, openIssuer } from '@tessera/issuer'
 import { postgresForFile } from '../packages/issuer/test/fixtures/postgres.js'
+import { sleep, within } from '../packages/issuer/test/fixtures/wait.js'
 import { AUDIENCE, cli, startIssuer, tokenRequest, type ClientCredentials, type Issuer } from './fixtures/harness.js'
 
 const ISSUER = 'http://localhost:9400'
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Resolves with the ms until `check()` holds (polling every 50 ms); rejects after `ms`. */
-async function within(ms: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms: ${what}`)
-    await sleep(50)
-  }
-  return Date.now() - started
-}
 
 const cluster = await postgresForFile(t)
 if (cluster) {

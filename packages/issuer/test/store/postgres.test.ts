@@ -12,6 +12,7 @@ import { openPostgresStore } from '../../src/store/postgres/index.js'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/postgres/migrations.js'
 import type { IssuerStore } from '../../src/store/types/index.js'
 import { postgresForFile, type Cluster } from '../fixtures/postgres.js'
+import { within } from '../fixtures/wait.js'
 import { storeConformance } from './conformance.js'
 import { client } from './fixtures/records.js'
 
@@ -28,18 +29,6 @@ async function raw(url: string, text: string): Promise<pg.QueryResult> {
   const c = new pg.Client({ connectionString: url })
   await c.connect()
   try { return await c.query(text) } finally { await c.end() }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Resolves with the ms until `check()` holds (polling every 50 ms); rejects after `ms`. */
-async function within(ms: number, what: string, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now()
-  while (!(await check())) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms: ${what}`)
-    await sleep(50)
-  }
-  return Date.now() - started
 }
 
 /** How `op` fails: the error and how long it took. */
