@@ -90,9 +90,9 @@ export class PgSessions implements SessionStore {
 
   spendCode(hash: string, now: number, refresh: RefreshGrant): Promise<SpendCodeResult> {
     return this.#db.tx(async (sql): Promise<SpendCodeResult> => {
-      const spent = await sql.query('UPDATE authorization_codes SET spent_at = $2 WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2',
-        [hash, now])
-      if (spent.rowCount === 1) {
+      const spent = await sql.query(`UPDATE authorization_codes SET spent_at = $2
+        WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2 RETURNING hash`, [hash, now])
+      if (spent.rows.length === 1) {
         if (refresh) await insertFamily(sql, refresh.family, refresh.token)
         return { outcome: 'spent' }
       }
