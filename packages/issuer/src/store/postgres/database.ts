@@ -7,15 +7,16 @@
 // that says the database cannot be used now (no connection, a reset, a
 // timeout, the server shutting down, out of resources) becomes
 // StoreUnavailableError, the HTTP layer's 503 with Retry-After. Nothing
-// waits long: a connection is made within CONNECT_TIMEOUT_MS and a
-// statement answers within STATEMENT_TIMEOUT_MS, else it fails.
+// waits long: a connection is made within CONNECT_TIMEOUT_MS, the server
+// cancels a statement after STATEMENT_TIMEOUT_MS, and the client abandons
+// one the server does not answer after QUERY_TIMEOUT_MS.
 import pg from 'pg'
 import { StoreUnavailableError } from '../../core/errors.js'
 
 /** Connections per process: servers are mostly CPU-bound (signing); the database sees few statements per token. */
 const POOL_MAX = 10
 /** A new connection (or a free one from a busy pool) within this, else StoreUnavailableError. */
-export const CONNECT_TIMEOUT_MS = 2000
+const CONNECT_TIMEOUT_MS = 2000
 /** The server cancels a statement running longer (also a lock wait): 57014, a 503. */
 const STATEMENT_TIMEOUT_MS = 2000
 /** The client gives up on an answer after this (the server is gone without closing the socket). */
