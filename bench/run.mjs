@@ -15,6 +15,7 @@ import { machine, machineLine } from './lib/machine.mjs'
 import { ceilings } from './lib/derived.mjs'
 import { render } from './lib/report.mjs'
 import { evaluateTargets } from './lib/targets.mjs'
+import { stopPostgres } from './lib/postgres.mjs'
 import { removeTempDirs } from './lib/tmp.mjs'
 
 const SCENARIOS = ['verify', 'http', 'issue', 'refresh', 'password', 'memory']
@@ -110,6 +111,7 @@ export async function main(argv = process.argv.slice(2)) {
       scenarios[name] = { rows: [], ratios: [], notes: [`${name}: scenario failed (${err.message})`] }
     } finally {
       removeTempDirs()
+      await stopPostgres()
     }
     log(`${name}: done`)
   }

@@ -1,10 +1,12 @@
 // Starting the token services of scenarios 3–5: ours through its CLI on a
-// temporary database, and the floor and peers as bench server scripts.
+// temporary database (a SQLite file, or a fresh database on the run's
+// PostgreSQL cluster), and the floor and peers as bench server scripts.
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AUDIENCE, makeKey } from './keys.mjs'
+import { postgresDatabase } from './postgres.mjs'
 import { startServer } from './proc.mjs'
 import { issuerBin, issuerCli } from './tessera.mjs'
 import { tempDir } from './tmp.mjs'
@@ -19,6 +21,7 @@ export const ISSUERS = [
   // primary and every worker (servers/cpu-report.mjs).
   { name: 'tessera-auto', label: '@tessera/issuer --workers auto', workers: 'auto' },
   ...(availableParallelism() === 2 ? [] : [{ name: 'tessera-w2', label: '@tessera/issuer --workers 2', workers: '2' }]),
+  { name: 'tessera-pg', label: '@tessera/issuer on PostgreSQL' },
   { name: 'oidc-provider', label: 'oidc-provider' },
   { name: 'oauth2-server', label: '@node-oauth/oauth2-server' },
 ]
@@ -28,10 +31,19 @@ const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${
 /**
  * Starts one issuer for `alg`; resolves { server, tokenUrl, headers, body }
  * where headers/body make a valid client_credentials request.
+ * `store: 'postgres'` runs ours on PostgreSQL (the name `tessera-pg` means
+ * the same): any scenario can measure both stores with the same call.
+ * Without PostgreSQL on the machine, that start fails with a message saying
+ * so, which the scenarios report as a row not measured.
  */
-export async function startIssuer(name, alg, { password = false, refresh = false } = {}) {
+export async function startIssuer(name, alg, { password = false, refresh = false, store } = {}) {
   const tessera = ISSUERS.find((s) => s.name === name && s.name.startsWith('tessera'))
-  if (tessera) return startTessera(alg, { password: password || refresh, refresh, workers: tessera.workers ?? '1', name })
+  if (tessera) {
+    return startTessera(alg, {
+      password: password || refresh, refresh, workers: tessera.workers ?? '1', name,
+      store: store ?? (name === 'tessera-pg' ? 'postgres' : 'sqlite'),
+    })
+  }
   const clientId = `bench-client-${randomBytes(4).toString('hex')}`
   const clientSecret = randomBytes(32).toString('base64url')
   const key = makeKey(alg)
@@ -63,9 +75,8 @@ function clientCredentials(clientId, clientSecret) {
   }
 }
 
-async function startTessera(alg, { password, refresh, workers, name }) {
-  const dir = tempDir('issuer')
-  const db = join(dir, 'tessera.db')
+async function startTessera(alg, { password, refresh, workers, name, store }) {
+  const db = store === 'postgres' ? await postgresDatabase() : join(tempDir('issuer'), 'tessera.db')
   const grants = ['--grant', 'client_credentials', ...(password ? ['--grant', 'password'] : []), ...(refresh ? ['--grant', 'refresh_token'] : [])]
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: alg }
   const client = await issuerCli(db, ['client', 'create', '--name', 'bench', ...grants, '--scope', 'read', '--audience', AUDIENCE], { env })

@@ -1,10 +1,15 @@
 // Scenario 3: client_credentials issuance (RFC 6749 §4.4). The floor route,
-// @tessera/issuer through its CLI, oidc-provider and
-// @node-oauth/oauth2-server, each in its own process, interleaved rounds.
+// @tessera/issuer through its CLI on SQLite and on PostgreSQL, oidc-provider
+// and @node-oauth/oauth2-server, each in its own process, interleaved
+// rounds. The PostgreSQL server's own CPU is not in "server CPU-s" (the
+// issuer answers client look-ups from memory and polls the database once a
+// second); pgbench's select-only rate on the same cluster is noted as the
+// database's ceiling.
 import { measure, summariseSamples } from '../lib/load.mjs'
 import { ISSUERS, startIssuer } from '../lib/issuers.mjs'
 import { ratioSummary, shuffled } from '../lib/stats.mjs'
 import { cannon } from '../lib/load.mjs'
+import { pgbenchSelectOnly, postgresStarted } from '../lib/postgres.mjs'
 
 /** The service must issue an RFC 9068 token of the right alg and refuse a wrong secret. */
 export async function sanity(issuer, alg) {
@@ -69,6 +74,7 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
       ratios.push({ id: `issue.${alg}.${id}`, scenario: 'issue', alg, label, metric, ...ratioSummary(per[a].map(figure), per[b].map(figure)), target })
     }
     add('tessera/floor', '@tessera/issuer / floor route', 'tessera', 'floor', 0.85)
+    add('tessera-pg/tessera', '@tessera/issuer on PostgreSQL / on SQLite', 'tessera-pg', 'tessera', 0.9)
     add('tessera/oidc-provider', '@tessera/issuer / oidc-provider', 'tessera', 'oidc-provider', 1.6)
     add('tessera/oauth2-server', '@tessera/issuer / @node-oauth/oauth2-server', 'tessera', 'oauth2-server', 1.0)
     add('floor/oidc-provider', 'floor route / oidc-provider', 'floor', 'oidc-provider')
@@ -78,6 +84,14 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
       add(`${multi.name}/floor`, `${multi.label} / floor route, tokens/s`, multi.name, 'floor', 1.0, 'req/s')
       add(`${multi.name}/floor.cpu`, `${multi.label} / floor route`, multi.name, 'floor', 0.85)
       add(`${multi.name}/tessera`, `${multi.label} / @tessera/issuer (1 process), tokens/s`, multi.name, 'tessera', undefined, 'req/s')
+    }
+  }
+  if (postgresStarted()) {
+    try {
+      const pg = await pgbenchSelectOnly({ durationS })
+      notes.push(`PostgreSQL ceiling on the same cluster: pgbench -S (select-only, ${pg.connections} clients, ${pg.threads} threads, ${durationS} s, pgbench on the same cores): ${Math.round(pg.tps)} transactions/s`)
+    } catch (err) {
+      notes.push(`pgbench -S: not measured (${err.message})`)
     }
   }
   return { rows, ratios, notes }

@@ -39,7 +39,9 @@ const MAX_START_ATTEMPTS = 5
 export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}): Promise<OpenedIssuer> {
   const clock = deps.clock ?? Date.now
   const observer = deps.observer ?? NO_OBSERVER
-  const store = deps.store ?? await openStore(config.dbPath)
+  // The server serves client look-ups from memory where the store offers it
+  // (PostgreSQL: no round trip per token); the CLI (openAdmin) never does.
+  const store = deps.store ?? await openStore(config.dbPath, { cacheClients: true })
   try {
     // Read through `config` at each use: serve may change it after listening.
     const keys = new KeyManager(store, clock, () => config)

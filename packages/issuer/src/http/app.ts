@@ -55,6 +55,11 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'invalid_request', error_description: 'malformed request' })
     }
+    // DESIGN.md: a database error is a 503 with Retry-After, never a 500 (RFC 9110 §15.6.4).
+    if ((error as unknown) instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, 'database unavailable')
+      return reply.code(503).header('retry-after', String(storeUnavailable.retryAfter)).type('application/json').send(storeUnavailable.body)
+    }
     request.log.error({ err: error }, 'request failed')
     return reply.code(500).send({ error: 'server_error', error_description: 'internal error' })
   })

@@ -13,6 +13,8 @@ import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../core/types.js'
 import type { IssuerMetrics } from '../metrics/issuer-metrics.js'
 import type { MetricsServer } from '../metrics/server.js'
+import { redactUrl } from '../store/location.js'
+import { isPostgresUrl } from '../store/open.js'
 import { buildApp } from './app.js'
 import { openLogStream } from './log-stream.js'
 import { JWKS_PATH } from './routes/jwks.js'
@@ -82,7 +84,9 @@ export function startupWarnings(config: IssuerConfig): string[] {
 
 /** The one ready line: scripts and tests wait for a JSON line with `url`. */
 export function logReady(log: Pick<FastifyBaseLogger, 'info'>, config: IssuerConfig, url: string, extra: Record<string, unknown>): void {
-  const dbFlag = resolve(config.dbPath) === resolve(DEFAULT_DB) ? '' : ` --db ${config.dbPath}`
+  // Never a database password in the log: a PostgreSQL URL is shown without it.
+  const dbFlag = isPostgresUrl(config.dbPath) ? ` --db ${redactUrl(config.dbPath)}`
+    : resolve(config.dbPath) === resolve(DEFAULT_DB) ? '' : ` --db ${config.dbPath}`
   log.info(
     { url, issuer: config.issuer, jwks_uri: url + JWKS_PATH, metadata: url + METADATA_PATH, ...extra },
     `Tessera issuer listening on ${url} (issuer ${config.issuer}). ` +

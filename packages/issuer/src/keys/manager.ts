@@ -12,7 +12,6 @@ import { keyTimes, type KeyState } from './timeline.js'
 import type { Jwks } from '../core/types.js'
 
 export interface KeyManagerOptions extends RotationSettings {
-  dbPath: string
   keyEncryptionKey: Buffer | null
 }
 
@@ -44,7 +43,7 @@ export class KeyManager {
   /** Decrypts a stored private key (ConfigError when the KEK is missing or wrong). */
   privateDer(k: Pick<KeyRecord, 'privateKey' | 'kid'>): Buffer {
     const o = this.#opts()
-    return openPrivateKey(k.privateKey, k.kid, o.keyEncryptionKey, o.dbPath)
+    return openPrivateKey(k.privateKey, k.kid, o.keyEncryptionKey, this.#store.location)
   }
 
   /**
@@ -58,7 +57,7 @@ export class KeyManager {
     const o = this.#opts()
     const first = await this.#store.keys.list()
     if (o.keyEncryptionKey === null && (first.keys.some((k) => isEncrypted(k.privateKey)) || first.secrets.some((s) => isEncrypted(s.value)))) {
-      throw new ConfigError(`${o.dbPath} holds encrypted signing keys: set TESSERA_KEY_ENCRYPTION_KEY or --key-encryption-key-file`)
+      throw new ConfigError(`${this.#store.location} holds encrypted signing keys: set TESSERA_KEY_ENCRYPTION_KEY or --key-encryption-key-file`)
     }
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const set = attempt === 0 ? first : await this.#store.keys.list()
@@ -83,7 +82,7 @@ export class KeyManager {
   /** Opens a stored server secret (ConfigError when the KEK is missing or wrong). */
   secretValue(s: Pick<SecretRecord, 'name' | 'value'>): Buffer {
     const o = this.#opts()
-    return openSecret(s.value, s.name, o.keyEncryptionKey, o.dbPath)
+    return openSecret(s.value, s.name, o.keyEncryptionKey, this.#store.location)
   }
 
   /**

@@ -2,63 +2,13 @@
 // factory that makes a fresh, empty database and opens connections to it.
 // Each test names the behaviour of the storage contract it pins
 // (src/store/types/*.ts); nothing here knows which store it runs against.
+// Concurrent writers over several connections: fixtures/concurrency.ts.
 import type { Test } from 'tap'
 import { ConflictError } from '../../src/core/errors.js'
-import type {
-  ClientRecord, IssuerStore, NewKeyRecord, RefreshFamilyRecord, ThrottlePolicy, UserRecord,
-} from '../../src/store/types/index.js'
+import { concurrencyConformance } from './fixtures/concurrency.js'
+import { client, DAY, family, key, opened, POLICY, T0, user, withOwners, type MakeFactory } from './fixtures/records.js'
 
-/** A fresh empty database; `open()` may be called several times (connections to the same database). */
-export interface StoreFactory {
-  open(): Promise<IssuerStore>
-}
-
-export type MakeFactory = (t: Test) => Promise<StoreFactory>
-
-const T0 = Date.parse('2030-01-01T00:00:00Z')
-const POLICY: ThrottlePolicy = { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 }
-
-export const client = (id: string, extra: Partial<ClientRecord> = {}): ClientRecord => ({
-  id, name: 'svc', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
-  secretHash: '$sha256$salt$digest', previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [],
-  skipConsent: false, createdAt: T0, updatedAt: T0, ...extra,
-})
-
-export const user = (id: string, username: string): UserRecord => ({
-  id, username, scopes: ['read'], passwordHash: '$argon2id$x', createdAt: T0, updatedAt: T0,
-})
-
-export const key = (kid: string, createdAt = T0): NewKeyRecord => ({
-  kid, alg: 'ES256', publicJwk: '{"kty":"EC"}', privateKey: 'plain:AA', createdAt, activatesAt: createdAt, retiredAt: null, removedAt: null,
-})
-
-export const family = (id: string, clientId: string, userId: string, extra: Partial<RefreshFamilyRecord> = {}): RefreshFamilyRecord => ({
-  id, clientId, userId, scopes: ['read', 'write'], audience: 'https://api.example', authTime: T0, codeHash: null,
-  createdAt: T0, expiresAt: T0 + 90 * 86_400_000, ...extra,
-})
-
-const DAY = 86_400_000
-
-async function opened(t: Test, make: MakeFactory): Promise<{ store: IssuerStore; factory: StoreFactory; other(): Promise<IssuerStore> }> {
-  const factory = await make(t)
-  const store = await factory.open()
-  t.teardown(() => store.close())
-  return {
-    store,
-    factory,
-    async other() {
-      const s = await factory.open()
-      t.teardown(() => s.close())
-      return s
-    },
-  }
-}
-
-/** A client and a user to hang sessions, codes and refresh tokens on. */
-async function withOwners(store: IssuerStore): Promise<void> {
-  await store.clients.insert(client('tc_app', { grants: ['authorization_code', 'refresh_token'], secretHash: null, redirectUris: ['http://127.0.0.1/cb'] }))
-  await store.users.insert(user('tu_john', 'john'))
-}
+export { client, family, key, user, type MakeFactory, type StoreFactory } from './fixtures/records.js'
 
 export function storeConformance(t: Test, make: MakeFactory): void {
   t.test('clients: insert, get, list, update keeps what is not given, duplicate id is a ConflictError', async (t) => {
@@ -423,4 +373,6 @@ export function storeConformance(t: Test, make: MakeFactory): void {
     await t.resolves(store.ping())
     t.equal(store.created, true, 'a fresh database says it was created')
   })
+
+  concurrencyConformance(t, make)
 }

@@ -9,6 +9,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, stat
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { ConfigError, StoreUnavailableError } from '../../core/errors.js'
+import type { OpenOptions } from '../options.js'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js'
 
 const BUSY_TIMEOUT_MS = 5000
@@ -154,10 +155,6 @@ function migrate(db: Database.Database, path: string): void {
   run.immediate()
 }
 
-export interface OpenOptions {
-  /** Refuse (ConfigError naming the path) instead of creating a database that does not exist. */
-  mustExist?: boolean
-}
 
 /** Opens (creating the file, its folder and the schema as needed) the database at `path`. */
 export function openDatabase(path: string, options: OpenOptions = {}): SqliteDb {

@@ -6,15 +6,14 @@ import { dirname } from 'node:path'
 import { ConfigError } from '../../core/errors.js'
 import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteClients } from './clients.js'
-import { openDatabase, type OpenOptions, type SqliteDb } from './database.js'
+import type { OpenOptions } from '../options.js'
+import { openDatabase, type SqliteDb } from './database.js'
 import { SqliteKeys } from './keys.js'
 import { SqliteLogins } from './logins.js'
 import { SqliteRefresh } from './refresh.js'
 import { SqliteSessions } from './sessions.js'
 import { snapshotter } from './snapshot.js'
 import { SqliteUsers } from './users.js'
-
-export type { OpenOptions } from './database.js'
 
 class SqliteStore implements IssuerStore {
   readonly kind = 'sqlite' as const

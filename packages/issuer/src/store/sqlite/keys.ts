@@ -1,28 +1,8 @@
 // Signing keys and server secrets in SQLite: every change is a
 // compare-and-swap on the key-set version, in one IMMEDIATE transaction.
-import type { SigningAlg } from '../../core/types.js'
-import type { KeyChanges, KeyRecord, KeySet, KeyStore, NewKeyRecord, SecretRecord } from '../types/index.js'
+import { toKey, toSecret, type KeyRow, type SecretRow } from '../rows.js'
+import type { KeyChanges, KeySet, KeyStore, NewKeyRecord } from '../types/index.js'
 import type { SqliteDb } from './database.js'
-
-export interface KeyRow {
-  serial: number; kid: string; alg: string; public_jwk: string; private_key: string
-  created_at: number; activates_at: number; retired_at: number | null; removed_at: number | null
-}
-export interface SecretRow { name: string; value: string; created_at: number }
-
-export const toKey = (r: KeyRow): KeyRecord => ({
-  serial: r.serial,
-  kid: r.kid,
-  alg: r.alg as SigningAlg,
-  publicJwk: r.public_jwk,
-  privateKey: r.private_key,
-  createdAt: r.created_at,
-  activatesAt: r.activates_at,
-  retiredAt: r.retired_at,
-  removedAt: r.removed_at,
-})
-
-export const toSecret = (r: SecretRow): SecretRecord => ({ name: r.name, value: r.value, createdAt: r.created_at })
 
 export const keyRow = (k: NewKeyRecord) => ({
   kid: k.kid, alg: k.alg, public_jwk: k.publicJwk, private_key: k.privateKey,

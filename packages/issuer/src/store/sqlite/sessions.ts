@@ -6,19 +6,15 @@ import type {
   CodeRecord, NewRefreshToken, PendingRequestRecord, RefreshFamilyRecord, SessionRecord, SessionStore,
   SessionWithUser, SpendCodeResult,
 } from '../types/index.js'
+import { toPending, toSession, type PendingRow, type SessionRow } from '../rows.js'
 import type { SqliteDb } from './database.js'
 import { familyWriter } from './refresh.js'
 
-interface PendingRow { id_hash: string; client_id: string; params: string; created_at: number; expires_at: number }
-export interface SessionRow { id_hash: string; user_id: string; auth_time: number; created_at: number; expires_at: number }
 interface CodeRow {
   hash: string; client_id: string; user_id: string; redirect_uri: string | null; code_challenge: string; scopes: string
   audience: string; auth_time: number; created_at: number; expires_at: number; spent_at: number | null
 }
 
-export const toSession = (r: SessionRow): SessionRecord => ({
-  idHash: r.id_hash, userId: r.user_id, authTime: r.auth_time, createdAt: r.created_at, expiresAt: r.expires_at,
-})
 export const sessionRow = (s: SessionRecord): SessionRow => ({
   id_hash: s.idHash, user_id: s.userId, auth_time: s.authTime, created_at: s.createdAt, expires_at: s.expiresAt,
 })
@@ -101,7 +97,7 @@ export class SqliteSessions implements SessionStore {
 
   async getPending(idHash: string, now: number): Promise<PendingRequestRecord | null> {
     const r = this.#db.guard(() => this.#getPending.get(idHash, now))
-    return r ? { idHash: r.id_hash, clientId: r.client_id, params: r.params, createdAt: r.created_at, expiresAt: r.expires_at } : null
+    return r ? toPending(r) : null
   }
 
   async deletePending(idHash: string): Promise<void> {

@@ -4,9 +4,10 @@ import { ConflictError } from '../../core/errors.js'
 import type { StoreSnapshot } from '../types/index.js'
 import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
 import type { SqliteDb } from './database.js'
-import { INSERT_KEY, INSERT_SECRET, keyRow, toKey, toSecret, type KeyRow, type SecretRow } from './keys.js'
+import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRow } from '../rows.js'
+import { INSERT_KEY, INSERT_SECRET, keyRow } from './keys.js'
 import { familyRow, INSERT_FAMILY, INSERT_TOKEN, toFamily, tokenRow, toToken, type FamilyRow, type TokenRow } from './refresh.js'
-import { INSERT_SESSION, sessionRow, toSession, type SessionRow } from './sessions.js'
+import { INSERT_SESSION, sessionRow } from './sessions.js'
 import { INSERT_USER, toUser, userRow, type UserRow } from './users.js'
 
 export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importAll(s: StoreSnapshot): void } {

@@ -1,0 +1,181 @@
+// Versioned schema migrations of the PostgreSQL store, numbered as the
+// SQLite store's (store/sqlite/migrations.ts): entry i moves the schema from
+// version i to i + 1, and the version lives in the table `schema_version`.
+// They run at every open, in one transaction under a transaction-level
+// advisory lock, so that processes starting at once on an empty database
+// take turns: the first creates the tables, the others find them. Never
+// edit a released entry: append a new one.
+//
+// Types: times in ms since the epoch are BIGINT, lists (grants, scopes,
+// audiences, redirect URIs) TEXT[] in their order, flags BOOLEAN.
+import { ConfigError } from '../../core/errors.js'
+import type { Sql } from './database.js'
+
+export const MIGRATIONS: readonly string[] = [
+  // 0 -> 1: the first schema.
+  `
+  CREATE TABLE meta (
+    name   TEXT PRIMARY KEY,
+    value  BIGINT NOT NULL
+  );
+  INSERT INTO meta (name, value) VALUES ('keys_version', 0);
+
+  CREATE TABLE clients (
+    id                          TEXT PRIMARY KEY,
+    name                        TEXT NOT NULL,
+    grants                      TEXT[] NOT NULL,
+    scopes                      TEXT[] NOT NULL,
+    audiences                   TEXT[] NOT NULL,
+    ttl                         INTEGER NOT NULL,
+    secret_hash                 TEXT NOT NULL,
+    previous_secret_hash        TEXT,
+    previous_secret_expires_at  BIGINT,
+    created_at                  BIGINT NOT NULL,
+    updated_at                  BIGINT NOT NULL
+  );
+
+  CREATE TABLE users (
+    id             TEXT PRIMARY KEY,
+    username       TEXT NOT NULL UNIQUE,
+    scopes         TEXT[] NOT NULL,
+    password_hash  TEXT NOT NULL,
+    created_at     BIGINT NOT NULL,
+    updated_at     BIGINT NOT NULL
+  );
+
+  CREATE TABLE signing_keys (
+    serial        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kid           TEXT NOT NULL UNIQUE,
+    alg           TEXT NOT NULL,
+    public_jwk    TEXT NOT NULL,
+    private_key   TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    activates_at  BIGINT NOT NULL,
+    retired_at    BIGINT,
+    removed_at    BIGINT
+  );
+
+  CREATE TABLE login_failures (
+    username           TEXT PRIMARY KEY,
+    failures           INTEGER NOT NULL,
+    window_started_at  BIGINT NOT NULL,
+    locked_until       BIGINT
+  );
+  `,
+
+  // 1 -> 2: public clients (no secret), redirect URIs and skip-consent, and
+  // a clients_version bumped by every client write (the servers' in-memory
+  // copy of the clients reloads when it moves); the failed-login counter
+  // keyed by a hash of the username (never the name) and counting attempts
+  // before their check; the sign-in side (pending requests, sessions,
+  // codes), refresh tokens and server secrets. Every row that belongs to a
+  // client or a user goes with it (ON DELETE CASCADE).
+  `
+  ALTER TABLE clients
+    ALTER COLUMN secret_hash DROP NOT NULL,
+    ADD COLUMN redirect_uris TEXT[] NOT NULL DEFAULT '{}',
+    ADD COLUMN skip_consent BOOLEAN NOT NULL DEFAULT false;
+  INSERT INTO meta (name, value) VALUES ('clients_version', 0);
+
+  DROP TABLE login_failures;
+  CREATE TABLE login_attempts (
+    username_key       TEXT PRIMARY KEY,
+    attempts           INTEGER NOT NULL,
+    window_started_at  BIGINT NOT NULL,
+    locked_until       BIGINT
+  );
+
+  CREATE TABLE server_secrets (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+  );
+
+  CREATE TABLE pending_requests (
+    id_hash     TEXT PRIMARY KEY,
+    client_id   TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    params      TEXT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+  );
+  CREATE INDEX pending_requests_created ON pending_requests (created_at);
+  CREATE INDEX pending_requests_client ON pending_requests (client_id);
+
+  CREATE TABLE sessions (
+    id_hash     TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    auth_time   BIGINT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE INDEX sessions_expires ON sessions (expires_at);
+
+  CREATE TABLE authorization_codes (
+    hash            TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    redirect_uri    TEXT,
+    code_challenge  TEXT NOT NULL,
+    scopes          TEXT[] NOT NULL,
+    audience        TEXT NOT NULL,
+    auth_time       BIGINT NOT NULL,
+    created_at      BIGINT NOT NULL,
+    expires_at      BIGINT NOT NULL,
+    spent_at        BIGINT
+  );
+  CREATE INDEX authorization_codes_client ON authorization_codes (client_id);
+  CREATE INDEX authorization_codes_user ON authorization_codes (user_id);
+  CREATE INDEX authorization_codes_expires ON authorization_codes (expires_at);
+
+  CREATE TABLE refresh_families (
+    id          TEXT PRIMARY KEY,
+    client_id   TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    scopes      TEXT[] NOT NULL,
+    audience    TEXT NOT NULL,
+    auth_time   BIGINT,
+    code_hash   TEXT,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+  );
+  CREATE INDEX refresh_families_client ON refresh_families (client_id);
+  CREATE INDEX refresh_families_user ON refresh_families (user_id);
+  CREATE INDEX refresh_families_code ON refresh_families (code_hash);
+  CREATE INDEX refresh_families_expires ON refresh_families (expires_at);
+
+  CREATE TABLE refresh_tokens (
+    hash            TEXT PRIMARY KEY,
+    family_id       TEXT NOT NULL REFERENCES refresh_families (id) ON DELETE CASCADE,
+    generation      INTEGER NOT NULL,
+    created_at      BIGINT NOT NULL,
+    expires_at      BIGINT NOT NULL,
+    spent_at        BIGINT,
+    successor_hash  TEXT,
+    successor_salt  TEXT
+  );
+  CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id, generation);
+  CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+  `,
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+/**
+ * Brings the schema to SCHEMA_VERSION inside the caller's transaction;
+ * returns the version found (0: an empty database, the tables were created now).
+ */
+export async function migrate(sql: Sql, location: string): Promise<number> {
+  // Held until the transaction ends: a second process starting now waits here, then finds the tables.
+  await sql.query("SELECT pg_advisory_xact_lock(hashtext('tessera-issuer schema'))")
+  await sql.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
+  const { rows } = await sql.query<{ version: number }>('SELECT version FROM schema_version')
+  const current = rows[0]?.version ?? 0
+  if (current > SCHEMA_VERSION) {
+    throw new ConfigError(`${location} has schema version ${current}, newer than this issuer supports (${SCHEMA_VERSION}): upgrade tessera`)
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) await sql.query(MIGRATIONS[v]!)
+  if (rows.length === 0) await sql.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION])
+  else if (current !== SCHEMA_VERSION) await sql.query('UPDATE schema_version SET version = $1', [SCHEMA_VERSION])
+  return current
+}

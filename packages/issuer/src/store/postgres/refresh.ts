@@ -1,0 +1,118 @@
+// Refresh tokens in PostgreSQL (RFC 6749 §6, RFC 9700 §4.14.2). A rotation
+// is one transaction whose first statement spends the token only if it is
+// still unspent: `UPDATE ... WHERE spent_at IS NULL ... RETURNING`. Of
+// concurrent rotations, on any number of connections and hosts, the first
+// takes the row lock; the others wait for it, and READ COMMITTED re-checks
+// their condition on the row as the first committed it: spent, so they
+// update nothing. Exactly one mints a successor; no read-then-write race.
+import type {
+  NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult,
+} from '../types/index.js'
+import type { PgDb, Sql } from './database.js'
+
+export interface FamilyRow {
+  id: string; client_id: string; user_id: string; scopes: string[]; audience: string; auth_time: number | null
+  code_hash: string | null; created_at: number; expires_at: number
+}
+export interface TokenRow {
+  hash: string; family_id: string; generation: number; created_at: number; expires_at: number
+  spent_at: number | null; successor_hash: string | null; successor_salt: string | null
+}
+
+export const toFamily = (r: FamilyRow): RefreshFamilyRecord => ({
+  id: r.id, clientId: r.client_id, userId: r.user_id, scopes: r.scopes, audience: r.audience,
+  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at,
+})
+export const toToken = (r: TokenRow): RefreshTokenRecord => ({
+  hash: r.hash, familyId: r.family_id, generation: r.generation, createdAt: r.created_at, expiresAt: r.expires_at,
+  spentAt: r.spent_at, successorHash: r.successor_hash, successorSalt: r.successor_salt,
+})
+
+export async function insertFamilyRow(sql: Sql, f: RefreshFamilyRecord): Promise<void> {
+  await sql.query(`INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash, created_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  [f.id, f.clientId, f.userId, f.scopes, f.audience, f.authTime, f.codeHash, f.createdAt, f.expiresAt])
+}
+
+export async function insertTokenRow(sql: Sql, t: RefreshTokenRecord): Promise<void> {
+  await sql.query(`INSERT INTO refresh_tokens (hash, family_id, generation, created_at, expires_at, spent_at, successor_hash, successor_salt)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+  [t.hash, t.familyId, t.generation, t.createdAt, t.expiresAt, t.spentAt, t.successorHash, t.successorSalt])
+}
+
+/** A family with its first token; shared with the code redemption (sessions.ts), which stores one in its transaction. */
+export async function insertFamily(sql: Sql, family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void> {
+  await insertFamilyRow(sql, family)
+  await insertTokenRow(sql, { ...token, familyId: family.id, generation: 0, spentAt: null, successorHash: null, successorSalt: null })
+}
+
+const TOKEN_COLUMNS = ['hash', 'family_id', 'generation', 'created_at', 'expires_at', 'spent_at', 'successor_hash', 'successor_salt']
+const FAMILY_COLUMNS = ['id', 'client_id', 'user_id', 'scopes', 'audience', 'auth_time', 'code_hash', 'created_at', 'expires_at']
+const columns = (alias: string, names: string[]) => names.map((n) => `${alias}.${n} AS ${alias}_${n}`).join(', ')
+
+/** The token, its family and its successor, in one statement (one snapshot). */
+const LOOKUP = `SELECT ${columns('t', TOKEN_COLUMNS)}, ${columns('f', FAMILY_COLUMNS)}, ${columns('s', TOKEN_COLUMNS)}
+  FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+  LEFT JOIN refresh_tokens s ON s.hash = t.successor_hash
+  WHERE t.hash = $1`
+
+const pick = (row: Record<string, unknown>, alias: string, names: string[]): Record<string, unknown> =>
+  Object.fromEntries(names.map((n) => [n, row[`${alias}_${n}`]]))
+
+async function lookup(sql: Sql, hash: string): Promise<RefreshLookup | null> {
+  const row = (await sql.query(LOOKUP, [hash])).rows[0]
+  if (!row) return null
+  const successor = row.s_hash === null ? null : toToken(pick(row, 's', TOKEN_COLUMNS) as unknown as TokenRow)
+  return {
+    token: toToken(pick(row, 't', TOKEN_COLUMNS) as unknown as TokenRow),
+    family: toFamily(pick(row, 'f', FAMILY_COLUMNS) as unknown as FamilyRow),
+    successor,
+  }
+}
+
+export class PgRefresh implements RefreshStore {
+  readonly #db: PgDb
+
+  constructor(db: PgDb) {
+    this.#db = db
+  }
+
+  insertFamily(family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void> {
+    return this.#db.tx((sql) => insertFamily(sql, family, token))
+  }
+
+  find(hash: string): Promise<RefreshLookup | null> {
+    return lookup(this.#db, hash)
+  }
+
+  rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult> {
+    return this.#db.tx(async (sql): Promise<RotateResult> => {
+      const { rows } = await sql.query<{ family_id: string; generation: number }>(`
+        UPDATE refresh_tokens SET spent_at = $2, successor_hash = $3, successor_salt = $4
+        WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2
+          AND family_id IN (SELECT id FROM refresh_families WHERE expires_at > $2)
+        RETURNING family_id, generation`, [hash, now, successor.hash, successor.salt])
+      const spent = rows[0]
+      // Not spent now: the token as it is now (after any rotation that won) tells the caller why.
+      if (!spent) return { outcome: 'refused', current: await lookup(sql, hash) }
+      const generation = spent.generation + 1
+      await insertTokenRow(sql, {
+        hash: successor.hash, familyId: spent.family_id, generation, createdAt: successor.createdAt,
+        expiresAt: successor.expiresAt, spentAt: null, successorHash: null, successorSalt: null,
+      })
+      // Spent tokens are kept a few generations back, for replay detection; older ones go (bounded rows per family).
+      await sql.query('DELETE FROM refresh_tokens WHERE family_id = $1 AND generation < $2', [spent.family_id, generation - keepSpent])
+      return { outcome: 'rotated' }
+    })
+  }
+
+  async revokeFamily(familyId: string): Promise<boolean> {
+    return (await this.#db.query('DELETE FROM refresh_families WHERE id = $1', [familyId])).rowCount === 1
+  }
+
+  async prune(now: number): Promise<number> {
+    const { rowCount } = await this.#db.query(`DELETE FROM refresh_families f WHERE f.expires_at <= $1
+      OR NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = f.id AND t.spent_at IS NULL AND t.expires_at > $1)`, [now])
+    return rowCount ?? 0
+  }
+}

@@ -1,0 +1,115 @@
+// The sign-in side in PostgreSQL: pending authorization requests, sign-in
+// sessions and authorization codes (RFC 6749 §4.1), every id and code
+// stored only as a hash. A code is redeemed by one statement that decides,
+// `UPDATE ... SET spent_at WHERE spent_at IS NULL ... RETURNING`: of two
+// concurrent redemptions the second waits on the first's row lock, then
+// READ COMMITTED re-checks the condition on the committed row, finds it
+// spent, and takes the replay path (RFC 6749 §4.1.2).
+import type {
+  CodeRecord, NewRefreshToken, PendingRequestRecord, RefreshFamilyRecord, SessionRecord, SessionStore,
+  SessionWithUser, SpendCodeResult,
+} from '../types/index.js'
+import { toPending, toSession, type PendingRow, type SessionRow } from '../rows.js'
+import type { PgDb, Sql } from './database.js'
+import { insertFamily } from './refresh.js'
+
+interface CodeRow {
+  hash: string; client_id: string; user_id: string; redirect_uri: string | null; code_challenge: string; scopes: string[]
+  audience: string; auth_time: number; created_at: number; expires_at: number; spent_at: number | null
+}
+
+const toCode = (r: CodeRow): CodeRecord => ({
+  hash: r.hash, clientId: r.client_id, userId: r.user_id, redirectUri: r.redirect_uri, codeChallenge: r.code_challenge,
+  scopes: r.scopes, audience: r.audience, authTime: r.auth_time, createdAt: r.created_at,
+  expiresAt: r.expires_at, spentAt: r.spent_at,
+})
+
+export async function insertSession(sql: Sql, s: SessionRecord): Promise<void> {
+  await sql.query('INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+    [s.idHash, s.userId, s.authTime, s.createdAt, s.expiresAt])
+}
+
+type RefreshGrant = { family: RefreshFamilyRecord; token: NewRefreshToken } | null
+
+export class PgSessions implements SessionStore {
+  readonly #db: PgDb
+
+  constructor(db: PgDb) {
+    this.#db = db
+  }
+
+  async insertPending(r: PendingRequestRecord, cap: number): Promise<void> {
+    // One statement: the oldest beyond the cap go, then this one is stored.
+    // Concurrent inserts may each see the same count, so the cap can be
+    // passed by as many as arrive at once: still bounded.
+    await this.#db.query(`WITH evicted AS (
+        DELETE FROM pending_requests WHERE id_hash IN (
+          SELECT id_hash FROM pending_requests ORDER BY created_at, id_hash COLLATE "C"
+          LIMIT GREATEST(0, (SELECT count(*) FROM pending_requests) - $6::bigint + 1)))
+      INSERT INTO pending_requests (id_hash, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+    [r.idHash, r.clientId, r.params, r.createdAt, r.expiresAt, cap])
+  }
+
+  async getPending(idHash: string, now: number): Promise<PendingRequestRecord | null> {
+    const { rows } = await this.#db.query<PendingRow>('SELECT * FROM pending_requests WHERE id_hash = $1 AND expires_at > $2', [idHash, now])
+    return rows[0] ? toPending(rows[0]) : null
+  }
+
+  async deletePending(idHash: string): Promise<void> {
+    await this.#db.query('DELETE FROM pending_requests WHERE id_hash = $1', [idHash])
+  }
+
+  insertSession(s: SessionRecord): Promise<void> {
+    return insertSession(this.#db, s)
+  }
+
+  async getSession(idHash: string, now: number): Promise<SessionWithUser | null> {
+    const { rows } = await this.#db.query<SessionRow & { username: string; scopes: string[] }>(`
+      SELECT s.*, u.username, u.scopes FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id_hash = $1 AND s.expires_at > $2`, [idHash, now])
+    const r = rows[0]
+    return r ? { session: toSession(r), username: r.username, scopes: r.scopes } : null
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.#db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash])
+  }
+
+  async insertCode(c: CodeRecord): Promise<void> {
+    await this.#db.query(`INSERT INTO authorization_codes (hash, client_id, user_id, redirect_uri, code_challenge, scopes,
+      audience, auth_time, created_at, expires_at, spent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+      c.hash, c.clientId, c.userId, c.redirectUri, c.codeChallenge, c.scopes, c.audience, c.authTime,
+      c.createdAt, c.expiresAt, c.spentAt,
+    ])
+  }
+
+  async getCode(hash: string): Promise<CodeRecord | null> {
+    const { rows } = await this.#db.query<CodeRow>('SELECT * FROM authorization_codes WHERE hash = $1', [hash])
+    return rows[0] ? toCode(rows[0]) : null
+  }
+
+  spendCode(hash: string, now: number, refresh: RefreshGrant): Promise<SpendCodeResult> {
+    return this.#db.tx(async (sql): Promise<SpendCodeResult> => {
+      const spent = await sql.query(`UPDATE authorization_codes SET spent_at = $2
+        WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2 RETURNING hash`, [hash, now])
+      if (spent.rows.length === 1) {
+        if (refresh) await insertFamily(sql, refresh.family, refresh.token)
+        return { outcome: 'spent' }
+      }
+      const { rows } = await sql.query<{ spent_at: number | null }>('SELECT spent_at FROM authorization_codes WHERE hash = $1', [hash])
+      if (rows[0]?.spent_at == null) return { outcome: 'invalid' }
+      // RFC 6749 §4.1.2: a code used more than once: revoke what was issued from it.
+      const revoked = await sql.query('DELETE FROM refresh_families WHERE code_hash = $1', [hash])
+      return { outcome: 'replayed', revokedFamilies: revoked.rowCount ?? 0 }
+    })
+  }
+
+  prune(now: number, codeRetentionMs: number): Promise<number> {
+    return this.#db.tx(async (sql) => {
+      const pending = await sql.query('DELETE FROM pending_requests WHERE expires_at <= $1', [now])
+      const sessions = await sql.query('DELETE FROM sessions WHERE expires_at <= $1', [now])
+      const codes = await sql.query('DELETE FROM authorization_codes WHERE expires_at <= $1', [now - codeRetentionMs])
+      return (pending.rowCount ?? 0) + (sessions.rowCount ?? 0) + (codes.rowCount ?? 0)
+    })
+  }
+}

@@ -1,0 +1,106 @@
+// The database going away under load and coming back (DESIGN.md: a
+// database error is 503 temporarily_unavailable with Retry-After, never a
+// 500 and never a hang; /healthz says 503 while the database cannot be
+// used). A real `serve` process on a throwaway PostgreSQL cluster, token
+// requests from several workers (client_credentials, answered from the
+// server's copy of the clients, and the password grant, which writes the
+// failed-login counter), `pg_ctl stop -m fast` in the middle, then start
+// again: service must resume by itself. The timings are printed.
+import t from 'tap'
+import { postgresForFile } from '../packages/issuer/test/fixtures/postgres.js'
+import { sleep } from '../packages/issuer/test/fixtures/wait.js'
+import { AUDIENCE, cli, startIssuer, tokenRequest, type ClientCredentials } from './fixtures/harness.js'
+
+/** A request answered in longer than this counts as a hang. */
+const HANG_MS = 5000
+
+const cluster = await postgresForFile(t)
+if (cluster) {
+  t.test('the database stopped under load and started again: 503 with Retry-After within seconds, /healthz 503, then 200s by themselves', async (t) => {
+    const db = await cluster.createDatabase()
+    const issuer = await startIssuer(t, db)
+    const tokenUrl = `${issuer.url}/oauth2/token`
+    const client = await cli<ClientCredentials>(db, ['client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--grant', 'password',
+      '--scope', 'read', '--audience', AUDIENCE])
+    await cli(db, ['user', 'create', '--username', 'frank', '--scope', 'read', '--password-stdin'], 'frank-password-1\n')
+    const grants = {
+      client_credentials: { grant_type: 'client_credentials' },
+      password: { grant_type: 'password', username: 'frank', password: 'frank-password-1' },
+    }
+    const health = async () => (await fetch(`${issuer.url}/healthz`)).status
+
+    // Every answer, with when it came and how long it took.
+    const answers: Array<{ grant: string; at: number; ms: number; status: number; retryAfter: string | null; error?: string }> = []
+    let stop = false
+    const worker = async (grant: keyof typeof grants) => {
+      while (!stop) {
+        const started = Date.now()
+        const res = await fetch(tokenUrl, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams(grants[grant]),
+          signal: AbortSignal.timeout(15_000),
+        }).catch(() => null)
+        const body = res ? await res.json().catch(() => ({})) as { error?: string } : { error: 'no answer' }
+        answers.push({ grant, at: started, ms: Date.now() - started, status: res?.status ?? 0, retryAfter: res?.headers.get('retry-after') ?? null, error: body.error })
+        await sleep(20)
+      }
+    }
+    t.equal((await tokenRequest(tokenUrl, client, grants.client_credentials)).status, 200, 'served before the stop')
+    const workers = (['client_credentials', 'client_credentials', 'password'] as const).map(worker)
+    let restarted = false
+    t.teardown(async () => {
+      stop = true
+      if (!restarted) await cluster.start()
+    })
+    await sleep(1000)
+
+    const stoppedAt = Date.now()
+    await cluster.stop('fast')
+    const unavailable = (grant: string) => answers.find((a) => a.grant === grant && a.at >= stoppedAt && a.status === 503)
+    while (!(unavailable('client_credentials') && unavailable('password')) && Date.now() - stoppedAt < 10_000) await sleep(50)
+    let healthDown = 0
+    while (Date.now() - stoppedAt < 10_000 && (healthDown = await health()) !== 503) await sleep(100)
+    const firstDown = { client_credentials: unavailable('client_credentials'), password: unavailable('password') }
+    await sleep(1000)
+
+    const startedAt = Date.now()
+    await cluster.start()
+    restarted = true
+    let healthUp = 0
+    while (Date.now() - startedAt < 10_000 && (healthUp = await health()) !== 200) await sleep(100)
+    const healthUpMs = Date.now() - startedAt
+    const ok = (grant: string) => answers.find((a) => a.grant === grant && a.at >= startedAt && a.status === 200)
+    while (!(ok('client_credentials') && ok('password')) && Date.now() - startedAt < 10_000) await sleep(50)
+    await sleep(500)
+    stop = true
+    await Promise.all(workers)
+
+    const down = answers.filter((a) => a.at >= stoppedAt && a.at < startedAt)
+    for (const grant of Object.keys(grants)) {
+      const first = firstDown[grant as keyof typeof firstDown]
+      t.ok(first, `${grant}: 503 while the database is down`)
+      if (first) {
+        t.ok(first.at + first.ms - stoppedAt <= 6000, `${grant}: the first 503 ${first.at + first.ms - stoppedAt} ms after the stop`)
+        t.equal(first.error, 'temporarily_unavailable')
+        t.ok(Number(first.retryAfter) >= 1, `with Retry-After: ${first.retryAfter}`)
+      }
+      const back = ok(grant)
+      t.ok(back, `${grant}: 200 again after the restart, by itself (${back ? back.at + back.ms - startedAt : '-'} ms after the start)`)
+    }
+    t.equal(healthDown, 503, '/healthz says 503 while the database is down')
+    t.equal(healthUp, 200, `/healthz says 200 again ${healthUpMs} ms after the start`)
+    t.same(down.filter((a) => ![200, 503].includes(a.status)).map((a) => `${a.grant} ${a.status} ${a.error}`), [],
+      'while down, every answer is a 200 (a client known less than the staleness bound ago) or a 503: never a 500, never no answer')
+    t.ok(down.filter((a) => a.status === 503).every((a) => a.error === 'temporarily_unavailable' && Number(a.retryAfter) >= 1), 'every 503 is temporarily_unavailable with Retry-After')
+    const slowest = Math.max(...answers.map((a) => a.ms))
+    t.ok(slowest < HANG_MS, `no request hangs: the slowest answered in ${slowest} ms`)
+    t.same(answers.filter((a) => a.status === 500), [], 'no 500 at all')
+    t.comment(`faults: stop -> first 503 client_credentials ${firstDown.client_credentials ? firstDown.client_credentials.at + firstDown.client_credentials.ms - stoppedAt : '-'} ms, ` +
+      `password ${firstDown.password ? firstDown.password.at + firstDown.password.ms - stoppedAt : '-'} ms; start -> /healthz 200 ${healthUpMs} ms; ` +
+      `${answers.length} answers, ${down.length} while down, slowest ${slowest} ms`)
+  })
+}
