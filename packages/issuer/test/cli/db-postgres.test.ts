@@ -20,12 +20,16 @@ const KEK = randomBytes(32).toString('base64url')
 const WITH_KEK = { TESSERA_KEY_ENCRYPTION_KEY: KEK }
 
 /** A CLI command expected to fail: its exit code and stderr. */
-async function refused(db: string, args: string[], env: Record<string, string> = WITH_KEK): Promise<{ code: number; stderr: string }> {
+/** A command (run with --json) that must fail: its exit code, its one stderr line, and the message of that JSON error. */
+async function refused(db: string, args: string[], env: Record<string, string> = WITH_KEK): Promise<{ code: number; stderr: string; message: string }> {
   try {
     await cli(db, args, env)
   } catch (err) {
     const e = err as { code?: number; stderr?: string }
-    return { code: e.code ?? -1, stderr: e.stderr ?? '' }
+    const stderr = e.stderr ?? ''
+    let message = ''
+    try { message = String((JSON.parse(stderr) as { message?: unknown }).message) } catch { /* not JSON: message stays empty and the test says so */ }
+    return { code: e.code ?? -1, stderr, message }
   }
   throw new Error(`tessera-issuer ${args.join(' ')} succeeded`)
 }
@@ -103,14 +107,15 @@ if (cluster) {
     t.same(listed.clients.map((c: { client_id: string }) => c.client_id), [created.client_id], 'the password from PGPASSWORD')
 
     const backup = await refused(url.toString(), ['db', 'backup', join(dir, 'x.db')], {})
-    t.equal(backup.stderr, 'tessera-issuer: db backup is for SQLite; back up PostgreSQL with pg_dump\n')
+    t.ok(oneLine(backup.stderr), 'one line')
+    t.equal(backup.message, 'db backup is for SQLite; back up PostgreSQL with pg_dump')
 
     const down = Object.assign(new URL(url), { port: '1' }).toString()
     for (const args of [['client', 'list'], ['keys', 'list'], ['client', 'create', '--name', 'x', '--grant', 'client_credentials', '--scope', 'read', '--audience', AUDIENCE]]) {
       const r = await refused(down, args, {})
       t.equal(r.code, 1, `${args.join(' ')}: exit 1`)
       t.ok(oneLine(r.stderr), `${args.join(' ')}: one line`)
-      t.match(r.stderr, /^tessera-issuer: cannot connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\//, 'naming the URL without its password')
+      t.match(r.message, /^cannot connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\//, 'naming the URL without its password')
     }
   })
 }
