@@ -140,6 +140,12 @@ export interface AuthorizationRequest {
   redirectUriSent: string | null
   /** The scopes asked for (every scope of the client when omitted), each allowed for the client. */
   scopes: string[]
+  /**
+   * False when `scope` was omitted: then the grant is the client's scopes
+   * that the user has (as for the password grant); when true, a scope asked
+   * for that the user lacks is invalid_scope (DESIGN.md, "Granted scopes").
+   */
+  scopeRequested: boolean
   state: string | null
   /** RFC 7636 §4.2 S256 challenge. */
   codeChallenge: string
@@ -164,8 +170,12 @@ export interface SignInService {
   /** The request a reference names, or null when unknown or expired. */
   pendingRequest(reference: string): Promise<AuthorizationRequest | null>
   dropRequest(reference: string): Promise<void>
-  /** Starts a session for a user whose password was just checked; returns the cookie value and its end. */
-  startSession(user: User, authTime: number): Promise<{ id: string; expiresAt: number }>
+  /**
+   * Starts a session for a user whose password was just checked; returns the
+   * cookie value, its end, and the sign-in time (`authTime`, default now on
+   * the core's clock).
+   */
+  startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }>
   /** The session's user, or null when unknown, expired or the user is gone. */
   session(id: string): Promise<SignedInUser | null>
   endSession(id: string): Promise<void>
