@@ -48,7 +48,11 @@ async function exchange(landed: URL, verifier: string, state: string) {
 
 const browser = await launchBrowser(t)
 const dialogs: string[] = []
-browser.on('page', (p) => p.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() }))
+const violations: string[] = []
+browser.on('page', (p) => {
+  p.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss() })
+  p.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()) })
+})
 const page = await browser.newPage()
 
 t.test('sign in on the issuer\'s page, Allow, back at the app with a code, tokens, the API answers', async (t) => {
@@ -58,6 +62,8 @@ t.test('sign in on the issuer\'s page, Allow, back at the app with a code, token
   t.equal(await page.title(), 'Sign in')
   t.equal(await page.textContent('strong.name'), 'Restaurants app', 'the page names the client')
   t.same(await page.locator('ul.scopes li').allTextContents(), ['read', 'write'], 'and lists the scopes asked')
+  const button = await page.getByRole('button', { name: 'Allow' }).evaluate((b) => getComputedStyle(b).backgroundColor)
+  t.equal(button, 'rgb(29, 95, 208)', 'the inline stylesheet applied (its CSP hash matches): the accent colour')
   if (process.env.TESSERA_SCREENSHOTS) await screenshots(url)
 
   await page.getByLabel('Username').fill('john')
@@ -119,6 +125,10 @@ t.test('sign out ends the session: the next request asks for the password again'
   const { url } = await authorizationUrl()
   await page.goto(url.href)
   t.equal(await page.locator('input[type=password]').count(), 1)
+})
+
+t.test('no page broke its own Content-Security-Policy (style hash, form-action on the 303)', async (t) => {
+  t.same(violations, [])
 })
 
 /** TESSERA_SCREENSHOTS=1: the sign-in page at desktop and phone width, for docs/ (README). */

@@ -168,3 +168,17 @@ t.test('the html tag escapes every interpolation, including inside lists, and ke
   t.equal(html`<ul>${['<a>', html`<li>${'&'}</li>`]}</ul>`.value, '<ul>&lt;a&gt;<li>&amp;</li></ul>')
   t.equal(html`${null}${undefined}${false}${0}`.value, '0')
 })
+
+t.test('the pages\' parsers and error handler stay in their plugin: the token endpoint answers as before', async (t) => {
+  const json = await h.app.inject({ method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'application/json', cookie: 'tessera_session=x' }, payload: '{}' })
+  t.equal(json.statusCode, 400)
+  t.equal(json.headers['content-type'], 'application/json; charset=utf-8', 'an OAuth JSON error, not a page')
+  t.equal(json.json().error, 'invalid_request')
+  t.equal(json.headers['x-frame-options'], undefined, 'no page headers')
+  const get = await h.app.inject({ method: 'GET', url: '/oauth2/token' })
+  t.equal(get.statusCode, 405)
+  t.equal(get.headers.allow, 'POST')
+  t.equal(get.json().error, 'invalid_request')
+  const repeated = await h.app.inject({ method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=a&grant_type=b' })
+  t.equal(repeated.json().error_description, 'a parameter was sent more than once', 'its own form parser, repeated keys kept')
+})
