@@ -134,7 +134,11 @@ export interface Health {
 /** An authorization request once every check of DESIGN.md's order has passed: what the sign-in page answers. */
 export interface AuthorizationRequest {
   clientId: string
-  /** Where the answer goes: the registered URI that matched (RFC 6749 §3.1.2). */
+  /**
+   * Where the answer goes (RFC 6749 §3.1.2): the URI as sent, which matched a
+   * registered one (for a loopback URI, on the port sent: RFC 8252 §7.3), or
+   * the only registered one when `redirect_uri` was omitted.
+   */
   redirectUri: string
   /** `redirect_uri` as sent, or null when omitted: the code is bound to it (RFC 6749 §4.1.3). */
   redirectUriSent: string | null
