@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole Tessera story in one command. Starts an issuer on
 // a temporary database, provisions a client and a user with the CLI, starts
-// the Fastify restaurant API, runs both example clients, shows what the API
-// refuses, rotates the signing key while a client keeps calling, and shuts
+// the Fastify restaurant API, runs both example clients, signs john in on
+// the issuer's page in headless Chromium for a public app (authorization
+// code with PKCE) and shows a refresh rotation and a replay caught, shows
+// what the API refuses, rotates the signing key while a client keeps calling, and shuts
 // everything down. Exits 0 only when every step behaved as expected.
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -13,6 +15,8 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { run as runService, clientCredentialsSource } from './client-credentials/client.js'
 import { run as runUser } from './password-grant/client.js'
+import { signIn as signInNative } from './native-app/app.js'
+import { allowInBrowser } from './shared/sign-in-page.js'
 import { buildApp } from './restaurants-fastify/server.js'
 import { callApi, describe } from './shared/api.js'
 import { decodeJwt, discover } from './shared/token-source.js'
@@ -111,6 +115,33 @@ try {
   const user = await runUser({ issuer, clientId: app.client_id, clientSecret: app.client_secret, username: 'john', password, api: apiUrl, log: indent })
   expect(user.list.status === 200, 'john can read: 200')
   expect(user.add.status === 403 && /insufficient_scope/.test(user.add.wwwAuthenticate ?? ''), 'john cannot write: 403 insufficient_scope')
+
+  step('An app acting for john without his password: the sign-in page, a code with PKCE, refresh tokens')
+  const mobile = await cli(db, ['client', 'create', '--name', 'Restaurants app', '--public', '--grant', 'authorization_code',
+    '--grant', 'refresh_token', '--redirect-uri', 'http://127.0.0.1/callback', '--scope', 'read write', '--audience', AUDIENCE])
+  indent(`public client ${mobile.client_id}: no secret; redirect URI ${mobile.redirect_uris[0]} (any port, RFC 8252 §7.3)`)
+  const { metadata: asMeta, tokens: first } = await signInNative({
+    issuer, clientId: mobile.client_id, scope: 'read', log: indent,
+    open: (url) => allowInBrowser(url, { username: 'john', password, log: indent }),
+  })
+  expect(decodeJwt(first.access_token).payload.sub === john.user_id, 'the token\'s sub is john, and the app never saw his password')
+  const viaCode = await callApi(apiUrl, first.access_token, 'GET', '/restaurants')
+  expect(viaCode.status === 200, 'GET /restaurants with it: 200')
+  const refresh = async (token) => {
+    const res = await fetch(asMeta.token_endpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: mobile.client_id }) })
+    return { status: res.status, body: await res.json() }
+  }
+  const short = (token) => `${token.slice(0, 9)}...`
+  const second = await refresh(first.refresh_token)
+  const third = await refresh(second.body.refresh_token)
+  indent(`refresh ${short(first.refresh_token)} -> ${second.status}, new refresh token ${short(second.body.refresh_token)}`)
+  indent(`refresh ${short(second.body.refresh_token)} -> ${third.status}, new refresh token ${short(third.body.refresh_token)}`)
+  expect(second.status === 200 && third.status === 200 && third.body.refresh_token !== second.body.refresh_token, 'each refresh rotates: a new refresh token, the old one spent')
+  const replay = await refresh(first.refresh_token)
+  indent(`the first refresh token again (a stolen copy?) -> ${replay.status} ${replay.body.error}`)
+  expect(replay.status === 400 && replay.body.error === 'invalid_grant', 'the replay is caught: invalid_grant')
+  const revoked = await refresh(third.body.refresh_token)
+  expect(revoked.status === 400 && revoked.body.error === 'invalid_grant', 'and the newest refresh token of that family stops working too')
 
   step('What the API refuses')
   const serviceToken = await serviceTokens.getToken()

@@ -38,12 +38,13 @@ export class SignIn implements SignInService {
     await this.sessions.deletePending(hashOpaque(reference))
   }
 
-  async startSession(user: User, authTime: number): Promise<{ id: string; expiresAt: number }> {
+  async startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }> {
     const id = newOpaque()
     const now = this.clock()
+    const signedInAt = authTime ?? now
     const expiresAt = now + this.sessionTtlMs()
-    await this.sessions.insertSession({ idHash: hashOpaque(id), userId: user.id, authTime, createdAt: now, expiresAt })
-    return { id, expiresAt }
+    await this.sessions.insertSession({ idHash: hashOpaque(id), userId: user.id, authTime: signedInAt, createdAt: now, expiresAt })
+    return { id, expiresAt, authTime: signedInAt }
   }
 
   async session(id: string): Promise<SignedInUser | null> {

@@ -134,12 +134,22 @@ export interface Health {
 /** An authorization request once every check of DESIGN.md's order has passed: what the sign-in page answers. */
 export interface AuthorizationRequest {
   clientId: string
-  /** Where the answer goes: the registered URI that matched (RFC 6749 §3.1.2). */
+  /**
+   * Where the answer goes (RFC 6749 §3.1.2): the URI as sent, which matched a
+   * registered one (for a loopback URI, on the port sent: RFC 8252 §7.3), or
+   * the only registered one when `redirect_uri` was omitted.
+   */
   redirectUri: string
   /** `redirect_uri` as sent, or null when omitted: the code is bound to it (RFC 6749 §4.1.3). */
   redirectUriSent: string | null
   /** The scopes asked for (every scope of the client when omitted), each allowed for the client. */
   scopes: string[]
+  /**
+   * False when `scope` was omitted: then the grant is the client's scopes
+   * that the user has (as for the password grant); when true, a scope asked
+   * for that the user lacks is invalid_scope (DESIGN.md, "Granted scopes").
+   */
+  scopeRequested: boolean
   state: string | null
   /** RFC 7636 §4.2 S256 challenge. */
   codeChallenge: string
@@ -164,8 +174,12 @@ export interface SignInService {
   /** The request a reference names, or null when unknown or expired. */
   pendingRequest(reference: string): Promise<AuthorizationRequest | null>
   dropRequest(reference: string): Promise<void>
-  /** Starts a session for a user whose password was just checked; returns the cookie value and its end. */
-  startSession(user: User, authTime: number): Promise<{ id: string; expiresAt: number }>
+  /**
+   * Starts a session for a user whose password was just checked; returns the
+   * cookie value, its end, and the sign-in time (`authTime`, default now on
+   * the core's clock).
+   */
+  startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }>
   /** The session's user, or null when unknown, expired or the user is gone. */
   session(id: string): Promise<SignedInUser | null>
   endSession(id: string): Promise<void>

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The authorization code flow's two costs on loopback, against the issuer
+// started through its CLI (as users run it):
+//   1. sign-in latency: the credential POST of the sign-in page to its 303,
+//      beside bare argon2id verifications at the issuer's parameters in this
+//      process (the part the POST cannot avoid);
+//   2. code redemption: grant_type=authorization_code with PKCE by a public
+//      client, requests per server CPU-second (the issuer's own
+//      process.cpuUsage() over the window, servers/cpu-report.mjs) and per
+//      second. Codes come from a signed-in session and a --skip-consent
+//      client, so minting them costs no argon2.
+// A standalone script, printed only: `npm run bench` does not run it and
+// nothing is written to RESULTS.md.
+//   node bench/code-redemption.mjs [--sign-ins 15] [--codes 1500] [--rounds 3] [--concurrency 8]
+import { createHash, randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { machine, machineLine } from './lib/machine.mjs'
+import { startServer } from './lib/proc.mjs'
+import { median, percentile } from './lib/stats.mjs'
+import { issuerBin, issuerCli } from './lib/tessera.mjs'
+import { removeTempDirs, tempDir } from './lib/tmp.mjs'
+
+const { values } = parseArgs({ options: {
+  'sign-ins': { type: 'string', default: '15' }, codes: { type: 'string', default: '1500' },
+  rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '8' },
+} })
+const SIGN_INS = Number(values['sign-ins'])
+const CODES = Number(values.codes)
+const ROUNDS = Number(values.rounds)
+const CONCURRENCY = Number(values.concurrency)
+const REDIRECT = 'http://127.0.0.1/callback'
+const AUDIENCE = 'https://restaurants.example'
+const PASSWORD = randomBytes(18).toString('base64url')
+
+const verifier = randomBytes(32).toString('base64url')
+const challenge = createHash('sha256').update(verifier).digest('base64url')
+const cookieOf = (res) => (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0])
+const ms = (n) => `${n.toFixed(1)} ms`
+
+async function main() {
+  const dir = tempDir('code')
+  const db = join(dir, 'tessera.db')
+  const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: 'ES256' }
+  const client = await issuerCli(db, ['client', 'create', '--name', 'bench app', '--public', '--grant', 'authorization_code',
+    '--redirect-uri', REDIRECT, '--skip-consent', '--scope', 'read', '--audience', AUDIENCE], { env })
+  await issuerCli(db, ['user', 'create', '--username', 'bench-user', '--scope', 'read', '--password-stdin'], { stdin: PASSWORD, env })
+  const server = await startServer({ name: 'issuer-code', script: issuerBin(), args: ['serve'], env: { ...env, HOST: '127.0.0.1', PORT: '0', TESSERA_LOG_LEVEL: 'warn' } })
+  // The issuer identifier is http://localhost:PORT; the form's Origin must be it.
+  const issuer = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()).issuer
+  const authorize = `${server.url}/oauth2/authorize?` + new URLSearchParams({
+    response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'read', state: 'bench',
+    code_challenge: challenge, code_challenge_method: 'S256',
+  })
+
+  // 1. Sign-in: GET the page (not timed), then time the credential POST to its 303 (3 warm-up sign-ins first).
+  const postMs = []
+  let session = null
+  for (let i = -3; i < SIGN_INS; i++) {
+    const page = await fetch(authorize)
+    const cookies = cookieOf(page)
+    const html = await page.text()
+    const field = (name) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
+    const body = new URLSearchParams({ request: field('request'), csrf: field('csrf'), username: 'bench-user', password: PASSWORD, action: 'allow' })
+    const started = performance.now()
+    const res = await fetch(`${server.url}/oauth2/authorize`, {
+      method: 'POST', redirect: 'manual', body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; '), origin: issuer },
+    })
+    if (i >= 0) postMs.push(performance.now() - started)
+    if (res.status !== 303 || !res.headers.get('location')?.includes('code=')) throw new Error(`sign-in answered ${res.status}`)
+    session = cookieOf(res).find((c) => c.startsWith('tessera_session='))
+  }
+  const require = createRequire(join(process.cwd(), 'packages/issuer/package.json'))
+  const argon2 = require('argon2')
+  const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 })
+  const argonMs = []
+  for (let i = 0; i < SIGN_INS; i++) {
+    const started = performance.now()
+    await argon2.verify(hash, PASSWORD)
+    argonMs.push(performance.now() - started)
+  }
+
+  // 2. Redemption: codes minted within the session (303 at once), then redeemed concurrently.
+  // A first, smaller round warms the server up and is not counted.
+  const rounds = []
+  for (let round = -1; round < ROUNDS; round++) {
+    const codes = []
+    for (let i = 0; i < (round < 0 ? Math.min(300, CODES) : CODES); i++) {
+      const res = await fetch(authorize, { redirect: 'manual', headers: { cookie: session } })
+      codes.push(new URL(res.headers.get('location')).searchParams.get('code'))
+    }
+    const before = await server.usage()
+    const started = performance.now()
+    let next = 0
+    let ok = 0
+    const worker = async () => {
+      while (next < codes.length) {
+        const code = codes[next++]
+        const res = await fetch(`${server.url}/oauth2/token`, {
+          method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: client.client_id }),
+        })
+        if (res.status === 200) ok++
+        await res.arrayBuffer()
+      }
+    }
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+    const seconds = (performance.now() - started) / 1000
+    const after = await server.usage()
+    if (ok !== codes.length) throw new Error(`round ${round + 2}: ${codes.length - ok} redemptions failed`)
+    const cpu = (after.cpuUs - before.cpuUs) / 1e6
+    if (round >= 0) rounds.push({ perCpuSecond: ok / cpu, perSecond: ok / seconds })
+  }
+  await server.stop()
+
+  console.log(machineLine(machine()))
+  console.log(`sign-in: credential POST -> 303, ${SIGN_INS} sequential: median ${ms(median(postMs))}, p90 ${ms(percentile(postMs, 90))}`)
+  console.log(`         bare argon2id verify (m=19456 KiB, t=2, p=1) here: median ${ms(median(argonMs))}`)
+  console.log(`code redemption (ES256, public client, PKCE S256), ${ROUNDS} rounds x ${CODES} codes, ${CONCURRENCY} in flight:`)
+  console.log(`         median ${median(rounds.map((r) => r.perCpuSecond)).toFixed(0)} per server CPU-second` +
+    ` [${Math.min(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}-${Math.max(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}],` +
+    ` ${median(rounds.map((r) => r.perSecond)).toFixed(0)} per second`)
+}
+
+try {
+  await main()
+} finally {
+  removeTempDirs()
+}

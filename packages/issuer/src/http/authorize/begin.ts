@@ -1,0 +1,43 @@
+// GET /oauth2/authorize (RFC 6749 §4.1.1): the request's checks, then what
+// the person must do. A page holds the checked request server-side (core:
+// 10 minutes, capped) and carries only its reference; a code that needs no
+// page (a --skip-consent client within a session) is issued at once.
+import type { AuthorizationRequest, IssuerCore, SignedInUser } from '../../core/types.js'
+import { currentSession, type BrowserContext } from '../browser/cookies.js'
+import { AuthorizationError, Problem } from './errors.js'
+import { consentOutcome, nextStep, signInOutcome } from './interaction.js'
+import { checkAuthorizationRequest } from './request.js'
+import { codeResponse, problemPage, refusal, Refused, type Outcome } from './response.js'
+
+/** What one request learned, for its log line (never a secret). */
+export interface Seen {
+  clientId?: string
+}
+
+/** Issues the code and answers it (RFC 6749 §4.1.2). */
+export async function issue(core: IssuerCore, request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<Outcome> {
+  const code = await core.signIn.issueCode(request, user, scopes)
+  return codeResponse(request.redirectUri, code, request.state, core.config.issuer)
+}
+
+export async function beginAuthorization(core: IssuerCore, url: string, browser: BrowserContext, seen: Seen): Promise<Outcome> {
+  const checked = await checkAuthorizationRequest(core, url)
+  if (checked instanceof Problem) return problemPage(checked, 'invalid_request')
+  if (checked instanceof Refused) return refusal(checked, core.config.issuer)
+  const { client, request } = checked
+  seen.clientId = client.id
+
+  const session = await currentSession(core, browser)
+  // A cookie naming no live session (expired, signed out elsewhere) is deleted.
+  if (session === null && browser.sessionCookie() !== undefined) browser.clearSession()
+
+  const next = nextStep(client, request, session?.user ?? null)
+  if (next instanceof AuthorizationError) return refusal(new Refused(request.redirectUri, request.state, next), core.config.issuer)
+  if (next.kind === 'code') return issue(core, request, session!.user, next.scopes)
+
+  const reference = await core.signIn.holdRequest(request)
+  const secret = browser.csrfSecret()
+  return next.kind === 'sign-in'
+    ? signInOutcome(client, request, reference, secret)
+    : consentOutcome(client, request, reference, secret, session!.user, next.scopes)
+}

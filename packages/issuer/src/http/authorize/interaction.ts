@@ -1,0 +1,85 @@
+// What a checked authorization request needs from the person (DESIGN.md,
+// "The sign-in page"): the password form without a session or with
+// prompt=login; within a session, the "Allow" / "Deny" page, skipped for a
+// first-party (--skip-consent) client unless prompt=consent; prompt=none
+// never shows a page (OpenID Connect Core §3.1.2.1: login_required,
+// consent_required). Also the granted scopes, and the pages' views.
+import type { AuthorizationRequest, Client, SignedInUser } from '../../core/types.js'
+import { intersectScopes } from '../grants/scopes.js'
+import { AUTHORIZE_PATH } from '../paths.js'
+import { consentPage, signInPage } from '../pages/sign-in.js'
+import { formTargets } from '../browser/reply.js'
+import { authorizePurpose, csrfToken } from '../browser/csrf.js'
+import { AuthorizationError, Refusals } from './errors.js'
+import type { PageOutcome } from './response.js'
+
+export type Next =
+  | { kind: 'sign-in' }
+  | { kind: 'consent'; scopes: string[] }
+  | { kind: 'code'; scopes: string[] }
+  | AuthorizationError
+
+/**
+ * Granted scopes (DESIGN.md, as for the password grant): the scopes asked
+ * for, each of which the user must have; when `scope` was omitted, the
+ * client's scopes that the user has. An empty result is invalid_scope.
+ */
+export function grantedScopes(request: AuthorizationRequest, userScopes: readonly string[]): string[] | AuthorizationError {
+  if (request.scopeRequested && request.scopes.some((s) => !userScopes.includes(s))) return Refusals.scopeNotGranted
+  const granted = intersectScopes(request.scopes, userScopes)
+  return granted.length === 0 ? Refusals.noScope : granted
+}
+
+/** The step after the checks: who must do what, given the browser's session (or none). */
+export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null): Next {
+  if (user === null || request.prompt === 'login') {
+    return request.prompt === 'none' ? Refusals.loginRequired : { kind: 'sign-in' }
+  }
+  const scopes = grantedScopes(request, user.scopes)
+  if (scopes instanceof AuthorizationError) return scopes
+  if (client.skipConsent && request.prompt !== 'consent') return { kind: 'code', scopes }
+  if (request.prompt === 'none') return Refusals.consentRequired
+  return { kind: 'consent', scopes }
+}
+
+/** The same authorization request with prompt=login: the consent page's "sign in as someone else". */
+export function switchUserHref(request: AuthorizationRequest): string {
+  const query = new URLSearchParams({ response_type: 'code', client_id: request.clientId })
+  if (request.redirectUriSent !== null) query.set('redirect_uri', request.redirectUriSent)
+  if (request.scopeRequested) query.set('scope', request.scopes.join(' '))
+  if (request.state !== null) query.set('state', request.state)
+  query.set('code_challenge', request.codeChallenge)
+  query.set('code_challenge_method', 'S256')
+  query.set('resource', request.audience)
+  query.set('prompt', 'login')
+  return `${AUTHORIZE_PATH}?${query}`
+}
+
+export interface SignInExtras {
+  status?: number
+  username?: string
+  message?: string
+  retryAfter?: number
+  outcome?: string
+}
+
+/** The password form for a held request. */
+export function signInOutcome(client: Client, request: AuthorizationRequest, reference: string, csrfSecret: string, extras: SignInExtras = {}): PageOutcome {
+  const page = signInPage({
+    action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
+    clientName: client.name, scopes: request.scopes, username: extras.username, message: extras.message,
+  })
+  return {
+    type: 'page', status: extras.status ?? 200, page, formTargets: formTargets(request.redirectUri),
+    retryAfter: extras.retryAfter, outcome: extras.outcome ?? 'sign_in_page',
+  }
+}
+
+/** The Allow / Deny page within a session. */
+export function consentOutcome(client: Client, request: AuthorizationRequest, reference: string, csrfSecret: string, user: SignedInUser, scopes: string[]): PageOutcome {
+  const page = consentPage({
+    action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
+    clientName: client.name, scopes, username: user.username, switchUserHref: switchUserHref(request),
+  })
+  return { type: 'page', status: 200, page, formTargets: formTargets(request.redirectUri), outcome: 'consent_page' }
+}

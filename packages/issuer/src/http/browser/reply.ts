@@ -1,0 +1,86 @@
+// Answers of the browser-facing endpoints (authorization, sign-in, logout):
+// every one carries the headers of DESIGN.md's "The sign-in page" (RFC 9700
+// §4.16 clickjacking: frame-ancestors 'none' and X-Frame-Options; no-store,
+// since pages and redirects carry codes and anti-CSRF tokens; Referrer-Policy
+// same-origin, so no address of ours leaks to another site while our own
+// form POST still carries our Origin). Pages are HTML from pages/; the
+// authorization response is a 303 (RFC 9700 §4.12: never 307 after a POST
+// of credentials).
+import type { FastifyReply } from 'fastify'
+import type { Html } from '../pages/html.js'
+import { STYLE_SOURCE } from '../pages/layout.js'
+import type { Outcome } from '../authorize/response.js'
+
+export const HTML_TYPE = 'text/html; charset=utf-8'
+
+/** Headers every answer of these endpoints carries, page or redirect. */
+export function browserHeaders(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store')
+  reply.header('pragma', 'no-cache')
+  reply.header('x-frame-options', 'DENY')
+  reply.header('referrer-policy', 'same-origin')
+  reply.header('x-content-type-options', 'nosniff')
+}
+
+/**
+ * CSP source expressions a form may be sent to, beyond 'self', for a
+ * redirect target: Chromium applies form-action to every redirect that
+ * follows a form submission (CSP3 §6.3.1), so the page that posts the
+ * credentials must allow where the 303 goes. A host-source can name an
+ * origin, but has no syntax for an IPv6 literal: for [::1] only the scheme
+ * can be named. A private-use scheme (RFC 8252 §7.1) is a scheme-source.
+ */
+export function formTargets(redirectUri: string): string[] {
+  let url: URL
+  try {
+    url = new URL(redirectUri)
+  } catch {
+    return []
+  }
+  if (url.protocol === 'http:' || url.protocol === 'https:') {
+    if (url.hostname.startsWith('[')) return [url.protocol]
+    return [url.origin]
+  }
+  return /^[a-z][a-z0-9+.-]*:$/i.test(url.protocol) ? [url.protocol] : []
+}
+
+export interface PageOptions {
+  /** The page has a form whose answer redirects there (see formTargets). */
+  formTargets?: readonly string[]
+  /** Seconds for Retry-After (429, 503). */
+  retryAfter?: number
+}
+
+/** Content-Security-Policy of a page: nothing loads, only our one stylesheet applies, forms post to us. */
+export function contentSecurityPolicy(targets: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    `style-src ${STYLE_SOURCE}`,
+    `form-action 'self'${targets.map((t) => ' ' + t).join('')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ')
+}
+
+export function sendPage(reply: FastifyReply, status: number, page: Html, options: PageOptions = {}): FastifyReply {
+  reply.code(status)
+  browserHeaders(reply)
+  reply.header('content-type', HTML_TYPE)
+  reply.header('content-security-policy', contentSecurityPolicy(options.formTargets))
+  if (options.retryAfter !== undefined) reply.header('retry-after', String(options.retryAfter))
+  return reply.send(page.value)
+}
+
+/** RFC 6749 §4.1.2 / RFC 9700 §4.12: the answer to the client is a 303 See Other to its redirect URI. */
+export function sendRedirect(reply: FastifyReply, location: string): FastifyReply {
+  reply.code(303)
+  browserHeaders(reply)
+  reply.header('location', location)
+  return reply.send()
+}
+
+/** Renders what a browser endpoint's steps decided. */
+export function sendOutcome(reply: FastifyReply, outcome: Outcome): FastifyReply {
+  if (outcome.type === 'redirect') return sendRedirect(reply, outcome.location)
+  return sendPage(reply, outcome.status, outcome.page, { formTargets: outcome.formTargets, retryAfter: outcome.retryAfter })
+}

@@ -1,0 +1,26 @@
+// The sign-out page (one button) and what follows it. Rendering only: the
+// logout route decides who is signed in and checks the form.
+import { html, type Html } from './html.js'
+import { layout } from './layout.js'
+
+export interface LogoutView {
+  /** Where the form posts. */
+  action: string
+  csrf: string
+  /** Who is signed in, or null when nobody is. */
+  username: string | null
+}
+
+export function logoutPage(view: LogoutView): Html {
+  return layout('Sign out', html`<h1>Sign out</h1>
+<p>${view.username === null ? 'You are not signed in on this browser.' : html`Signed in as <strong class="name">${view.username}</strong>.`}</p>
+<form method="post" action="${view.action}">
+<input type="hidden" name="csrf" value="${view.csrf}">
+<div class="buttons"><button type="submit">Sign out</button></div>
+</form>`)
+}
+
+export function signedOutPage(): Html {
+  return layout('Signed out', html`<h1>Signed out.</h1>
+<p>You can close this page.</p>`)
+}

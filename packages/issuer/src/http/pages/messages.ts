@@ -1,0 +1,16 @@
+// Pages that only say something: a request that cannot be answered (no
+// redirect is possible), a refused form, a busy or unavailable service.
+// The text is the caller's; it is escaped like everything else.
+import { html, type Html } from './html.js'
+import { layout } from './layout.js'
+
+export interface MessageView {
+  title: string
+  /** One or more paragraphs of text. */
+  lines: readonly string[]
+}
+
+export function messagePage(view: MessageView): Html {
+  return layout(view.title, html`<h1>${view.title}</h1>
+${view.lines.map((line) => html`<p>${line}</p>`)}`)
+}

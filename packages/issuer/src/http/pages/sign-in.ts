@@ -1,0 +1,80 @@
+// The sign-in page and its consent-only form within a session. Pure
+// rendering: what to show comes in a view, decided by the authorization
+// endpoint; every value from a client or a request is text, escaped by the
+// `html` tag. Works without JavaScript: a plain form posting to the
+// authorization endpoint, "Allow" first (Enter), "Deny" without validation.
+import { html, type Html } from './html.js'
+import { layout } from './layout.js'
+
+/** The hidden fields every answer form carries: the pending request's reference and the anti-CSRF token. */
+export interface FormFields {
+  /** Where the form posts (the authorization endpoint's path). */
+  action: string
+  reference: string
+  csrf: string
+}
+
+export interface SignInView extends FormFields {
+  /** The client's `--name`. */
+  clientName: string
+  /** The scopes asked for. */
+  scopes: readonly string[]
+  /** The username typed before, shown again after a failure. */
+  username?: string
+  /** One line above the form ("Wrong username or password."). */
+  message?: string
+}
+
+export interface ConsentView extends FormFields {
+  clientName: string
+  scopes: readonly string[]
+  /** Who is signed in. */
+  username: string
+  /** The same request with prompt=login: "sign in as someone else". */
+  switchUserHref: string
+}
+
+function scopeList(scopes: readonly string[]): Html {
+  if (scopes.length === 0) return html``
+  return html`<p>It asks for:</p>
+<ul class="scopes">${scopes.map((s) => html`<li>${s}</li>`)}</ul>`
+}
+
+function hidden(fields: FormFields): Html {
+  return html`<input type="hidden" name="request" value="${fields.reference}">
+<input type="hidden" name="csrf" value="${fields.csrf}">`
+}
+
+const buttons = html`<div class="buttons">
+<button type="submit" name="action" value="allow">Allow</button>
+<button type="submit" name="action" value="deny" class="secondary" formnovalidate>Deny</button>
+</div>`
+
+/** Username, password, Allow and Deny: the page without a session (or with prompt=login). */
+export function signInPage(view: SignInView): Html {
+  return layout('Sign in', html`<h1>Sign in</h1>
+<p><strong class="name">${view.clientName}</strong> wants to act for you.</p>
+${scopeList(view.scopes)}
+${view.message ? html`<p class="alert" role="alert">${view.message}</p>` : ''}
+<form method="post" action="${view.action}">
+${hidden(view)}
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${view.username ?? ''}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+${buttons}
+</form>`)
+}
+
+/** Within a session: who is signed in, what the client asks, Allow and Deny, and a way to switch user. */
+export function consentPage(view: ConsentView): Html {
+  return layout('Allow access', html`<h1>Allow access?</h1>
+<p>Signed in as <strong class="name">${view.username}</strong>.</p>
+<p><strong class="name">${view.clientName}</strong> wants to act for you.</p>
+${scopeList(view.scopes)}
+<form method="post" action="${view.action}">
+${hidden(view)}
+${buttons}
+</form>
+<p class="muted">Not you? <a href="${view.switchUserHref}">Sign in as someone else</a>.</p>`)
+}

@@ -1,0 +1,26 @@
+// GET and POST /oauth2/authorize (RFC 6749 §3.1, §4.1): the routes only
+// hand the request to the steps (../authorize/) and render what they decide.
+import type { FastifyInstance } from 'fastify'
+import type { IssuerCore } from '../../core/types.js'
+import { answerAuthorization } from '../authorize/answer.js'
+import { beginAuthorization, type Seen } from '../authorize/begin.js'
+import { browserContext } from '../browser/cookies.js'
+import { sendOutcome } from '../browser/reply.js'
+import { AUTHORIZE_PATH } from '../paths.js'
+import { logBrowserRequest } from './browser-log.js'
+
+export function authorizeRoutes(app: FastifyInstance, core: IssuerCore): void {
+  app.get(AUTHORIZE_PATH, { exposeHeadRoute: false }, async function authorize(request, reply) {
+    const seen: Seen = {}
+    const outcome = await beginAuthorization(core, request.url, browserContext(core, request, reply), seen)
+    logBrowserRequest(request, 'authorization request', seen, outcome)
+    return sendOutcome(reply, outcome)
+  })
+
+  app.post(AUTHORIZE_PATH, async function answer(request, reply) {
+    const seen: Seen = {}
+    const outcome = await answerAuthorization(core, request.body, browserContext(core, request, reply), seen)
+    logBrowserRequest(request, 'sign-in form', seen, outcome)
+    return sendOutcome(reply, outcome)
+  })
+}
