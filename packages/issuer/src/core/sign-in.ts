@@ -34,8 +34,8 @@ export class SignIn implements SignInService {
     return row ? JSON.parse(row.params) as AuthorizationRequest : null
   }
 
-  async dropRequest(reference: string): Promise<void> {
-    await this.sessions.deletePending(hashOpaque(reference))
+  async dropRequest(reference: string): Promise<boolean> {
+    return this.sessions.deletePending(hashOpaque(reference))
   }
 
   async startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }> {

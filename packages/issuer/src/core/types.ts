@@ -173,7 +173,11 @@ export interface SignInService {
   holdRequest(request: AuthorizationRequest): Promise<string>
   /** The request a reference names, or null when unknown or expired. */
   pendingRequest(reference: string): Promise<AuthorizationRequest | null>
-  dropRequest(reference: string): Promise<void>
+  /**
+   * Takes the request off the page: true for the one caller that did (of
+   * two concurrent answers to one page, only one may be answered).
+   */
+  dropRequest(reference: string): Promise<boolean>
   /**
    * Starts a session for a user whose password was just checked; returns the
    * cookie value, its end, and the sign-in time (`authTime`, default now on

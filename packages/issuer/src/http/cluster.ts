@@ -119,8 +119,7 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
   const close = (): Promise<void> => {
     closing ??= (async () => {
       stopping = true
-      process.removeListener('SIGTERM', onSignal)
-      process.removeListener('SIGINT', onSignal)
+      for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeListener(signal, onSignal)
       const exits: Array<Promise<unknown>> = []
       for (const slot of slots) {
         clearTimeout(slot.restart)
@@ -166,8 +165,8 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
   logReady(log, config, url!, { workers: settings.workers, ...(metricsServer ? { metrics: metricsServer.url } : {}) })
   logs?.flush()
   if (options.handleSignals ?? true) {
-    process.once('SIGTERM', onSignal)
-    process.once('SIGINT', onSignal)
+    // SIGHUP too: its default would end the primary without draining the workers or flushing its log.
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, onSignal)
   }
   return { url: url!, metricsUrl: metricsServer?.url ?? null, close }
 }

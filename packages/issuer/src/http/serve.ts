@@ -20,10 +20,18 @@ import { openLogStream } from './log-stream.js'
 import { JWKS_PATH } from './routes/jwks.js'
 import { METADATA_PATH } from './routes/metadata.js'
 
+/**
+ * Signals that stop the server gracefully: SIGTERM and SIGINT, and SIGHUP
+ * (a closed terminal or session), whose default would end the process
+ * without flushing the buffered log lines. An uncaught exception exits
+ * through process.exit, whose 'exit' handler flushes them (log-stream.ts).
+ */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const
+
 export interface ServeOptions {
   /** Fastify's pino logger, JSON to stdout. Default true. */
   logger?: boolean
-  /** Install SIGTERM/SIGINT handlers that close and exit 0. Default true. */
+  /** Install SIGTERM/SIGINT/SIGHUP handlers that close and exit 0. Default true. */
   handleSignals?: boolean
 }
 
@@ -152,8 +160,7 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      process.removeListener('SIGTERM', onSignal)
-      process.removeListener('SIGINT', onSignal)
+      for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal)
       process.removeListener('message', onMessage)
       // A keep-alive connection whose request was in flight when closing began
       // turns idle only when its response is done; close such sockets as they
@@ -191,10 +198,11 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
     // reaches the whole group too, and the primary's relay handles it.
     process.on('message', onMessage)
     process.once('SIGTERM', onSignal)
+    // Ctrl-C and a closed terminal reach the whole group; the primary's relay handles both.
     process.on('SIGINT', () => {})
+    process.on('SIGHUP', () => {})
   } else if (options.handleSignals ?? true) {
-    process.once('SIGTERM', onSignal)
-    process.once('SIGINT', onSignal)
+    for (const signal of STOP_SIGNALS) process.once(signal, onSignal)
   }
 
   return { url, metricsUrl: metricsServer?.url ?? null, close }

@@ -10,25 +10,13 @@ import { LOGIN_THROTTLE, usernameKey } from '../../src/credentials/throttle.js'
 import type { IssuerStore, UserStore } from '../../src/store/types/index.js'
 import type { IssuerConfig } from '../../src/core/types.js'
 import { manualClock, testConfig, MINUTE } from '../core/fixtures/setup.js'
+import { delegate } from '../fixtures/delegate.js'
 import Database from 'better-sqlite3'
 
 async function withUser(config: IssuerConfig, clock: () => number): Promise<void> {
   const admin = await openAdmin(config, { clock })
   await admin.users.create({ username: 'John', scopes: ['read'], password: 'right-password' })
   await admin.close()
-}
-
-/** Every method of `target`, bound to it, with some replaced (the stores keep private fields: no Proxy). */
-function delegate<T extends object>(target: T, overrides: Partial<T> = {}): T {
-  const out: Record<string, unknown> = {}
-  for (let proto = Object.getPrototypeOf(target); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      const value = (target as Record<string, unknown>)[name]
-      if (name !== 'constructor' && typeof value === 'function' && !(name in out)) out[name] = value.bind(target)
-    }
-  }
-  for (const name of Object.keys(target)) out[name] = (target as Record<string, unknown>)[name]
-  return Object.assign(out, overrides) as T
 }
 
 /** A store that counts user look-ups (each one precedes an argon2 computation). */

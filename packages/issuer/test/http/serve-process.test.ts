@@ -96,3 +96,14 @@ t.test('SIGINT shuts down like SIGTERM: exit 0', async (t) => {
   server.child.kill('SIGINT')
   t.equal(await server.exited, 0)
 })
+
+t.test('SIGHUP (a closed terminal) shuts down like SIGTERM, and the buffered log lines reach stdout (security issue 8, item 6)', async (t) => {
+  const server = await startServer(db)
+  const created = await createClient(db)
+  // A token request's line is buffered (flushed every second or at 4 KiB): the signal must not lose it.
+  const res = await token(server.url, created.client_id, created.client_secret)
+  t.equal(res.status, 200)
+  server.child.kill('SIGHUP')
+  t.equal(await server.exited, 0, 'exit code 0, not death by SIGHUP')
+  t.match(server.stdout(), /"msg":"token request"/, 'the last token request was logged before the exit')
+})

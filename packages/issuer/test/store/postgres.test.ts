@@ -13,7 +13,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/postgres/migrations.
 import type { IssuerStore } from '../../src/store/types/index.js'
 import { postgresForFile, type Cluster } from '../fixtures/postgres.js'
 import { within } from '../fixtures/wait.js'
-import { storeConformance } from './conformance.js'
+import { storeConformance } from './fixtures/conformance.js'
 import { client } from './fixtures/records.js'
 
 const cluster = await postgresForFile(t)

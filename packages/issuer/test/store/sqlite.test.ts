@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import { openSqliteStore } from '../../src/store/sqlite/index.js'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js'
 import { ConfigError, StoreUnavailableError } from '../../src/core/errors.js'
-import { storeConformance } from './conformance.js'
+import { storeConformance } from './fixtures/conformance.js'
 
 storeConformance(t, async (t) => {
   const path = join(t.testdir({}), 'tessera.db')

@@ -98,7 +98,7 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
 
   // RFC 6749 §4.1.2.1 access_denied: no password needed to say no.
   if (form.action === 'deny') {
-    await core.signIn.dropRequest(reference)
+    if (!(await core.signIn.dropRequest(reference))) return problemPage(Problems.expired, 'expired')
     return refuse(Refusals.accessDenied)
   }
   if (form.action !== 'allow') return problemPage(Problems.malformedForm, 'malformed_form')
@@ -116,8 +116,9 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
   }
 
   const scopes = grantedScopes(request, user.scopes)
-  // Answered either way: the page cannot be used again.
-  await core.signIn.dropRequest(reference)
+  // Answered either way: the page cannot be used again. Taken atomically, so
+  // of two answers sent at once (a double submit, a replayed form) one gets the code.
+  if (!(await core.signIn.dropRequest(reference))) return problemPage(Problems.expired, 'expired')
   if (scopes instanceof AuthorizationError) return refuse(scopes)
   return issue(core, request, user, scopes)
 }

@@ -55,8 +55,9 @@ export class PgSessions implements SessionStore {
     return rows[0] ? toPending(rows[0]) : null
   }
 
-  async deletePending(idHash: string): Promise<void> {
-    await this.#db.query('DELETE FROM pending_requests WHERE id_hash = $1', [idHash])
+  async deletePending(idHash: string): Promise<boolean> {
+    const { rowCount } = await this.#db.query('DELETE FROM pending_requests WHERE id_hash = $1', [idHash])
+    return rowCount === 1
   }
 
   insertSession(s: SessionRecord): Promise<void> {

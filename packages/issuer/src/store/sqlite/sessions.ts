@@ -100,8 +100,8 @@ export class SqliteSessions implements SessionStore {
     return r ? toPending(r) : null
   }
 
-  async deletePending(idHash: string): Promise<void> {
-    this.#db.guard(() => this.#deletePending.run(idHash))
+  async deletePending(idHash: string): Promise<boolean> {
+    return this.#db.guard(() => this.#deletePending.run(idHash)).changes === 1
   }
 
   async insertSession(s: SessionRecord): Promise<void> {

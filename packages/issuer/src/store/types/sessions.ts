@@ -64,7 +64,11 @@ export interface SessionStore {
   insertPending(request: PendingRequestRecord, cap: number): Promise<void>
   /** The pending request, or null when unknown or expired at `now`. */
   getPending(idHash: string, now: number): Promise<PendingRequestRecord | null>
-  deletePending(idHash: string): Promise<void>
+  /**
+   * Deletes a pending request; true for the one call that deleted it
+   * (atomic: of two concurrent answers to one page, one takes it).
+   */
+  deletePending(idHash: string): Promise<boolean>
 
   insertSession(session: SessionRecord): Promise<void>
   /** The session with its user, or null when unknown, expired, or the user is gone. */
