@@ -155,7 +155,6 @@ export const MIGRATIONS: readonly string[] = [
     successor_salt  TEXT
   );
   CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id, generation);
-  CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
   `,
 ]
 

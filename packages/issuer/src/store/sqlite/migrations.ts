@@ -151,6 +151,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX refresh_families_code ON refresh_families (code_hash);
   CREATE INDEX refresh_families_expires ON refresh_families (expires_at);
 
+  -- Keyed by the hash itself (WITHOUT ROWID: no second B-tree for the key) and
+  -- indexed only by family: every rotation writes as few pages as it can.
   CREATE TABLE refresh_tokens (
     hash            TEXT PRIMARY KEY,
     family_id       TEXT NOT NULL REFERENCES refresh_families (id) ON DELETE CASCADE,
@@ -160,9 +162,8 @@ export const MIGRATIONS: readonly string[] = [
     spent_at        INTEGER,
     successor_hash  TEXT,
     successor_salt  TEXT
-  ) STRICT;
+  ) STRICT, WITHOUT ROWID;
   CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id, generation);
-  CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
   `,
 ]
 

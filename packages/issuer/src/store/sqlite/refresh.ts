@@ -48,6 +48,30 @@ export function familyWriter(db: SqliteDb): (family: RefreshFamilyRecord, token:
   }
 }
 
+/** The lookup statement's columns, in order (raw mode). */
+type LookupRow = [
+  generation: number, created_at: number, expires_at: number, spent_at: number | null, successor_hash: string | null,
+  successor_salt: string | null, family_id: string, client_id: string, user_id: string, scopes: string, audience: string,
+  auth_time: number | null, code_hash: string | null, family_created_at: number, family_expires_at: number,
+  next_generation: number | null, next_created_at: number | null, next_expires_at: number | null, next_spent_at: number | null,
+  next_successor_hash: string | null, next_successor_salt: string | null,
+]
+
+function fromLookupRow(hash: string, r: LookupRow): RefreshLookup {
+  const familyId = r[6]
+  const successor = r[4] !== null && r[15] !== null
+    ? { hash: r[4], familyId, generation: r[15], createdAt: r[16]!, expiresAt: r[17]!, spentAt: r[18], successorHash: r[19], successorSalt: r[20] }
+    : null
+  return {
+    token: { hash, familyId, generation: r[0], createdAt: r[1], expiresAt: r[2], spentAt: r[3], successorHash: r[4], successorSalt: r[5] },
+    family: {
+      id: familyId, clientId: r[7], userId: r[8], scopes: JSON.parse(r[9]) as string[], audience: r[10], authTime: r[11],
+      codeHash: r[12], createdAt: r[13], expiresAt: r[14],
+    },
+    successor,
+  }
+}
+
 export class SqliteRefresh implements RefreshStore {
   readonly #db: SqliteDb
   readonly #insertFamily: (family: RefreshFamilyRecord, token: NewRefreshToken) => void
@@ -59,8 +83,14 @@ export class SqliteRefresh implements RefreshStore {
   constructor(db: SqliteDb) {
     this.#db = db
     const raw = db.raw
-    const tokenByHash = raw.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE hash = ?')
-    const familyById = raw.prepare<[string], FamilyRow>('SELECT * FROM refresh_families WHERE id = ?')
+    // The token, its family and its successor in one statement (atomic on its own, no transaction to open),
+    // read as arrays rather than objects: on the refresh path every materialised column counts.
+    const lookupRow = raw.prepare<[string], LookupRow>(`SELECT t.generation, t.created_at, t.expires_at, t.spent_at,
+        t.successor_hash, t.successor_salt, f.id, f.client_id, f.user_id, f.scopes, f.audience, f.auth_time,
+        f.code_hash, f.created_at, f.expires_at, s.generation, s.created_at, s.expires_at, s.spent_at, s.successor_hash, s.successor_salt
+      FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+      LEFT JOIN refresh_tokens s ON s.hash = t.successor_hash
+      WHERE t.hash = ?`).raw(true)
     const spend = raw.prepare<[number, string, string, string, number, number], { family_id: string; generation: number }>(`
       UPDATE refresh_tokens SET spent_at = ?, successor_hash = ?, successor_salt = ?
       WHERE hash = ? AND spent_at IS NULL AND expires_at > ?
@@ -74,14 +104,10 @@ export class SqliteRefresh implements RefreshStore {
 
     this.#insertFamily = db.writer(familyWriter(db))
     const lookup = (hash: string): RefreshLookup | null => {
-      const token = tokenByHash.get(hash)
-      if (!token) return null
-      const family = familyById.get(token.family_id)
-      if (!family) return null
-      const next = token.successor_hash === null ? undefined : tokenByHash.get(token.successor_hash)
-      return { token: toToken(token), family: toFamily(family), successor: next ? toToken(next) : null }
+      const r = lookupRow.get(hash)
+      return r === undefined ? null : fromLookupRow(hash, r)
     }
-    this.#find = db.reader(lookup)
+    this.#find = (hash) => db.guard(() => lookup(hash))
     this.#rotate = db.writer((hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): RotateResult => {
       const spent = spend.get(now, successor.hash, successor.salt, hash, now, now)
       if (!spent) return { outcome: 'refused', current: lookup(hash) }

@@ -38,7 +38,7 @@ export type NewRefreshToken = Pick<RefreshTokenRecord, 'hash' | 'createdAt' | 'e
 export interface RefreshLookup {
   token: RefreshTokenRecord
   family: RefreshFamilyRecord
-  /** The successor's state when the token is spent: unused (live), or null when it is gone or spent too. */
+  /** The token's successor as it is now (spent or not), once the token is spent; null before, or when it is gone. */
   successor: RefreshTokenRecord | null
 }
 
