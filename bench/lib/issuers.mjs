@@ -92,7 +92,7 @@ async function startTessera(alg, { password, refresh, workers, name, store }) {
     env: { ...env, HOST: '127.0.0.1', PORT: '0' },
   })
   const origin = new URL(server.url).origin
-  const out = { server, origin, tokenUrl: `${origin}/oauth2/token`, request: clientCredentials(client.client_id, client.client_secret) }
+  const out = { server, origin, db, tokenUrl: `${origin}/oauth2/token`, request: clientCredentials(client.client_id, client.client_secret) }
   if (user) {
     out.passwordRequest = {
       method: 'POST',

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config.js'
 import { openIssuer } from '../../src/core/open.js'
-import { run, oneLine } from './fixtures/cli.js'
+import { run, oneLine } from './fixtures/run.js'
 
 const APP = ['--name', 'Restaurants app', '--public', '--grant', 'authorization_code', '--grant', 'refresh_token',
   '--scope', 'read write', '--audience', 'https://restaurants.example']

@@ -3,20 +3,13 @@
 // form of what it names (a client id of the issuer's format, a known grant
 // type), else as "(invalid)" (DESIGN.md). Each variant the attacker tried
 // is replayed here; the captured log must never hold the secret.
-import { Writable } from 'node:stream'
 import t from 'tap'
+import { captureLog } from './fixtures/log.js'
 import { harness } from './fixtures/harness.js'
 import { basic, formEncode, postToken } from './fixtures/request.js'
 
-let raw = ''
-const lines: Array<Record<string, unknown>> = []
-const stream = new Writable({
-  write(chunk, _enc, done) {
-    raw += chunk.toString()
-    for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line))
-    done()
-  },
-})
+const log = captureLog()
+const { lines, stream } = log
 
 const h = await harness({ logger: { level: 'info', stream } })
 t.teardown(() => h.close())
@@ -43,19 +36,17 @@ const variants: Array<[string, () => Promise<unknown>]> = [
 
 for (const [what, send] of variants) {
   t.test(`${what}: never in the log`, async (t) => {
-    raw = ''
-    lines.length = 0
+    log.clear()
     await send()
     t.ok(lines.length > 0, 'the request was logged')
-    t.notOk(raw.includes(SECRET), 'the secret is not in the log')
-    t.notOk(raw.includes(PASSWORD), 'the password is not in the log')
-    t.notOk(raw.includes(SECRET.slice(0, 20)), 'nor a piece of it')
+    t.notOk(log.raw().includes(SECRET), 'the secret is not in the log')
+    t.notOk(log.raw().includes(PASSWORD), 'the password is not in the log')
+    t.notOk(log.raw().includes(SECRET.slice(0, 20)), 'nor a piece of it')
   })
 }
 
 t.test('a value of the right form is logged as sent; anything else as "(invalid)"', async (t) => {
-  raw = ''
-  lines.length = 0
+  log.clear()
   await postToken(h.app, { grant_type: 'client_credentials', client_id: ID, client_secret: 'wrong' })
   await postToken(h.app, { grant_type: 'client_credentials', client_id: SECRET })
   await postToken(h.app, { grant_type: 'made_up', client_id: ID, client_secret: SECRET })
@@ -68,7 +59,7 @@ t.test('a value of the right form is logged as sent; anything else as "(invalid)
 })
 
 t.test('a 40,000-request fuzz of field mix-ups never logs the secret', async (t) => {
-  raw = ''
+  log.clear()
   const fields = ['grant_type', 'client_id', 'client_secret', 'username', 'password', 'scope', 'resource', 'refresh_token', 'code']
   const values = [SECRET, ID, 'client_credentials', 'password', PASSWORD, `${SECRET}&x=1`, `tc_${SECRET}`, `${ID}${SECRET}`]
   let seed = 42
@@ -79,8 +70,8 @@ t.test('a 40,000-request fuzz of field mix-ups never logs the secret', async (t)
     for (let j = 0, n = 1 + rand(4); j < n; j++) pairs.push([fields[rand(fields.length)]!, values[rand(values.length)]!])
     const headers = rand(4) === 0 ? { authorization: basic(values[rand(values.length)]!, values[rand(values.length)]!) } : {}
     await postToken(h.app, pairs, headers)
-    if (raw.includes(SECRET.slice(0, 20)) || raw.includes(PASSWORD)) leaked++
-    raw = ''
+    if (log.raw().includes(SECRET.slice(0, 20)) || log.raw().includes(PASSWORD)) leaked++
+    log.clear()
   }
   t.equal(leaked, 0, 'no request put the secret or the password in the log')
 })

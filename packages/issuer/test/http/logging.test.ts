@@ -1,19 +1,12 @@
 // One structured line per token request (client_id, grant_type, outcome,
 // duration) and never a secret, password, token or Authorization header.
-import { Writable } from 'node:stream'
 import t from 'tap'
+import { captureLog } from './fixtures/log.js'
 import { harness } from './fixtures/harness.js'
 import { basic, postToken } from './fixtures/request.js'
 
-const lines: Array<Record<string, unknown>> = []
-let raw = ''
-const stream = new Writable({
-  write(chunk, _enc, done) {
-    raw += chunk.toString()
-    for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line))
-    done()
-  },
-})
+const log = captureLog()
+const { lines, stream } = log
 
 const h = await harness({ logger: { level: 'info', stream } })
 t.teardown(() => h.close())
@@ -44,8 +37,7 @@ t.test('a failed request logs its error code as the outcome', async (t) => {
 })
 
 t.test('logs never hold a secret, password, token or Authorization header', async (t) => {
-  lines.length = 0
-  raw = ''
+  log.clear()
   const header = basic(client.id, client.secret)
   const tokens: string[] = []
   const a = await postToken(h.app, { grant_type: 'client_credentials' }, { authorization: header })
@@ -58,17 +50,16 @@ t.test('logs never hold a secret, password, token or Authorization header', asyn
   await h.app.inject({ url: `/nope?password=${PASSWORD}`, headers: { authorization: header } })
   await h.app.inject({ url: `/healthz?client_secret=${client.secret}`, headers: { authorization: header } })
   t.ok(tokens.every((x) => typeof x === 'string' && x.length > 20))
-  t.ok(raw.length > 0, 'something was logged')
+  t.ok(log.raw().length > 0, 'something was logged')
   for (const forbidden of [client.secret, PASSWORD, header, header.slice(6), ...tokens]) {
-    t.notOk(raw.includes(forbidden), 'not in the log')
+    t.notOk(log.raw().includes(forbidden), 'not in the log')
   }
-  t.notMatch(raw, /authorization/i, 'no Authorization header')
+  t.notMatch(log.raw(), /authorization/i, 'no Authorization header')
 })
 
 t.test('the request serializer keeps the path, never the query string', async (t) => {
-  lines.length = 0
-  raw = ''
+  log.clear()
   h.app.log.info({ req: { method: 'GET', url: '/x?password=hunter2', ip: '127.0.0.1', headers: { authorization: 'Basic abc' } } }, 'probe')
-  t.notMatch(raw, /hunter2|Basic abc/)
-  t.match(raw, /"url":"\/x"/)
+  t.notMatch(log.raw(), /hunter2|Basic abc/)
+  t.match(log.raw(), /"url":"\/x"/)
 })

@@ -3,21 +3,14 @@
 // body and no-store either way; 401 for a failed client authentication,
 // 400 without `token`. And the log lines: one per refresh, a warning when
 // a replay revokes a family (client_id and family id, never a token).
-import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
+import { captureLog } from './fixtures/log.js'
 import { harness } from './fixtures/harness.js'
 import { basic, body, postToken } from './fixtures/request.js'
 import { mintCode } from './fixtures/codes.js'
 
-let raw = ''
-const lines: Array<Record<string, unknown>> = []
-const stream = new Writable({
-  write(chunk, _enc, done) {
-    raw += chunk.toString()
-    for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line))
-    done()
-  },
-})
+const log = captureLog()
+const { lines, stream } = log
 const h = await harness({ logger: { level: 'info', stream } })
 t.teardown(() => h.close())
 const client = await h.createClient({ grants: ['password', 'refresh_token'], scopes: ['read'] })
@@ -84,8 +77,7 @@ t.test('failed client authentication is 401 invalid_client; a missing token is 4
 
 t.test('one log line per refresh, and a warning when a replay revokes a family: client_id and family id, never a token', async (t) => {
   const first = await login()
-  raw = ''
-  lines.length = 0
+  log.clear()
   const a = (await postToken(h.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: client.id, client_secret: client.secret })).json()
   const b = (await postToken(h.app, { grant_type: 'refresh_token', refresh_token: a.refresh_token, client_id: client.id, client_secret: client.secret })).json()
   await postToken(h.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: client.id, client_secret: client.secret })
@@ -94,5 +86,5 @@ t.test('one log line per refresh, and a warning when a replay revokes a family: 
   t.match(refreshLines[0], { grant_type: 'refresh_token', client_id: client.id, outcome: 'ok', family_id: /^trf_/ })
   const warning = lines.find((l) => l.level === 40)
   t.match(warning, { client_id: client.id, family_id: refreshLines[0]!.family_id, msg: 'refresh token replayed: its family revoked' })
-  for (const token of [first.refresh_token, a.refresh_token, b.refresh_token, a.access_token]) t.notOk(raw.includes(token), 'no token in the log')
+  for (const token of [first.refresh_token, a.refresh_token, b.refresh_token, a.access_token]) t.notOk(log.raw().includes(token), 'no token in the log')
 })
