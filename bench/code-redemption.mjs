@@ -46,7 +46,7 @@ async function main() {
   const client = await issuerCli(db, ['client', 'create', '--name', 'bench app', '--public', '--grant', 'authorization_code',
     '--redirect-uri', REDIRECT, '--skip-consent', '--scope', 'read', '--audience', AUDIENCE], { env })
   await issuerCli(db, ['user', 'create', '--username', 'bench-user', '--scope', 'read', '--password-stdin'], { stdin: PASSWORD, env })
-  const server = await startServer({ name: 'issuer-code', script: issuerBin(), args: ['serve'], env: { ...env, HOST: '127.0.0.1', PORT: '0', TESSERA_LOG_LEVEL: 'warn' } })
+  const server = await startServer({ name: 'issuer-code', script: issuerBin(), args: ['serve'], env: { ...env, HOST: '127.0.0.1', PORT: '0' } })
   // The issuer identifier is http://localhost:PORT; the form's Origin must be it.
   const issuer = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()).issuer
   const authorize = `${server.url}/oauth2/authorize?` + new URLSearchParams({
