@@ -28,6 +28,7 @@ for (const alg of ['ES256', 'RS256']) {
   T.push({ id: `issue.${alg}.tessera-auto/floor`, text: `Issuer ${alg}, --workers auto: ≥ 1.0x the floor route's tokens/s (CPU-s of all processes beside)`, min: 1.0 })
 }
 T.push({ id: 'refresh.ES256.tessera/tessera-cc', text: 'Refresh ES256: refresh_token ≥ 0.7x Tessera\'s own client_credentials (req per server CPU-s)', min: 0.7 })
+T.push({ id: 'refresh.ES256.tessera-pg/tessera', text: 'Refresh ES256 on PostgreSQL: ≥ 0.6x the same grant on SQLite (req per server CPU-s)', min: 0.6 })
 T.push({ id: 'refresh.ES256.tessera/oidc-provider', text: 'Refresh ES256: ≥ 1.5x oidc-provider\'s refresh grant with rotation (req per server CPU-s)', min: 1.5 })
 T.push({ id: 'password.grant/argon2-floor', text: 'Password grant ≥ 0.8x the bare argon2 verify rate (same parameters, same concurrency)', min: 0.8 })
 T.push({ id: 'password.jwks-p99', text: 'JWKS p99 < 20 ms while the password grant is saturated', max: 20, unit: 'ms' })

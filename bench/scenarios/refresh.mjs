@@ -2,7 +2,8 @@
 // §4.14.2). @tessera/issuer's refresh grant (one write transaction per
 // request: the token spent, its successor stored) against Tessera's own
 // client_credentials on the same server, and against oidc-provider's
-// refresh grant with rotation, same run, interleaved rounds. Every request
+// refresh grant with rotation, and the same refresh grant on PostgreSQL,
+// same run, interleaved rounds. Every request
 // presents an unspent token: each connection takes a token from a pool and
 // puts back the successor the answer carries, so no request is a retry.
 import autocannon from 'autocannon'
@@ -56,8 +57,8 @@ async function measureChained(server, load) {
   }
 }
 
-async function startTessera(alg) {
-  const issuer = await startIssuer('tessera', alg, { refresh: true })
+async function startTessera(alg, store = 'sqlite') {
+  const issuer = await startIssuer('tessera', alg, { refresh: true, store })
   const mint = async (n) => {
     const tokens = []
     for (let i = 0; i < n; i++) {
@@ -109,10 +110,17 @@ async function sanity(s) {
 export async function run({ rounds, durationS, connections = 10, algs = ['ES256'], log = () => {} }) {
   const rows = []
   const ratios = []
-  const notes = ['Pool of refresh tokens per round: twice the connections, freshly minted (Tessera: password grant; oidc-provider: a Grant and a RefreshToken saved through its models, as a code grant leaves them).']
+  const notes = [
+    'Pool of refresh tokens per round: twice the connections, freshly minted (Tessera: password grant; oidc-provider: a Grant and a RefreshToken saved through its models, as a code grant leaves them).',
+    'The PostgreSQL row counts the issuer process\'s CPU only; the database server\'s own CPU for the writes is not in it.',
+  ]
   for (const alg of algs) {
     const candidates = []
-    for (const [name, label, start] of [['tessera', '@tessera/issuer refresh_token', startTessera], ['oidc-provider', 'oidc-provider refresh_token (rotation)', startOidc]]) {
+    for (const [name, label, start] of [
+      ['tessera', '@tessera/issuer refresh_token', (a) => startTessera(a)],
+      ['tessera-pg', '@tessera/issuer refresh_token on PostgreSQL', (a) => startTessera(a, 'postgres')],
+      ['oidc-provider', 'oidc-provider refresh_token (rotation)', startOidc],
+    ]) {
       let s
       try {
         s = await start(alg)
@@ -154,6 +162,7 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
     }
     add('tessera/tessera-cc', 'refresh_token / client_credentials (@tessera/issuer)', 'tessera', 'tessera-cc', 0.7)
     add('tessera/oidc-provider', '@tessera/issuer refresh / oidc-provider refresh', 'tessera', 'oidc-provider', 1.5)
+    add('tessera-pg/tessera', '@tessera/issuer refresh on PostgreSQL / on SQLite', 'tessera-pg', 'tessera', 0.6)
   }
   return { rows, ratios, notes }
 }
