@@ -1,6 +1,6 @@
 // Refresh tokens in PostgreSQL (RFC 6749 §6, RFC 9700 §4.14.2). A rotation
-// is one transaction whose first statement spends the token only if it is
-// still unspent: `UPDATE ... WHERE spent_at IS NULL ... RETURNING`. Of
+// is one statement whose first part spends the token only if it is still
+// unspent: `UPDATE ... WHERE spent_at IS NULL ... RETURNING`. Of
 // concurrent rotations, on any number of connections and hosts, the first
 // takes the row lock; the others wait for it, and READ COMMITTED re-checks
 // their condition on the row as the first committed it: spent, so they
@@ -70,6 +70,21 @@ async function lookup(sql: Sql, hash: string): Promise<RefreshLookup | null> {
   }
 }
 
+// Spent tokens are kept a few generations back, for replay detection; older ones go (bounded rows per family).
+const ROTATE = `WITH spent AS (
+    UPDATE refresh_tokens SET spent_at = $2, successor_hash = $3, successor_salt = $4
+    WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2
+      AND family_id IN (SELECT id FROM refresh_families WHERE expires_at > $2)
+    RETURNING family_id, generation
+  ), successor AS (
+    INSERT INTO refresh_tokens (hash, family_id, generation, created_at, expires_at, spent_at, successor_hash, successor_salt)
+    SELECT $3, family_id, generation + 1, $5, $6, NULL, NULL, NULL FROM spent
+    RETURNING family_id, generation
+  ), dropped AS (
+    DELETE FROM refresh_tokens r USING successor s WHERE r.family_id = s.family_id AND r.generation < s.generation - $7
+  )
+  SELECT generation FROM successor`
+
 export class PgRefresh implements RefreshStore {
   readonly #db: PgDb
 
@@ -85,25 +100,18 @@ export class PgRefresh implements RefreshStore {
     return lookup(this.#db, hash)
   }
 
-  rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult> {
-    return this.#db.tx(async (sql): Promise<RotateResult> => {
-      const { rows } = await sql.query<{ family_id: string; generation: number }>(`
-        UPDATE refresh_tokens SET spent_at = $2, successor_hash = $3, successor_salt = $4
-        WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2
-          AND family_id IN (SELECT id FROM refresh_families WHERE expires_at > $2)
-        RETURNING family_id, generation`, [hash, now, successor.hash, successor.salt])
-      const spent = rows[0]
-      // Not spent now: the token as it is now (after any rotation that won) tells the caller why.
-      if (!spent) return { outcome: 'refused', current: await lookup(sql, hash) }
-      const generation = spent.generation + 1
-      await insertTokenRow(sql, {
-        hash: successor.hash, familyId: spent.family_id, generation, createdAt: successor.createdAt,
-        expiresAt: successor.expiresAt, spentAt: null, successorHash: null, successorSalt: null,
-      })
-      // Spent tokens are kept a few generations back, for replay detection; older ones go (bounded rows per family).
-      await sql.query('DELETE FROM refresh_tokens WHERE family_id = $1 AND generation < $2', [spent.family_id, generation - keepSpent])
-      return { outcome: 'rotated' }
-    })
+  /**
+   * One statement, so one round trip (atomic on its own, retried on
+   * 40001/40P01 by the pool): the spend, the successor's insert and the
+   * deletion of generations older than `keepSpent`, as data-modifying CTEs
+   * on one snapshot. Only a refused rotation costs a second statement, the
+   * look-up that says why.
+   */
+  async rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult> {
+    const { rows } = await this.#db.query<{ generation: number }>(ROTATE,
+      [hash, now, successor.hash, successor.salt, successor.createdAt, successor.expiresAt, keepSpent])
+    if (rows.length === 1) return { outcome: 'rotated' }
+    return { outcome: 'refused', current: await lookup(this.#db, hash) }
   }
 
   async revokeFamily(familyId: string): Promise<boolean> {
