@@ -44,9 +44,10 @@ t.test('rotate-secret with --grace: the previous secret works until the grace pe
   const core = await openIssuer(config, { clock: clock.now })
   const admin = await openAdmin(config, { clock: clock.now })
   t.teardown(async () => { await core.close(); await admin.close() })
-  const { client, secret: first } = await admin.clients.create({
+  const { client, secret: firstSecret } = await admin.clients.create({
     name: 'svc', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'],
   })
+  const first = firstSecret!
   const { secret: second } = await admin.clients.rotateSecret(client.id, '60')
   t.ok(await core.authenticateClient(client.id, second), 'the new secret works')
   t.ok(await core.authenticateClient(client.id, first), 'the previous one too, during the grace period')

@@ -68,7 +68,7 @@ t.test('a 40,000-request fuzz of field mix-ups never logs the secret', async (t)
   for (let i = 0; i < 40_000; i++) {
     const pairs: Array<[string, string]> = []
     for (let j = 0, n = 1 + rand(4); j < n; j++) pairs.push([fields[rand(fields.length)]!, values[rand(values.length)]!])
-    const headers = rand(4) === 0 ? { authorization: basic(values[rand(values.length)]!, values[rand(values.length)]!) } : {}
+    const headers: Record<string, string> = rand(4) === 0 ? { authorization: basic(values[rand(values.length)]!, values[rand(values.length)]!) } : {}
     await postToken(h.app, pairs, headers)
     if (log.raw().includes(SECRET.slice(0, 20)) || log.raw().includes(PASSWORD)) leaked++
     log.clear()

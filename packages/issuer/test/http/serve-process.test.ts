@@ -8,6 +8,9 @@ import t from 'tap'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { cli, createClient, startServer, stop, token } from './fixtures/process.js'
 
+/** A JSON answer, read loosely (fetch types it unknown). */
+type Json = Record<string, any>
+
 const dir = mkdtempSync(join(tmpdir(), 'tessera-serve-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const db = join(dir, 'data', 'tessera.db')
@@ -26,13 +29,13 @@ t.test('serve answers over a socket and logs one start-up line with url, JWKS, m
 
   const health = await fetch(`${server.url}/healthz`)
   t.equal(health.status, 200)
-  const meta = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()
+  const meta = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json() as Json
   t.equal(meta.issuer, `http://localhost:${port}`, 'the defaulted issuer carries the bound port')
 
   const client = await createClient(db)
   const res = await token(server.url, client.client_id, client.client_secret)
   t.equal(res.status, 200, 'a client created by the CLI while serve runs works at once')
-  const { access_token } = await res.json()
+  const { access_token } = await res.json() as Json
   const { payload, protectedHeader } = await jwtVerify(access_token, createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`)), {
     issuer: `http://localhost:${port}`,
     audience: 'https://api.example',
@@ -45,17 +48,17 @@ t.test('serve answers over a socket and logs one start-up line with url, JWKS, m
 t.test('a restart keeps the keys and clients: same kid, the old secret works, old tokens still verify', async (t) => {
   const first = await startServer(db)
   const client = await createClient(db)
-  const before = await (await token(first.url, client.client_id, client.client_secret)).json()
-  const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).json()
+  const before = await (await token(first.url, client.client_id, client.client_secret)).json() as Json
+  const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).json() as Json
   t.equal(await stop(first), 0, 'SIGTERM: exit 0')
 
   const second = await startServer(db)
   t.teardown(() => stop(second))
-  const jwksAfter = await (await fetch(`${second.url}/.well-known/jwks.json`)).json()
+  const jwksAfter = await (await fetch(`${second.url}/.well-known/jwks.json`)).json() as Json
   t.same(jwksAfter.keys.map((k: { kid: string }) => k.kid), jwksBefore.keys.map((k: { kid: string }) => k.kid), 'same keys')
   const res = await token(second.url, client.client_id, client.client_secret)
   t.equal(res.status, 200, 'the client survives the restart')
-  const after = await res.json()
+  const after = await res.json() as Json
   t.equal(decodeProtectedHeader(after.access_token).kid, decodeProtectedHeader(before.access_token).kid, 'signed by the same key')
   const jwks = createRemoteJWKSet(new URL(`${second.url}/.well-known/jwks.json`))
   await t.resolves(jwtVerify(before.access_token, jwks, { audience: 'https://api.example' }), 'a token from before the restart verifies')

@@ -8,6 +8,9 @@ import t from 'tap'
 import { serve } from '../../src/http/serve.js'
 import { testConfig } from './fixtures/harness.js'
 
+/** A JSON answer, read loosely (fetch types it unknown). */
+type Json = Record<string, any>
+
 const dir = mkdtempSync(join(tmpdir(), 'tessera-serve-inproc-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -19,7 +22,7 @@ t.test('port 0 without an explicit issuer: the issuer becomes http://localhost:<
   t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
   t.not(port, '0')
   t.equal(config.issuer, `http://localhost:${port}`)
-  const meta = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()
+  const meta = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json() as Json
   t.equal(meta.issuer, `http://localhost:${port}`)
 })
 
@@ -28,7 +31,7 @@ t.test('an explicit issuer is kept as given (RFC 8414 §3.3: metadata issuer equ
   const server = await serve(config, { logger: false, handleSignals: false })
   t.teardown(() => server.close())
   t.equal(config.issuer, 'https://issuer.example')
-  const meta = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()
+  const meta = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json() as Json
   t.equal(meta.issuer, 'https://issuer.example')
   t.equal(meta.jwks_uri, 'https://issuer.example/.well-known/jwks.json')
 })

@@ -8,6 +8,9 @@ import t from 'tap'
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { cli, createClient, startServer, stop, token } from './fixtures/process.js'
 
+/** A JSON answer, read loosely (fetch types it unknown). */
+type Json = Record<string, any>
+
 const dir = mkdtempSync(join(tmpdir(), 'tessera-shared-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const db = join(dir, 'tessera.db')
@@ -25,7 +28,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 async function tokenFrom(url: string): Promise<string> {
   const res = await token(url, client.client_id, client.client_secret)
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${await res.text()}`)
-  return (await res.json()).access_token
+  return ((await res.json()) as Json).access_token
 }
 
 /** Verifies against a server's JWKS; iss is that of the issuing server (each defaults to its own port). */

@@ -15,6 +15,9 @@ import { openIssuer } from '../../src/core/open.js'
 import { execFile } from 'node:child_process'
 import { BIN, cleanEnv, cli, startServer, stop } from './fixtures/process.js'
 
+/** A JSON answer, read loosely (fetch types it unknown). */
+type Json = Record<string, any>
+
 const dir = mkdtempSync(join(tmpdir(), 'tessera-single-use-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const db = join(dir, 'tessera.db')
@@ -40,10 +43,10 @@ const refresh = (url: string, token: string) => form(url, { grant_type: 'refresh
 const password = (url: string, pw: string) => form(url, { grant_type: 'password', username: 'alice', password: pw, client_id: client.client_id, client_secret: client.client_secret })
 
 t.test('10 concurrent refreshes of one token over two processes: one successor; a replay on the other process revokes the family', async (t) => {
-  const login = await (await password(a.url, 'pw')).json()
+  const login = await (await password(a.url, 'pw')).json() as Json
   t.ok(login.refresh_token, 'a refresh token from the password grant')
   const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => refresh(servers[i % 2]!, login.refresh_token)))
-  const bodies = await Promise.all(answers.map((r) => r.json()))
+  const bodies = await Promise.all(answers.map((r) => r.json() as Promise<Json>))
   const successors = new Set(bodies.filter((x) => x.refresh_token).map((x) => x.refresh_token))
   t.equal(successors.size, 1, 'never two different successors')
   t.ok(answers.every((r) => r.status === 200), 'within the grace every concurrent use gets that successor')
@@ -62,7 +65,7 @@ t.test('a code redeemed on both processes at once succeeds once', async (t) => {
     const verifier = randomBytes(32).toString('base64url')
     const challenge = createHash('sha256').update(verifier).digest('base64url')
     const code = await core.signIn.issueCode({
-      clientId: app.client_id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: 'http://127.0.0.1/cb', scopes: ['read'], state: null,
+      clientId: app.client_id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: 'http://127.0.0.1/cb', scopes: ['read'], scopeRequested: true, state: null,
       codeChallenge: challenge, audience: 'https://api.example', prompt: null,
     }, { userId: user.user.id, username: 'alice', scopes: ['read'], authTime: Date.now() }, ['read'])
     const params = { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier, client_id: app.client_id }

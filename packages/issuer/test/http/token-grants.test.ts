@@ -78,7 +78,7 @@ t.test('password: a user without scopes yields an empty result, invalid_scope (D
 })
 
 t.test('password: missing username or password is invalid_request (RFC 6749 §4.3.2)', async (t) => {
-  for (const params of [{ password: 'x' }, { username: 'john' }, {}]) {
+  for (const params of [{ password: 'x' }, { username: 'john' }, {}] as Array<Record<string, string>>) {
     const res = await postToken(h.app, { grant_type: 'password', ...params, ...appAuth })
     t.equal(res.statusCode, 400)
     t.equal(res.json().error, 'invalid_request')
