@@ -5,6 +5,8 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import { StoreUnavailableError } from '../core/errors.js'
 import type { IssuerCore } from '../core/types.js'
 import { storeUnavailable } from './errors.js'
+import { sendOAuthError } from './oauth-reply.js'
+import { reportStoreFailure } from './store-failure.js'
 import { loggerOptions, type LoggerOption } from './logging.js'
 import { clientErrorHandler, defaultMaxConnections, frameworkErrors, serverOptions, type TransportLimits } from './transport.js'
 import { healthRoute } from './routes/health.js'
@@ -47,10 +49,8 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   // anything else is a 500 without internals.
   app.setErrorHandler(function errorHandler(error: FastifyError, request, reply) {
     if ((error as unknown) instanceof StoreUnavailableError) {
-      core.observer.databaseError()
-      request.log.error({ err: { message: error.message } }, 'database unavailable')
-      return reply.code(503).header('retry-after', String(storeUnavailable.retryAfter)).header('cache-control', 'no-store')
-        .type('application/json; charset=utf-8').send(storeUnavailable.body)
+      reportStoreFailure(core, request.log, error as unknown as StoreUnavailableError)
+      return sendOAuthError(reply, storeUnavailable)
     }
     const status = error.statusCode
     if (status !== undefined && status >= 400 && status < 500) {

@@ -11,6 +11,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { StoreUnavailableError } from '../../core/errors.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Problems } from '../authorize/errors.js'
+import { reportStoreFailure } from '../store-failure.js'
 import { problemPage } from '../authorize/response.js'
 import { sendOutcome } from '../browser/reply.js'
 import { parseForm } from '../form.js'
@@ -30,8 +31,7 @@ export async function browserEndpoints(app: FastifyInstance, options: { core: Is
 
   app.setErrorHandler(function browserErrorHandler(error: FastifyError, request, reply) {
     if (error instanceof StoreUnavailableError) {
-      core.observer.databaseError()
-      request.log.error({ err: { message: error.message } }, 'database unavailable')
+      reportStoreFailure(core, request.log, error)
       return sendOutcome(reply, problemPage(Problems.unavailable, 'database_unavailable'))
     }
     const status = error.statusCode

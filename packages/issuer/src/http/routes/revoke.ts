@@ -10,9 +10,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { StoreUnavailableError } from '../../core/errors.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError, storeUnavailable } from '../errors.js'
-import { FormBody, type FormValue } from '../form.js'
 import { noCacheHeaders, sendOAuthError } from '../oauth-reply.js'
+import { reportStoreFailure } from '../store-failure.js'
 import { authenticate, readClientCredentials } from '../token/client-auth.js'
+import { requireForm } from '../token/pipeline.js'
 import { loggedClientId } from './token.js'
 
 export const REVOKE_PATH = '/oauth2/revoke'
@@ -23,9 +24,8 @@ const PARAMETERS = ['token', 'token_type_hint', 'client_id', 'client_secret']
 interface Revocation { clientId?: string; familyId?: string; revoked: boolean }
 
 async function revoke(core: IssuerCore, body: unknown, authorization: string | undefined, seen: Revocation): Promise<OAuthError | undefined> {
-  if (!(body instanceof FormBody)) return Errors.contentType
-  if (body.malformed) return Errors.malformedBody
-  const params: Record<string, FormValue> = body.params
+  const params = requireForm(body)
+  if (params instanceof OAuthError) return params
   if (PARAMETERS.some((p) => Array.isArray(params[p]))) return Errors.repeatedParameter
   const claimed = readClientCredentials(authorization, params)
   if (claimed instanceof OAuthError) return claimed
@@ -54,8 +54,7 @@ export function revokeRoute(app: FastifyInstance, core: IssuerCore, bodyLimit: n
       error = await revoke(core, request.body, request.headers.authorization, seen)
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err
-      core.observer.databaseError()
-      request.log.error({ err: { message: err.message } }, 'database unavailable')
+      reportStoreFailure(core, request.log, err)
       error = storeUnavailable
     }
     if (error !== undefined) {

@@ -10,6 +10,7 @@ import { Errors, OAuthError, storeUnavailable } from '../errors.js'
 import { findGrant } from '../grants/index.js'
 import { logTokenRequest } from '../logging.js'
 import { JSON_TYPE, noCacheHeaders, sendOAuthError } from '../oauth-reply.js'
+import { reportStoreFailure } from '../store-failure.js'
 import { exchangeToken, TokenExchange } from '../token/pipeline.js'
 
 export const TOKEN_PATH = '/oauth2/token'
@@ -66,8 +67,7 @@ export function tokenRoute(app: FastifyInstance, core: IssuerCore, bodyLimit: nu
     } catch (err) {
       if (err instanceof StoreUnavailableError) {
         // DESIGN.md: a database error is 503 with Retry-After, never a 500.
-        core.observer.databaseError()
-        request.log.error({ err: { message: err.message } }, 'database unavailable')
+        reportStoreFailure(core, request.log, err)
         return fail(core, request, reply, storeUnavailable, exchange)
       }
       request.log.error({ err }, 'token request failed')

@@ -22,8 +22,8 @@ export interface TokenResponse {
   body: string
 }
 
-/** Step: the body must be a form (RFC 6749 §3.2, Appendix B). */
-function requireForm(body: unknown): Record<string, FormValue> | OAuthError {
+/** Step: the body must be a form (RFC 6749 §3.2, Appendix B); the revocation endpoint (RFC 7009 §2.1) takes the same. */
+export function requireForm(body: unknown): Record<string, FormValue> | OAuthError {
   if (!(body instanceof FormBody)) return Errors.contentType
   if (body.malformed) return Errors.malformedBody
   return body.params
