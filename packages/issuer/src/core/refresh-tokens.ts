@@ -5,7 +5,7 @@
 // refresh-token key (kept like the signing keys, encrypted at rest under
 // the key encryption key). The database holds only hashes and the salt, so
 // neither a copy of it nor the key alone yields a usable token.
-import { timingSafeEqual } from 'node:crypto'
+import { digestsEqual } from '../credentials/constant-time.js'
 import { deriveRefreshToken, hashOpaque, looksLikeRefreshToken, newOpaque, newSalt, REFRESH_TOKEN_PREFIX } from '../credentials/opaque.js'
 import { newFamilyId } from '../credentials/ids.js'
 import type { NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore } from '../store/types/index.js'
@@ -111,9 +111,7 @@ export class RefreshTokens implements RefreshTokenService {
     if (successor === null || successor.spentAt !== null || successor.expiresAt <= now) return null
     if (token.successorSalt === null || token.successorHash === null) return null
     const again = deriveRefreshToken(this.key, presented, token.successorSalt)
-    const expected = Buffer.from(token.successorHash)
-    const actual = Buffer.from(hashOpaque(again))
-    return expected.length === actual.length && timingSafeEqual(expected, actual) ? again : null
+    return digestsEqual(Buffer.from(token.successorHash), Buffer.from(hashOpaque(again))) ? again : null
   }
 
   async #replayed(familyId: string): Promise<{ ok: false; reason: 'replayed'; familyId: string }> {
