@@ -70,7 +70,7 @@ export async function startServer({ name, script, args = [], env = {}, nodeArgs 
       const id = ++ids
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => { pending.delete(id); reject(new Error(`${name}: no CPU report`)) }, 10000)
-        pending.set(id, (msg) => { clearTimeout(timer); resolve({ cpuUs: msg.cpu.user + msg.cpu.system, userUs: msg.cpu.user, systemUs: msg.cpu.system, rss: msg.rss }) })
+        pending.set(id, (msg) => { clearTimeout(timer); resolve({ cpuUs: msg.cpu.user + msg.cpu.system, rss: msg.rss }) })
         child.send({ type: 'cpu', id })
       })
     },
