@@ -5,8 +5,44 @@
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
-import { ConfigError } from './core/errors.js'
-import { SIGNING_ALGS, type IssuerConfig, type SigningAlg } from './core/types.js'
+import { ConfigError } from './domain/errors.js'
+import { SIGNING_ALGS, type SigningAlg } from './domain/types.js'
+
+export interface IssuerConfig {
+  /** Where `serve` listens. Default 127.0.0.1. */
+  host: string
+  /** Default 8080. 0 picks a free port (tests). */
+  port: number
+  /**
+   * The issuer identifier: an origin, no path, no trailing slash. `iss` equals
+   * it byte for byte. The core reads it at each use (never copies it at open):
+   * `serve` on port 0 without an explicit issuer sets it to
+   * `http://localhost:<bound port>` right after listening.
+   */
+  issuer: string
+  /** True when the issuer came from TESSERA_ISSUER / --issuer, false when defaulted from the port. */
+  issuerExplicit: boolean
+  /** SQLite file; created with its folder. Default ./data/tessera.db */
+  dbPath: string
+  /** Algorithm of new signing keys. Default RS256. */
+  signingAlg: SigningAlg
+  /** 32 bytes, or null: private keys are then stored in plaintext. */
+  keyEncryptionKey: Buffer | null
+  /** Seconds in the JWKS `Cache-Control: public, max-age`. Default 300. */
+  jwksMaxAge: number
+  /** Automatic rotation interval in days, or null for none. */
+  keyRotationDays: number | null
+  /** Upper bound of any token lifetime, seconds. Default 3600. */
+  maxTtl: number
+  /** Seconds a sign-in session lasts (absolute). Default 43200. */
+  sessionTtl: number
+  /** Seconds an unused refresh token lives. Default 1209600 (14 days). */
+  refreshIdleTtl: number
+  /** Seconds no refresh token outlives its family's first grant by. Default 7776000 (90 days). */
+  refreshMaxTtl: number
+  /** Seconds in which a just-rotated refresh token may be presented again; 0: never. Default 10. */
+  refreshReuseGrace: number
+}
 
 export const DEFAULTS = {
   host: '127.0.0.1',

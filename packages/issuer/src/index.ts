@@ -1,6 +1,6 @@
 // @tessera/issuer: the public API. Only re-exports.
-export * from './core/types.js'
-export { ConfigError, InvalidInputError, NotFoundError, ConflictError, StoreUnavailableError } from './core/errors.js'
+export * from './domain/types.js'
+export { ConfigError, InvalidInputError, NotFoundError, ConflictError, StoreUnavailableError } from './domain/errors.js'
 export { openIssuer, type OpenIssuerDeps, type OpenedIssuer } from './core/open.js'
 export { openAdmin, type Admin } from './core/admin/open-admin.js'
 export type { ClientInfo, ClientInput } from './core/admin/clients.js'

@@ -3,7 +3,7 @@
 // same checks as the server (schema, key encryption key).
 import { loadConfig } from '../config.js'
 import { openAdmin, type Admin } from '../core/admin/open-admin.js'
-import type { IssuerConfig } from '../core/types.js'
+import type { IssuerConfig } from '../config.js'
 import { str, type Parsed } from './args.js'
 import { note, type CliIo } from './io.js'
 

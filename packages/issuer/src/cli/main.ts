@@ -3,7 +3,7 @@
 // 2 bad command line. Every failure is one line on stderr, prefixed
 // `tessera-issuer: `, or with --json one JSON object {"error", "message"}.
 import { readFileSync } from 'node:fs'
-import { ConfigError, ConflictError, InvalidInputError, NotFoundError } from '../core/errors.js'
+import { ConfigError, ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js'
 import { UsageError } from './errors.js'
 import { GROUPS, groupHelp, mainHelp } from './help.js'
 import { PREFIX, printLines, type CliIo } from './io.js'

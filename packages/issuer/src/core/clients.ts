@@ -5,7 +5,7 @@ import type { Admission } from '../credentials/admission.js'
 import { DUMMY_SECRET_HASH, isSlowSecretHash, verifyFastSecret } from '../credentials/secrets.js'
 import { verifyArgon2 } from '../credentials/passwords.js'
 import type { ClientRecord, ClientStore } from '../store/types/index.js'
-import type { Client, Clock } from './types.js'
+import type { Client, Clock } from '../domain/types.js'
 
 /** Longest client id looked up; longer ones go straight to the dummy path. */
 const MAX_LOOKUP_LENGTH = 512

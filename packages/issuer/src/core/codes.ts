@@ -8,7 +8,8 @@ import { digestsEqual } from '../credentials/constant-time.js'
 import { hashOpaque } from '../credentials/opaque.js'
 import type { SessionStore } from '../store/types/index.js'
 import type { RefreshTokens } from './refresh-tokens.js'
-import type { Client, Clock, CodeCheck, CodeGrantView, CodeService } from './types.js'
+import type { Client, Clock, CodeCheck, CodeGrantView } from '../domain/types.js'
+import type { CodeService } from './types.js'
 
 // RFC 7636 §4.1: code-verifier = 43*128unreserved
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/

@@ -13,10 +13,10 @@ import { Codes } from './codes.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { SignIn } from './sign-in.js'
-import type { IssuerObserver } from './observer.js'
-import type {
-  AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerConfig, IssuerCore, IssuerGauges, Jwks, LoginOutcome,
-} from './types.js'
+import type { IssuerObserver } from '../domain/observer.js'
+import type { AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerGauges, Jwks, LoginOutcome } from '../domain/types.js'
+import type { IssuerConfig } from '../config.js'
+import type { IssuerCore } from './types.js'
 
 /** How often the background work deletes what has expired. */
 const PRUNE_INTERVAL_MS = 60_000

@@ -2,7 +2,9 @@
 // a key signs now (the first start generates one that signs at once), and
 // makes the refresh-token key on first start, and returns the core the
 // HTTP layer serves.
-import type { Clock, IssuerConfig, IssuerCore } from './types.js'
+import type { Clock } from '../domain/types.js'
+import type { IssuerConfig } from '../config.js'
+import type { IssuerCore } from './types.js'
 import { Admission, type AdmissionOptions } from '../credentials/admission.js'
 import { dummyPasswordHash } from '../credentials/passwords.js'
 import { KeyManager } from '../keys/manager.js'
@@ -12,9 +14,9 @@ import { openStore } from '../store/open.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { REFRESH_KEY_NAME } from './refresh-tokens.js'
 import { Issuer } from './issuer.js'
-import { NO_OBSERVER, type IssuerObserver } from './observer.js'
+import { NO_OBSERVER, type IssuerObserver } from '../domain/observer.js'
 
-export { ConfigError } from './errors.js'
+export { ConfigError } from '../domain/errors.js'
 
 export interface OpenIssuerDeps {
   /** Milliseconds since the epoch; default Date.now. */

@@ -8,7 +8,7 @@ import { dummyPasswordHash, verifyArgon2 } from '../credentials/passwords.js'
 import { LOGIN_THROTTLE, retryAfterSeconds, usernameKey } from '../credentials/throttle.js'
 import { MAX_USERNAME_LENGTH, normaliseUsername } from '../credentials/usernames.js'
 import type { LoginThrottleStore, UserRecord, UserStore } from '../store/types/index.js'
-import type { Clock, LoginOutcome } from './types.js'
+import type { Clock, LoginOutcome } from '../domain/types.js'
 
 const INVALID: LoginOutcome = { ok: false, reason: 'invalid_grant' }
 

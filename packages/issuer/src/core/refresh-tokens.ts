@@ -9,7 +9,9 @@ import { digestsEqual } from '../credentials/constant-time.js'
 import { deriveRefreshToken, hashOpaque, looksLikeRefreshToken, newOpaque, newSalt, REFRESH_TOKEN_PREFIX } from '../credentials/opaque.js'
 import { newFamilyId } from '../credentials/ids.js'
 import type { NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore } from '../store/types/index.js'
-import type { Client, Clock, IssuerConfig, RefreshCheck, RefreshGrantView, RefreshRotation, RefreshTokenService } from './types.js'
+import type { Client, Clock, RefreshCheck, RefreshGrantView, RefreshRotation } from '../domain/types.js'
+import type { IssuerConfig } from '../config.js'
+import type { RefreshTokenService } from './types.js'
 
 /** Spent tokens kept per family for replay detection; older generations are deleted at rotation. */
 export const KEEP_SPENT_GENERATIONS = 8

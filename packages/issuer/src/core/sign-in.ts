@@ -3,7 +3,8 @@
 // sessions behind the `tessera_session` cookie, and the codes it issues.
 import { hashOpaque, newOpaque } from '../credentials/opaque.js'
 import type { SessionStore } from '../store/types/index.js'
-import type { AuthorizationRequest, Clock, SignedInUser, SignInService, User } from './types.js'
+import type { AuthorizationRequest, Clock, SignedInUser, User } from '../domain/types.js'
+import type { SignInService } from './types.js'
 
 /** A pending request expires with its page (DESIGN.md). */
 export const PENDING_REQUEST_TTL_MS = 10 * 60_000

@@ -1,7 +1,7 @@
 // Checks of the values an administrator gives (CLI and any other admin
 // caller). Each failure is an InvalidInputError with one line naming the value.
-import { InvalidInputError } from './errors.js'
-import { GRANT_TYPES, type GrantType } from './types.js'
+import { InvalidInputError } from '../domain/errors.js'
+import { GRANT_TYPES, type GrantType } from '../domain/types.js'
 import { hasInvisibleCharacters, MAX_USERNAME_LENGTH } from '../credentials/usernames.js'
 
 /** Default token lifetime of a client, seconds. */

@@ -3,7 +3,7 @@
 // once with BusyError (503 + Retry-After), so a flood of password requests
 // never grows memory and never starves the rest of the server.
 import { availableParallelism } from 'node:os'
-import { BusyError } from '../core/types.js'
+import { BusyError } from '../domain/errors.js'
 
 export interface AdmissionOptions {
   /** Computations running at once. Default: os.availableParallelism(). */

@@ -2,7 +2,7 @@
 // inject; serve.ts listens). Routes are one file each.
 
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
-import { StoreUnavailableError } from '../core/errors.js'
+import { StoreUnavailableError } from '../domain/errors.js'
 import type { IssuerCore } from '../core/types.js'
 import { storeUnavailable } from './errors.js'
 import { sendOAuthError } from './oauth-reply.js'

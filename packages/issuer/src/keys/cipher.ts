@@ -4,7 +4,7 @@
 // AES-256-GCM with a random 96-bit IV per key, a 128-bit tag, and the kid as
 // additional authenticated data (a ciphertext moved to another row fails).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { ConfigError } from '../core/errors.js'
+import { ConfigError } from '../domain/errors.js'
 
 const PLAIN = 'plain:'
 const V1 = 'aes256gcm.v1:'

@@ -3,7 +3,7 @@
 import { generateKeyPair, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
 import { calculateJwkThumbprint, type JWK } from 'jose'
-import type { SigningAlg } from '../core/types.js'
+import type { SigningAlg } from '../domain/types.js'
 
 const generate = promisify(generateKeyPair)
 

@@ -1,6 +1,6 @@
 // The JWKS document (RFC 7517 §5): for each published key its public
 // members plus kid (RFC 7638 thumbprint), alg and use "sig" (§4.2-4.5).
-import type { Jwks } from '../core/types.js'
+import type { Jwks } from '../domain/types.js'
 import type { KeyRecord } from '../store/types/index.js'
 import { keyTimes } from './timeline.js'
 

@@ -3,7 +3,7 @@
 // JWKS at the current time, both cached until the next state change in the
 // timeline. Choosing the signer costs one clock read and one comparison:
 // no I/O on the token path.
-import type { Clock, Jwks } from '../core/types.js'
+import type { Clock, Jwks } from '../domain/types.js'
 import type { KeyRecord, KeySet } from '../store/types/index.js'
 import { buildJwks } from './jwks.js'
 import { createSigner, type Signer } from './signer.js'

@@ -1,7 +1,7 @@
 // The key service over the store: checks and applies key encryption,
 // generates keys and claims rotations. Shared by the running core and the CLI.
-import type { Clock } from '../core/types.js'
-import { ConfigError, NotFoundError } from '../core/errors.js'
+import type { Clock } from '../domain/types.js'
+import { ConfigError, NotFoundError } from '../domain/errors.js'
 import type { IssuerStore, KeyChanges, KeyRecord, KeySet, NewKeyRecord, SecretRecord } from '../store/types/index.js'
 import { randomBytes } from 'node:crypto'
 import { isEncrypted, openPrivateKey, openSecret, sealPrivateKey, sealSecret } from './cipher.js'
@@ -9,7 +9,7 @@ import { generateSigningKey } from './generate.js'
 import { buildJwks } from './jwks.js'
 import { planMaintenance, planRetire, planRotation, type KeyPlan, type RotationSettings } from './rotation.js'
 import { keyTimes, type KeyState } from './timeline.js'
-import type { Jwks } from '../core/types.js'
+import type { Jwks } from '../domain/types.js'
 
 export interface KeyManagerOptions extends RotationSettings {
   keyEncryptionKey: Buffer | null

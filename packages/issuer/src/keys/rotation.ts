@@ -2,7 +2,7 @@
 // configuration. The caller turns a decision into a store change claimed
 // against the key-set version (see KeyStore.change), so that among
 // several processes it happens once.
-import type { SigningAlg } from '../core/types.js'
+import type { SigningAlg } from '../domain/types.js'
 import type { KeyRecord, KeyUpdate } from '../store/types/index.js'
 import { keyTimes, signingKeyAt, SKEW_MS } from './timeline.js'
 

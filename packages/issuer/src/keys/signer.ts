@@ -2,7 +2,7 @@
 // node:crypto KeyObject and the protected header is encoded once per key;
 // each token is then one JSON.stringify, one base64url and one crypto.sign.
 import { constants, createPrivateKey, sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto'
-import type { SigningAlg } from '../core/types.js'
+import type { SigningAlg } from '../domain/types.js'
 
 export interface Signer {
   kid: string

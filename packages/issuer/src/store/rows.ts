@@ -1,7 +1,7 @@
 // Rows whose columns are the same in both stores, and the records they map
 // to. (Rows with lists differ: SQLite keeps a list as JSON text, PostgreSQL
 // as TEXT[]; each store maps those itself.)
-import type { SigningAlg } from '../core/types.js'
+import type { SigningAlg } from '../domain/types.js'
 import type { KeyRecord, PendingRequestRecord, SecretRecord, SessionRecord } from './types/index.js'
 
 export interface KeyRow {

@@ -2,7 +2,7 @@
 // written; each write is all or nothing.
 import t, { type Test } from 'tap'
 import { openAdmin, type Admin } from '../../src/core/admin/open-admin.js'
-import { ConflictError, InvalidInputError, NotFoundError } from '../../src/core/errors.js'
+import { ConflictError, InvalidInputError, NotFoundError } from '../../src/domain/errors.js'
 import type { ClientInput } from '../../src/core/admin/clients.js'
 import { testConfig } from './fixtures/setup.js'
 

@@ -4,7 +4,7 @@ import t from 'tap'
 import argon2 from 'argon2'
 import { openIssuer } from '../../src/core/open.js'
 import { openAdmin } from '../../src/core/admin/open-admin.js'
-import { BusyError } from '../../src/core/types.js'
+import { BusyError } from '../../src/domain/errors.js'
 import { manualClock, testConfig, SECOND } from './fixtures/setup.js'
 
 t.test('client authentication: right secret, wrong secret, unknown client, deleted client', async (t) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { loadConfig, parseKeyEncryptionKey } from '../../src/config.js'
-import { ConfigError } from '../../src/core/errors.js'
+import { ConfigError } from '../../src/domain/errors.js'
 
 function problems(env: NodeJS.ProcessEnv, flags: Record<string, string | undefined> = {}): readonly string[] {
   try {

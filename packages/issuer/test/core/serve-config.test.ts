@@ -3,7 +3,7 @@
 import t from 'tap'
 import { availableParallelism } from 'node:os'
 import { loadServeConfig } from '../../src/config.js'
-import { ConfigError } from '../../src/core/errors.js'
+import { ConfigError } from '../../src/domain/errors.js'
 
 function problems(env: NodeJS.ProcessEnv, flags: Record<string, string> = {}): readonly string[] {
   try {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Admission } from '../../src/credentials/admission.js'
-import { BusyError } from '../../src/core/types.js'
+import { BusyError } from '../../src/domain/errors.js'
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void

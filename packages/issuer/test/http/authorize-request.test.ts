@@ -4,7 +4,8 @@
 // then every failure is a 303 back with error, error_description, state and iss.
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/http/app.js'
-import type { Client, IssuerCore } from '../../src/core/types.js'
+import type { Client } from '../../src/domain/types.js'
+import type { IssuerCore } from '../../src/core/types.js'
 import { authorizeUrl, CookieJar, get, pkce, redirectParams } from './fixtures/browser.js'
 import { harness } from './fixtures/harness.js'
 

@@ -3,7 +3,7 @@
 // that change nothing (anti-CSRF token, Origin). DESIGN.md "The sign-in
 // page"; RFC 6749 §4.1.2, §10.12; RFC 9700 §4.12; RFC 9207.
 import t from 'tap'
-import { NO_OBSERVER, type SignInOutcome } from '../../src/core/observer.js'
+import { NO_OBSERVER, type SignInOutcome } from '../../src/domain/observer.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, pkce, post, redirectParams } from './fixtures/browser.js'
 import { harness } from './fixtures/harness.js'
 import { postToken } from './fixtures/request.js'

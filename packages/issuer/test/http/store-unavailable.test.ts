@@ -2,7 +2,7 @@
 // is 503 temporarily_unavailable with Retry-After, never a 500, and never
 // its internals): the metadata's scopes come from the store.
 import t from 'tap'
-import { StoreUnavailableError } from '../../src/core/errors.js'
+import { StoreUnavailableError } from '../../src/domain/errors.js'
 import { buildApp } from '../../src/http/app.js'
 import { fakeCore } from './fixtures/fake-core.js'
 

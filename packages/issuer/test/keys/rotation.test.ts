@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { decodeProtectedHeader } from 'jose'
 import { openIssuer, type OpenedIssuer } from '../../src/core/open.js'
 import { openAdmin, type Admin } from '../../src/core/admin/open-admin.js'
-import type { IssuerConfig } from '../../src/core/types.js'
+import type { IssuerConfig } from '../../src/config.js'
 import { manualClock, testConfig, SECOND } from '../core/fixtures/setup.js'
 
 const MAX_AGE = 300

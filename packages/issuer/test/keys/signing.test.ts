@@ -1,7 +1,7 @@
 import t from 'tap'
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose'
 import { openIssuer } from '../../src/core/open.js'
-import { SIGNING_ALGS } from '../../src/core/types.js'
+import { SIGNING_ALGS } from '../../src/domain/types.js'
 import { testConfig } from '../core/fixtures/setup.js'
 
 const PUBLIC_MEMBERS: Record<string, string[]> = {

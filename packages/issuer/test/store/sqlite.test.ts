@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { openSqliteStore } from '../../src/store/sqlite/index.js'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js'
-import { ConfigError, StoreUnavailableError } from '../../src/core/errors.js'
+import { ConfigError, StoreUnavailableError } from '../../src/domain/errors.js'
 import { storeConformance } from './fixtures/conformance.js'
 
 storeConformance(t, async (t) => {

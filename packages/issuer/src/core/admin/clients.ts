@@ -1,7 +1,7 @@
 // Client administration: create, list, show, update, delete, rotate-secret.
 // Each write is one store operation (one transaction): nothing half-written.
-import { PUBLIC_CLIENT_GRANTS, type Clock, type GrantType } from '../types.js'
-import { NotFoundError, InvalidInputError } from '../errors.js'
+import { PUBLIC_CLIENT_GRANTS, type Clock, type GrantType } from '../../domain/types.js'
+import { NotFoundError, InvalidInputError } from '../../domain/errors.js'
 import type { ClientChanges, ClientRecord, IssuerStore } from '../../store/types/index.js'
 import { newClientId, newClientSecret } from '../../credentials/ids.js'
 import { hashClientSecret } from '../../credentials/secrets.js'

@@ -1,6 +1,7 @@
 // Opens the store for administration (the CLI): the same checks as the
 // server (schema, key encryption key) but no background work.
-import type { Clock, IssuerConfig } from '../types.js'
+import type { Clock } from '../../domain/types.js'
+import type { IssuerConfig } from '../../config.js'
 import { openStore } from '../../store/open.js'
 import type { IssuerStore } from '../../store/types/index.js'
 import { KeyManager } from '../../keys/manager.js'

@@ -2,8 +2,8 @@
 // create, list, delete, set-password, sign-out. Usernames are normalised
 // (NFC, lower case). Deleting a user, changing a password or signing out
 // ends the user's sessions and revokes their refresh tokens and codes.
-import type { Clock } from '../types.js'
-import { NotFoundError } from '../errors.js'
+import type { Clock } from '../../domain/types.js'
+import { NotFoundError } from '../../domain/errors.js'
 import type { IssuerStore, UserRecord } from '../../store/types/index.js'
 import { newUserId } from '../../credentials/ids.js'
 import { hashPassword } from '../../credentials/passwords.js'

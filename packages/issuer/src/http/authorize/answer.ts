@@ -6,7 +6,9 @@
 // as in the password grant (core.checkUserPassword: argon2id, admission
 // control, the shared per-username failure counter and lock), and the answer
 // is a 303 (RFC 9700 §4.12: never 307 after a POST of credentials).
-import { BusyError, type AuthorizationRequest, type Client, type IssuerCore, type SignedInUser } from '../../core/types.js'
+import { BusyError } from '../../domain/errors.js'
+import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { authorizePurpose, csrfTokenValid, originAllowed } from '../browser/csrf.js'
 import { currentSession, type BrowserContext } from '../browser/cookies.js'
 import { FormBody } from '../form.js'

@@ -2,7 +2,8 @@
 // the person must do. A page holds the checked request server-side (core:
 // 10 minutes, capped) and carries only its reference; a code that needs no
 // page (a --skip-consent client within a session) is issued at once.
-import type { AuthorizationRequest, IssuerCore, SignedInUser } from '../../core/types.js'
+import type { AuthorizationRequest, SignedInUser } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { currentSession, type BrowserContext } from '../browser/cookies.js'
 import { AuthorizationError, Problem } from './errors.js'
 import { consentOutcome, nextStep, signInOutcome } from './interaction.js'

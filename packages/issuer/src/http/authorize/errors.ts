@@ -4,7 +4,7 @@
 // trusted, or the browser's form cannot be accepted); an AuthorizationError
 // goes back to the client's redirect URI (RFC 6749 §4.1.2.1, with the OpenID
 // Connect Core §3.1.2.6 prompt errors and RFC 8707 §2 invalid_target).
-import { BusyError } from '../../core/types.js'
+import { BusyError } from '../../domain/errors.js'
 import type { OAuthError } from '../errors.js'
 
 export type AuthorizationErrorCode =

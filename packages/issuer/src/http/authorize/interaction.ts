@@ -4,7 +4,7 @@
 // first-party (--skip-consent) client unless prompt=consent; prompt=none
 // never shows a page (OpenID Connect Core §3.1.2.1: login_required,
 // consent_required). Also the granted scopes, and the pages' views.
-import type { AuthorizationRequest, Client, SignedInUser } from '../../core/types.js'
+import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import { intersectScopes } from '../grants/scopes.js'
 import { AUTHORIZE_PATH } from '../paths.js'
 import { consentPage, signInPage } from '../pages/sign-in.js'

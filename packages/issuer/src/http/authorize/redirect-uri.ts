@@ -5,7 +5,7 @@
 // on the loopback IP literals 127.0.0.1 and [::1] the port is ignored, since
 // a native app listens on whatever port it gets. Not for `localhost`
 // (RFC 8252 §8.3: a name may resolve elsewhere).
-import type { Client } from '../../core/types.js'
+import type { Client } from '../../domain/types.js'
 import type { FormValue } from '../form.js'
 import { Problems, type Problem } from './errors.js'
 

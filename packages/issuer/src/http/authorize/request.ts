@@ -6,7 +6,8 @@
 //      → response_type → grant → PKCE (RFC 7636, S256 only: RFC 9700
 //      §2.1.1) → scope → resource (RFC 8707) → prompt.
 // The result is the AuthorizationRequest the sign-in page answers.
-import type { AuthorizationRequest, Client, IssuerCore } from '../../core/types.js'
+import type { AuthorizationRequest, Client } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { OAuthError } from '../errors.js'
 import { parseForm, type FormValue } from '../form.js'
 import { single } from '../token/parameters.js'

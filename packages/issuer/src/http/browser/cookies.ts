@@ -5,7 +5,8 @@
 // `tessera_csrf` (SameSite=Strict: only our own pages' forms need it).
 // Parsing and serialisation are @fastify/cookie's.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { IssuerCore, SignedInUser } from '../../core/types.js'
+import type { IssuerCore } from '../../core/types.js'
+import type { SignedInUser } from '../../domain/types.js'
 import { SESSION_COOKIE_PATH } from '../paths.js'
 import { csrfSecret } from './csrf.js'
 

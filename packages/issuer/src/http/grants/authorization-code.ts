@@ -5,7 +5,8 @@
 // time; scope and audience are those the user allowed (a narrower `scope`
 // may be asked, `resource` must name the code's audience).
 
-import type { Client, IssuerCore } from '../../core/types.js'
+import type { Client } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject, TokenExchange } from './grant.js'

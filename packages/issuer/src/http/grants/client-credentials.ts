@@ -1,7 +1,7 @@
 // RFC 6749 §4.4: the client acts on its own behalf. DESIGN: `sub` is the
 // client id; the scope ceiling is the client's scopes.
 
-import type { Client } from '../../core/types.js'
+import type { Client } from '../../domain/types.js'
 import type { Grant, GrantSubject } from './grant.js'
 
 export const clientCredentials: Grant = {

@@ -5,7 +5,8 @@
 // refresh token does so in `complete`, which runs only once scope and
 // resource have passed: a request refused for its scope changes nothing.
 
-import type { Client, GrantType, IssuerCore } from '../../core/types.js'
+import type { Client, GrantType } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import type { OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 

@@ -2,7 +2,7 @@
 // here; the token pipeline, the recognised-parameter list and the metadata's
 // grant_types_supported all read this registry.
 
-import type { GrantType } from '../../core/types.js'
+import type { GrantType } from '../../domain/types.js'
 import { authorizationCode } from './authorization-code.js'
 import { clientCredentials } from './client-credentials.js'
 import type { Grant } from './grant.js'

@@ -4,7 +4,9 @@
 // intersected with the user's (DESIGN, RFC 6749 §3.3). A client holding the
 // refresh_token grant also receives a refresh token (RFC 6749 §4.3.3).
 
-import { BusyError, type Client, type IssuerCore } from '../../core/types.js'
+import { BusyError } from '../../domain/errors.js'
+import type { Client } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { busy, Errors, tooManyAttempts, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject } from './grant.js'

@@ -4,7 +4,8 @@
 // of the client's audiences, default the original one. A spent token
 // presented again outside the reuse grace revokes its family.
 
-import type { Client, IssuerCore } from '../../core/types.js'
+import type { Client } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject, TokenExchange } from './grant.js'

@@ -8,7 +8,7 @@
 import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { StoreUnavailableError } from '../../core/errors.js'
+import { StoreUnavailableError } from '../../domain/errors.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Problems } from '../authorize/errors.js'
 import { reportStoreFailure } from '../store-failure.js'

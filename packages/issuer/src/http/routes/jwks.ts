@@ -6,7 +6,8 @@
 
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type { IssuerCore, Jwks } from '../../core/types.js'
+import type { IssuerCore } from '../../core/types.js'
+import type { Jwks } from '../../domain/types.js'
 
 export const JWKS_PATH = '/.well-known/jwks.json'
 

@@ -7,7 +7,7 @@
 // tokens; 401 invalid_client, 400 invalid_request without `token`.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { StoreUnavailableError } from '../../core/errors.js'
+import { StoreUnavailableError } from '../../domain/errors.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError, storeUnavailable } from '../errors.js'
 import { noCacheHeaders, sendOAuthError } from '../oauth-reply.js'

@@ -3,7 +3,7 @@
 // steps live in ../token/pipeline.ts.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { StoreUnavailableError } from '../../core/errors.js'
+import { StoreUnavailableError } from '../../domain/errors.js'
 import type { IssuerCore } from '../../core/types.js'
 import { looksLikeClientId } from '../../credentials/ids.js'
 import { Errors, OAuthError, storeUnavailable } from '../errors.js'

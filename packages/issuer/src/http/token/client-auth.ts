@@ -3,7 +3,9 @@
 // client_secret_post (client_id and client_secret in the body). A client
 // must not use more than one method in a request (§2.3).
 
-import { BusyError, type Client, type IssuerCore } from '../../core/types.js'
+import { BusyError } from '../../domain/errors.js'
+import type { Client } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { MALFORMED_BASIC, NOT_BASIC, parseBasic } from '../basic-auth.js'
 import { busy, Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'

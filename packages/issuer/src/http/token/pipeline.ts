@@ -6,7 +6,8 @@
 // returns an OAuthError value to stop, so the whole request is one straight
 // line with no exceptions on the error path.
 
-import type { Client, IssuerCore } from '../../core/types.js'
+import type { Client } from '../../domain/types.js'
+import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError } from '../errors.js'
 import { FormBody, type FormValue } from '../form.js'
 import { findGrant, TokenExchange, type Grant, type GrantSubject } from '../grants/index.js'

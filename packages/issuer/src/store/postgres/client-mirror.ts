@@ -23,7 +23,7 @@
 // succeeded for STALE_MS (the database is down or unreachable), `get`
 // throws StoreUnavailableError (503), so a client deleted meanwhile is
 // never honoured past the 5 s bound; the next successful poll serves again.
-import { StoreUnavailableError } from '../../core/errors.js'
+import { StoreUnavailableError } from '../../domain/errors.js'
 import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
 import { DUMMY_CLIENT, SELECT_CLIENTS, toClient, type ClientRow, type PgClientTable } from './clients.js'
 import type { PgDb } from './database.js'

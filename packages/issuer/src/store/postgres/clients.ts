@@ -3,8 +3,8 @@
 // polls. Read directly (the CLI), `get` materialises a dummy record for a
 // missing id, as the SQLite store does, so that its cost does not depend
 // on whether the client exists; the running server answers from the copy.
-import { ConflictError } from '../../core/errors.js'
-import type { GrantType } from '../../core/types.js'
+import { ConflictError } from '../../domain/errors.js'
+import type { GrantType } from '../../domain/types.js'
 import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
 import { isUniqueViolation, type PgDb, type Sql } from './database.js'
 

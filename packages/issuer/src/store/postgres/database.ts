@@ -11,7 +11,7 @@
 // cancels a statement after STATEMENT_TIMEOUT_MS, and the client abandons
 // one the server does not answer after QUERY_TIMEOUT_MS.
 import pg from 'pg'
-import { StoreUnavailableError } from '../../core/errors.js'
+import { StoreUnavailableError } from '../../domain/errors.js'
 
 /** Connections per process: servers are mostly CPU-bound (signing); the database sees few statements per token. */
 const POOL_MAX = 10

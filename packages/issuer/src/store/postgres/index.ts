@@ -6,7 +6,7 @@
 // that must be atomic is one statement or one transaction written for
 // concurrent writers (see each file), and migrations take turns under an
 // advisory lock (migrations.ts).
-import { ConfigError } from '../../core/errors.js'
+import { ConfigError } from '../../domain/errors.js'
 import { redactUrl } from '../location.js'
 import type { OpenOptions } from '../options.js'
 import type { ClientStore, IssuerStore, StoreSnapshot } from '../types/index.js'

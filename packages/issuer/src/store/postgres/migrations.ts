@@ -8,7 +8,7 @@
 //
 // Types: times in ms since the epoch are BIGINT, lists (grants, scopes,
 // audiences, redirect URIs) TEXT[] in their order, flags BOOLEAN.
-import { ConfigError } from '../../core/errors.js'
+import { ConfigError } from '../../domain/errors.js'
 import type { Sql } from './database.js'
 
 export const MIGRATIONS: readonly string[] = [

@@ -3,7 +3,7 @@
 // and loaded into an empty database in one transaction. Rows go in batches
 // (a JSON array expanded by json_populate_recordset): a large table is a
 // few statements, not a round trip per row.
-import { ConflictError } from '../../core/errors.js'
+import { ConflictError } from '../../domain/errors.js'
 import type { StoreSnapshot } from '../types/index.js'
 import { bumpClientsVersion, SELECT_CLIENTS, toClient, type ClientRow } from './clients.js'
 import { BULK_TIMEOUT_MS, type PgDb, type Sql } from './database.js'

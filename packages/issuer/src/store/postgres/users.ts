@@ -1,7 +1,7 @@
 // Users in PostgreSQL. Changing a password, deleting a user or signing them
 // out ends what they hold in the same transaction: sessions, codes and
 // refresh tokens (DESIGN.md, "The sign-in page").
-import { ConflictError } from '../../core/errors.js'
+import { ConflictError } from '../../domain/errors.js'
 import type { UserRecord, UserStore } from '../types/index.js'
 import { isUniqueViolation, type PgDb, type Sql } from './database.js'
 

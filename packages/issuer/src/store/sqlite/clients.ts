@@ -3,8 +3,8 @@
 // (DESIGN.md, token endpoint): one statement always yields one row, the
 // client's or a dummy one (measured: reading a row out of SQLite costs
 // about 5 µs more than finding none), and the row is parsed the same way.
-import type { GrantType } from '../../core/types.js'
-import { ConflictError } from '../../core/errors.js'
+import type { GrantType } from '../../domain/types.js'
+import { ConflictError } from '../../domain/errors.js'
 import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
 import { isConstraintError, type SqliteDb } from './database.js'
 

@@ -8,7 +8,7 @@
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { ConfigError, StoreUnavailableError } from '../../core/errors.js'
+import { ConfigError, StoreUnavailableError } from '../../domain/errors.js'
 import type { OpenOptions } from '../options.js'
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js'
 

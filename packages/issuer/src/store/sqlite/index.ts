@@ -3,7 +3,7 @@
 // file is opened and kept.
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { ConfigError } from '../../core/errors.js'
+import { ConfigError } from '../../domain/errors.js'
 import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteClients } from './clients.js'
 import type { OpenOptions } from '../options.js'

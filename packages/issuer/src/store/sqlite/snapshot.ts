@@ -1,6 +1,6 @@
 // `db copy` in SQLite: everything worth moving, read in one transaction,
 // and loaded into an empty database in one transaction.
-import { ConflictError } from '../../core/errors.js'
+import { ConflictError } from '../../domain/errors.js'
 import type { StoreSnapshot } from '../types/index.js'
 import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
 import type { SqliteDb } from './database.js'

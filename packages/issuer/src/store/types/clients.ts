@@ -1,5 +1,5 @@
 // Clients: the registered applications (RFC 6749 §2).
-import type { GrantType } from '../../core/types.js'
+import type { GrantType } from '../../domain/types.js'
 
 export interface ClientRecord {
   id: string

@@ -1,6 +1,6 @@
 // Signing keys and the server's own secrets (both kept as stored: plaintext
 // or encrypted under the key encryption key, see keys/cipher.ts).
-import type { SigningAlg } from '../../core/types.js'
+import type { SigningAlg } from '../../domain/types.js'
 
 export interface KeyRecord {
   /** Insertion order, assigned by the store: a higher serial is a newer key. */

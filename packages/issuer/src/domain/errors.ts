@@ -56,3 +56,15 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError'
   }
 }
+
+/**
+ * Thrown by `checkUserPassword` when too many argon2 computations are in
+ * flight and queued: the HTTP layer answers 503 with `Retry-After`.
+ */
+export class BusyError extends Error {
+  readonly code = 'busy'
+  constructor(readonly retryAfter: number) {
+    super('too many password checks in flight')
+    this.name = 'BusyError'
+  }
+}

@@ -1,0 +1,154 @@
+// The issuer's vocabulary (floor 1, DESIGN.md "Layout of the issuer"): the
+// types every layer speaks in. Imports nothing of the issuer.
+
+export type GrantType = 'client_credentials' | 'password' | 'authorization_code' | 'refresh_token'
+export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'authorization_code', 'refresh_token']
+/** The only grants a public client (no secret) may hold (DESIGN.md, "Apps acting for people"). */
+export const PUBLIC_CLIENT_GRANTS: readonly GrantType[] = ['authorization_code', 'refresh_token']
+
+export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
+export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'PS256', 'ES256', 'EdDSA']
+
+/** Milliseconds since the epoch. Injected so that tests can drive time. */
+export type Clock = () => number
+
+/** A registered client as the token endpoint sees it (never its secret). */
+export interface Client {
+  /** Stable id, e.g. `tc_…`; never begins with `-`; disjoint from user ids. */
+  id: string
+  name: string
+  grants: GrantType[]
+  /** Scopes the client may be granted. */
+  scopes: string[]
+  /** Allowed audiences (RFC 8707 resources); the first is the default `aud`. */
+  audiences: string[]
+  /** Effective token lifetime in seconds: the client's `--ttl` (default 900), capped at maxTtl. */
+  ttl: number
+  /** No secret: authenticates with `client_id` alone (RFC 6749 §2.1, `token_endpoint_auth_method` none). */
+  public: boolean
+  /** Registered redirect URIs (RFC 6749 §3.1.2). */
+  redirectUris: string[]
+  /** First-party: no consent page within a sign-in session. */
+  skipConsent: boolean
+}
+
+export interface User {
+  /** Stable id, e.g. `tu_…`; the `sub` of its tokens; disjoint from client ids. */
+  id: string
+  /** Normalised username (NFC, lower case). */
+  username: string
+  scopes: string[]
+}
+
+/** What the token endpoint asks the core to sign (RFC 9068 §2.2). */
+export interface AccessTokenRequest {
+  sub: string
+  clientId: string
+  audience: string
+  scopes: string[]
+  /** Lifetime in seconds (already capped). */
+  ttl: number
+  /** The sign-in time (ms) for tokens that come from a sign-in (RFC 9068 §2.2.1 auth_time), else undefined. */
+  authTime?: number
+}
+
+export interface IssuedToken {
+  accessToken: string
+  expiresIn: number
+}
+
+/** Outcome of a password check against the failed-login throttle. */
+export type LoginOutcome =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'invalid_grant' }
+  | { ok: false; reason: 'locked'; retryAfter: number }
+
+export interface IssuerGauges {
+  argon2InFlight: number
+  argon2Queued: number
+  /** Seconds since the signing key began to sign, or null when none signs. */
+  signingKeyAgeSeconds: number | null
+  publishedKeys: number
+}
+
+export interface Jwks {
+  keys: Array<Record<string, unknown>>
+}
+
+export interface Health {
+  ok: boolean
+  /** A short reason when not ok, safe to show. */
+  reason?: string
+}
+
+/** An authorization request once every check of DESIGN.md's order has passed: what the sign-in page answers. */
+export interface AuthorizationRequest {
+  clientId: string
+  /**
+   * Where the answer goes (RFC 6749 §3.1.2): the URI as sent, which matched a
+   * registered one (for a loopback URI, on the port sent: RFC 8252 §7.3), or
+   * the only registered one when `redirect_uri` was omitted.
+   */
+  redirectUri: string
+  /** `redirect_uri` as sent, or null when omitted: the code is bound to it (RFC 6749 §4.1.3). */
+  redirectUriSent: string | null
+  /** The scopes asked for (every scope of the client when omitted), each allowed for the client. */
+  scopes: string[]
+  /**
+   * False when `scope` was omitted: then the grant is the client's scopes
+   * that the user has (as for the password grant); when true, a scope asked
+   * for that the user lacks is invalid_scope (DESIGN.md, "Granted scopes").
+   */
+  scopeRequested: boolean
+  state: string | null
+  /** RFC 7636 §4.2 S256 challenge. */
+  codeChallenge: string
+  /** The token's audience (RFC 8707), one of the client's. */
+  audience: string
+  prompt: 'login' | 'none' | 'consent' | null
+}
+
+/** The person of a live sign-in session. */
+export interface SignedInUser {
+  userId: string
+  username: string
+  scopes: string[]
+  /** When they entered their password, ms. */
+  authTime: number
+}
+
+/** What a code grants, once the code, its client, redirect URI and verifier have been checked. */
+export interface CodeGrantView {
+  userId: string
+  scopes: string[]
+  audience: string
+  authTime: number
+}
+
+export type CodeCheck =
+  | { ok: true; grant: CodeGrantView }
+  /** Unknown, expired, another client's, or a wrong redirect URI or verifier: all one answer (invalid_grant). */
+  | { ok: false; replayed: boolean }
+
+/** A refresh token family as the token endpoint sees it. */
+export interface RefreshGrantView {
+  familyId: string
+  userId: string
+  scopes: string[]
+  audience: string
+  authTime: number | null
+  /** The family's absolute end (TESSERA_REFRESH_MAX_TTL after its first grant), ms. */
+  expiresAt: number
+}
+
+export type RefreshCheck =
+  | { ok: true; grant: RefreshGrantView }
+  | { ok: false; reason: 'invalid' }
+  /** A spent token presented outside the reuse grace: the family was revoked now. */
+  | { ok: false; reason: 'replayed'; familyId: string }
+
+export type RefreshRotation =
+  /** `reused`: a retry within the grace, answered with the same successor. */
+  | { ok: true; refreshToken: string; reused: boolean }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'replayed'; familyId: string }
