@@ -4,7 +4,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
 import { StoreUnavailableError } from '../domain/errors.js'
 import type { IssuerCore } from '../core/types.js'
-import { storeUnavailable } from './errors.js'
+import { storeUnavailable } from '../oauth/errors.js'
 import { sendOAuthError } from './oauth-reply.js'
 import { reportStoreFailure } from './store-failure.js'
 import { loggerOptions, type LoggerOption } from './logging.js'

@@ -3,7 +3,7 @@
 // their status, Retry-After and Basic challenge.
 
 import type { FastifyReply } from 'fastify'
-import type { OAuthError } from './errors.js'
+import type { OAuthError } from '../oauth/errors.js'
 
 /** RFC 6749 §5.2: the challenge answered with a 401 when the client used Basic. */
 export const BASIC_CHALLENGE = 'Basic realm="tessera", charset="UTF-8"'

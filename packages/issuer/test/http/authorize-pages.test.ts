@@ -10,7 +10,7 @@ import { StoreUnavailableError } from '../../src/domain/errors.js'
 import { BusyError } from '../../src/domain/errors.js'
 import type { IssuerCore } from '../../src/core/types.js'
 import { buildApp } from '../../src/http/app.js'
-import { escapeHtml, html } from '../../src/http/pages/html.js'
+import { escapeHtml, html } from '../../src/pages/html.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, LOGOUT, pkce, post } from './fixtures/browser.js'
 import { harness } from './fixtures/harness.js'
 

@@ -2,8 +2,8 @@
 // visible (RFC 6749 §3.2, Appendix B) and HTTP Basic client credentials
 // form-decoded after base64 (RFC 6749 §2.3.1, RFC 7617 §2).
 import t from 'tap'
-import { MALFORMED_BASIC, NOT_BASIC, parseBasic } from '../../src/http/basic-auth.js'
-import { parseForm } from '../../src/http/form.js'
+import { MALFORMED_BASIC, NOT_BASIC, parseBasic } from '../../src/oauth/basic-auth.js'
+import { parseForm } from '../../src/oauth/form.js'
 
 t.test('repeated keys keep every value, in order', async (t) => {
   const { params, malformed } = parseForm('a=1&b=2&a=3&a=4')

@@ -2,7 +2,7 @@
 // per write(2) so that workers sharing one stdout never interleave a line,
 // nothing lost on flush, partial writes and EAGAIN retried.
 import t from 'tap'
-import { LineWriter } from '../../src/http/log-stream.js'
+import { LineWriter } from '../../src/server/log-stream.js'
 
 function recorder(plan: Array<'eagain' | number> = []): { writes: string[]; write: (fd: number, data: string | Buffer, offset?: number) => number } {
   const writes: string[] = []

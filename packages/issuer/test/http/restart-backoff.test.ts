@@ -2,7 +2,7 @@
 // waits longer and longer, up to 10 s, instead of spinning; a worker that
 // ran a while is replaced at once again.
 import t from 'tap'
-import { restartDelay } from '../../src/http/cluster.js'
+import { restartDelay } from '../../src/server/cluster.js'
 
 t.test('a crash loop backs off: 0.1 s, doubling, at most 10 s', async (t) => {
   let failures = 0

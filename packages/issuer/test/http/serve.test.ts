@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { serve } from '../../src/http/serve.js'
+import { serve } from '../../src/server/serve.js'
 import { testConfig } from './fixtures/harness.js'
 
 /** A JSON answer, read loosely (fetch types it unknown). */

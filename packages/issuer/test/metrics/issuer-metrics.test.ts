@@ -1,7 +1,7 @@
 // The counting IssuerObserver (DESIGN.md "Operations"): every series it lists,
 // in Prometheus text format, from the hooks the core and the routes call.
 import t from 'tap'
-import { createIssuerMetrics } from '../../src/metrics/issuer-metrics.js'
+import { createIssuerMetrics } from '../../src/server/metrics/issuer-metrics.js'
 
 /** `name{labels} value` lines of the exposition, without comments. */
 async function samples(render: () => Promise<string>): Promise<Map<string, number>> {

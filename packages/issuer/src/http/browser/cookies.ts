@@ -7,8 +7,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import type { SignedInUser } from '../../domain/types.js'
-import { SESSION_COOKIE_PATH } from '../paths.js'
-import { csrfSecret } from './csrf.js'
+import { SESSION_COOKIE_PATH } from '../../oauth/paths.js'
+import { csrfSecret } from '../../oauth/shared/csrf.js'
 
 export const SESSION_COOKIE = 'tessera_session'
 export const CSRF_COOKIE = 'tessera_csrf'

@@ -7,9 +7,9 @@
 // authorization response is a 303 (RFC 9700 §4.12: never 307 after a POST
 // of credentials).
 import type { FastifyReply } from 'fastify'
-import type { Html } from '../pages/html.js'
-import { STYLE_SOURCE } from '../pages/layout.js'
-import type { Outcome } from '../authorize/response.js'
+import type { Html } from '../../pages/html.js'
+import { STYLE_SOURCE } from '../../pages/layout.js'
+import type { Outcome } from '../../oauth/authorize/response.js'
 
 export const HTML_TYPE = 'text/html; charset=utf-8'
 

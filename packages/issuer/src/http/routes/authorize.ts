@@ -2,11 +2,11 @@
 // hand the request to the steps (../authorize/) and render what they decide.
 import type { FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
-import { answerAuthorization } from '../authorize/answer.js'
-import { beginAuthorization, type Seen } from '../authorize/begin.js'
+import { answerAuthorization } from '../../oauth/authorize/answer.js'
+import { beginAuthorization, type Seen } from '../../oauth/authorize/begin.js'
 import { browserContext } from '../browser/cookies.js'
 import { sendOutcome } from '../browser/reply.js'
-import { AUTHORIZE_PATH } from '../paths.js'
+import { AUTHORIZE_PATH } from '../../oauth/paths.js'
 import { logBrowserRequest } from './browser-log.js'
 
 export function authorizeRoutes(app: FastifyInstance, core: IssuerCore): void {

@@ -2,8 +2,8 @@
 // has the issuer's id format), what happened, the status. Never the query,
 // a cookie, a code, a username or a password (DESIGN.md, "Operations").
 import type { FastifyRequest } from 'fastify'
-import type { Seen } from '../authorize/begin.js'
-import type { Outcome } from '../authorize/response.js'
+import type { Seen } from '../../oauth/authorize/begin.js'
+import type { Outcome } from '../../oauth/authorize/response.js'
 import { loggedClientId } from './token.js'
 
 export function logBrowserRequest(request: FastifyRequest, what: string, seen: Seen, outcome: Outcome): void {

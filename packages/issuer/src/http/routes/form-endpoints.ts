@@ -6,8 +6,8 @@
 
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
-import { Errors, type OAuthError } from '../errors.js'
-import { parseForm } from '../form.js'
+import { Errors, type OAuthError } from '../../oauth/errors.js'
+import { parseForm } from '../../oauth/form.js'
 import { sendOAuthError } from '../oauth-reply.js'
 import { revokeRoute, REVOKE_PATH } from './revoke.js'
 import { logExchange, tokenRoute, TOKEN_PATH } from './token.js'

@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import { browserContext } from '../browser/cookies.js'
-import { answerLogout, showLogout } from '../browser/logout.js'
+import { answerLogout, showLogout } from '../../oauth/logout.js'
 import { sendOutcome } from '../browser/reply.js'
-import { LOGOUT_PATH } from '../paths.js'
+import { LOGOUT_PATH } from '../../oauth/paths.js'
 import { logBrowserRequest } from './browser-log.js'
 
 export function logoutRoutes(app: FastifyInstance, core: IssuerCore): void {

@@ -4,8 +4,8 @@
 
 import type { FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
-import { grantTypesSupported } from '../grants/index.js'
-import { AUTHORIZE_PATH } from '../paths.js'
+import { grantTypesSupported } from '../../oauth/grants/index.js'
+import { AUTHORIZE_PATH } from '../../oauth/paths.js'
 import { JWKS_PATH } from './jwks.js'
 import { REVOKE_PATH } from './revoke.js'
 import { TOKEN_PATH } from './token.js'

@@ -11,14 +11,14 @@ import type { FastifyBaseLogger } from 'fastify'
 import { isLoopbackHost, type ServeSettings } from '../config.js'
 import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../config.js'
-import type { IssuerMetrics } from '../metrics/issuer-metrics.js'
-import type { MetricsServer } from '../metrics/server.js'
+import type { IssuerMetrics } from './metrics/issuer-metrics.js'
+import type { MetricsServer } from './metrics/server.js'
 import { redactUrl } from '../store/location.js'
 import { isPostgresUrl } from '../store/open.js'
-import { buildApp } from './app.js'
+import { buildApp } from '../http/app.js'
 import { openLogStream } from './log-stream.js'
-import { JWKS_PATH } from './routes/jwks.js'
-import { METADATA_PATH } from './routes/metadata.js'
+import { JWKS_PATH } from '../http/routes/jwks.js'
+import { METADATA_PATH } from '../http/routes/metadata.js'
 
 /**
  * Signals that stop the server gracefully: SIGTERM and SIGINT, and SIGHUP
@@ -107,7 +107,7 @@ export function logReady(log: Pick<FastifyBaseLogger, 'info'>, config: IssuerCon
 /** Counting metrics for this process, or null when no metrics port is set (prom-client is then never loaded). */
 async function metricsFor(settings: ServeSettings): Promise<IssuerMetrics | null> {
   if (settings.metricsPort === null) return null
-  return (await import('../metrics/issuer-metrics.js')).createIssuerMetrics()
+  return (await import('./metrics/issuer-metrics.js')).createIssuerMetrics()
 }
 
 /** One issuer process: alone (`single`), or one worker of a cluster (`worker`: the primary logs the ready line, serves metrics, and tells it when to stop). */
@@ -135,12 +135,12 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
     // DESIGN: TESSERA_ISSUER defaults to http://localhost:$PORT, the bound port when 0 was asked.
     if (!config.issuerExplicit) config.issuer = `http://localhost:${address.port}`
     if (metrics && role === 'single') {
-      const { startMetricsServer } = await import('../metrics/server.js')
-      const { registryRenderer } = await import('../metrics/cluster.js')
+      const { startMetricsServer } = await import('./metrics/server.js')
+      const { registryRenderer } = await import('./metrics/cluster.js')
       metricsServer = await startMetricsServer(config.host, settings.metricsPort!, registryRenderer(metrics.registry),
         (err) => app.log.warn({ err: { message: err.message } }, 'metrics scrape failed'))
     }
-    if (metrics && role === 'worker') (await import('../metrics/cluster.js')).answerPrimary(metrics.registry)
+    if (metrics && role === 'worker') (await import('./metrics/cluster.js')).answerPrimary(metrics.registry)
     core.start()
   } catch (err) {
     await app.close().catch(() => undefined)

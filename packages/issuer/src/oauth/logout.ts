@@ -2,14 +2,14 @@
 // form, which ends the sign-in session and deletes its cookie. The POST is
 // checked like the sign-in form: Origin, then the anti-CSRF token bound to
 // the cookie (purpose "logout"); a refused form changes nothing.
-import type { IssuerCore } from '../../core/types.js'
-import { Problem, Problems } from '../authorize/errors.js'
-import { problemPage, type PageOutcome } from '../authorize/response.js'
-import { FormBody } from '../form.js'
+import type { IssuerCore } from '../core/types.js'
+import { Problem, Problems } from './authorize/errors.js'
+import { problemPage, type PageOutcome } from './authorize/response.js'
+import { FormBody } from './form.js'
 import { logoutPage, signedOutPage } from '../pages/logout.js'
-import { LOGOUT_PATH } from '../paths.js'
-import { currentSession, type BrowserContext } from './cookies.js'
-import { csrfToken, csrfTokenValid, LOGOUT_PURPOSE, originAllowed } from './csrf.js'
+import { LOGOUT_PATH } from './paths.js'
+import { currentSession, type BrowserContext } from '../http/browser/cookies.js'
+import { csrfToken, csrfTokenValid, LOGOUT_PURPOSE, originAllowed } from './shared/csrf.js'
 
 export async function showLogout(core: IssuerCore, browser: BrowserContext): Promise<PageOutcome> {
   const session = await currentSession(core, browser)

@@ -5,8 +5,8 @@
 // (each worker has its own admission control), and the key gauges, the same
 // in every worker within a second, take the largest.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { IssuerObserver, SignInOutcome } from '../domain/observer.js'
-import type { IssuerGauges } from '../domain/types.js'
+import type { IssuerObserver, SignInOutcome } from '../../domain/observer.js'
+import type { IssuerGauges } from '../../domain/types.js'
 
 /** Seconds. A client_credentials token takes about a millisecond, a password check tens of them. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]

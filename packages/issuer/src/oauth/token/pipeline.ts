@@ -11,10 +11,10 @@ import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError } from '../errors.js'
 import { FormBody, type FormValue } from '../form.js'
 import { findGrant, TokenExchange, type Grant, type GrantSubject } from '../grants/index.js'
-import { authenticate, readClientCredentials } from './client-auth.js'
-import { checkRepeatedParameters, single } from './parameters.js'
-import { selectAudience } from './resource.js'
-import { grantScopes } from './scope.js'
+import { authenticate, readClientCredentials } from '../shared/client-auth.js'
+import { checkRepeatedParameters, single } from '../shared/parameters.js'
+import { selectAudience } from '../shared/resource.js'
+import { grantScopes } from '../shared/scope.js'
 
 export { TokenExchange }
 

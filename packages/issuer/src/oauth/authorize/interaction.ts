@@ -5,11 +5,11 @@
 // never shows a page (OpenID Connect Core §3.1.2.1: login_required,
 // consent_required). Also the granted scopes, and the pages' views.
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
-import { intersectScopes } from '../grants/scopes.js'
+import { intersectScopes } from '../shared/scopes.js'
 import { AUTHORIZE_PATH } from '../paths.js'
-import { consentPage, signInPage } from '../pages/sign-in.js'
-import { formTargets } from '../browser/reply.js'
-import { authorizePurpose, csrfToken } from '../browser/csrf.js'
+import { consentPage, signInPage } from '../../pages/sign-in.js'
+import { formTargets } from '../../http/browser/reply.js'
+import { authorizePurpose, csrfToken } from '../shared/csrf.js'
 import { AuthorizationError, Refusals } from './errors.js'
 import type { PageOutcome } from './response.js'
 

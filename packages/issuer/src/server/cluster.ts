@@ -18,7 +18,7 @@ import pino from 'pino'
 import type { ServeSettings } from '../config.js'
 import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../config.js'
-import type { MetricsServer } from '../metrics/server.js'
+import type { MetricsServer } from './metrics/server.js'
 import { openLogStream } from './log-stream.js'
 import { logReady, startupWarnings, WORKER_ENV, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './serve.js'
 
@@ -72,8 +72,8 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
   const log = pino({ level: settings.logLevel, enabled: logs !== undefined }, logs?.stream)
   let metricsServer: MetricsServer | undefined
   if (settings.metricsPort !== null) {
-    const { startMetricsServer } = await import('../metrics/server.js')
-    const { clusterRenderer } = await import('../metrics/cluster.js')
+    const { startMetricsServer } = await import('./metrics/server.js')
+    const { clusterRenderer } = await import('./metrics/cluster.js')
     metricsServer = await startMetricsServer(config.host, settings.metricsPort, clusterRenderer(),
       (err) => log.warn({ err: { message: err.message } }, 'metrics scrape failed'))
   }

@@ -10,7 +10,7 @@ import type { IssuerCore } from '../../core/types.js'
 import { busy, Errors, tooManyAttempts, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject } from './grant.js'
-import { intersectScopes } from './scopes.js'
+import { intersectScopes } from '../shared/scopes.js'
 
 async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>): Promise<GrantSubject | OAuthError> {
   const username = params.username

@@ -3,8 +3,8 @@
 // redirect URI (RFC 6749 §4.1.2, RFC 9700 §4.12) with `iss` (RFC 9207 §2)
 // and `state` as sent, in the query (response_mode query), appended to any
 // query the registered URI already has (RFC 6749 §3.1.2: "MUST retain").
-import type { Html } from '../pages/html.js'
-import { messagePage } from '../pages/messages.js'
+import type { Html } from '../../pages/html.js'
+import { messagePage } from '../../pages/messages.js'
 import type { AuthorizationError, Problem } from './errors.js'
 
 export interface PageOutcome {
