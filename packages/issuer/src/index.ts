@@ -11,5 +11,5 @@ export { loadConfig, loadServeConfig, DEFAULTS, type ConfigFlags, type ServeFlag
 export type { IssuerStore, StoreSnapshot } from './store/types/index.js'
 export { openSqliteStore } from './store/sqlite/index.js'
 export { openStore, isPostgresUrl } from './store/open.js'
-export { serve, type ServeOptions, type RunningIssuer } from './server/serve.js'
+export { serve, type ServeOptions, type RunningIssuer } from './server/index.js'
 export { buildApp } from './http/app.js'

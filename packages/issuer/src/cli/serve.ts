@@ -2,7 +2,7 @@
 // Loads the configuration (environment + flags) and hands it to the HTTP
 // layer, which listens and shuts down gracefully on SIGTERM/SIGINT.
 import { CONFIG_FLAGS, loadServeConfig, SERVE_FLAGS, type ServeFlags } from '../config.js'
-import { isClusterWorker, serve, type ClusterMessage } from '../server/serve.js'
+import { isClusterWorker, serve, type ClusterMessage } from '../server/index.js'
 import { parse, str, type OptionSpec } from './args.js'
 import { helpFor } from './help.js'
 import { printLines, type CliIo } from './io.js'

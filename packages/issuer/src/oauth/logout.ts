@@ -6,15 +6,14 @@ import type { IssuerCore } from '../core/types.js'
 import { Problem, Problems } from './authorize/errors.js'
 import { problemPage, type PageOutcome } from './authorize/response.js'
 import { FormBody } from './form.js'
-import { logoutPage, signedOutPage } from '../pages/logout.js'
 import { LOGOUT_PATH } from './paths.js'
-import { currentSession, type BrowserContext } from '../http/browser/cookies.js'
+import { currentSession, type BrowserContext } from './browser.js'
 import { csrfToken, csrfTokenValid, LOGOUT_PURPOSE, originAllowed } from './shared/csrf.js'
 
 export async function showLogout(core: IssuerCore, browser: BrowserContext): Promise<PageOutcome> {
   const session = await currentSession(core, browser)
   const csrf = csrfToken(browser.csrfSecret(), LOGOUT_PURPOSE)
-  return { type: 'page', status: 200, page: logoutPage({ action: LOGOUT_PATH, csrf, username: session?.user.username ?? null }), outcome: 'logout_page' }
+  return { type: 'page', status: 200, view: { kind: 'logout', action: LOGOUT_PATH, csrf, username: session?.user.username ?? null }, outcome: 'logout_page' }
 }
 
 /** Step: the form's one field, sent once. */
@@ -34,5 +33,5 @@ export async function answerLogout(core: IssuerCore, body: unknown, browser: Bro
     await core.signIn.endSession(id)
     browser.clearSession()
   }
-  return { type: 'page', status: 200, page: signedOutPage(), outcome: 'signed_out' }
+  return { type: 'page', status: 200, view: { kind: 'signed-out' }, outcome: 'signed_out' }
 }

@@ -2,14 +2,7 @@
 // logout route decides who is signed in and checks the form.
 import { html, type Html } from './html.js'
 import { layout } from './layout.js'
-
-export interface LogoutView {
-  /** Where the form posts. */
-  action: string
-  csrf: string
-  /** Who is signed in, or null when nobody is. */
-  username: string | null
-}
+import type { LogoutView } from '../oauth/views.js'
 
 export function logoutPage(view: LogoutView): Html {
   return layout('Sign out', html`<h1>Sign out</h1>

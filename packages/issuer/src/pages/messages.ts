@@ -3,12 +3,7 @@
 // The text is the caller's; it is escaped like everything else.
 import { html, type Html } from './html.js'
 import { layout } from './layout.js'
-
-export interface MessageView {
-  title: string
-  /** One or more paragraphs of text. */
-  lines: readonly string[]
-}
+import type { MessageView } from '../oauth/views.js'
 
 export function messagePage(view: MessageView): Html {
   return layout(view.title, html`<h1>${view.title}</h1>

@@ -5,34 +5,7 @@
 // authorization endpoint, "Allow" first (Enter), "Deny" without validation.
 import { html, type Html } from './html.js'
 import { layout } from './layout.js'
-
-/** The hidden fields every answer form carries: the pending request's reference and the anti-CSRF token. */
-export interface FormFields {
-  /** Where the form posts (the authorization endpoint's path). */
-  action: string
-  reference: string
-  csrf: string
-}
-
-export interface SignInView extends FormFields {
-  /** The client's `--name`. */
-  clientName: string
-  /** The scopes asked for. */
-  scopes: readonly string[]
-  /** The username typed before, shown again after a failure. */
-  username?: string
-  /** One line above the form ("Wrong username or password."). */
-  message?: string
-}
-
-export interface ConsentView extends FormFields {
-  clientName: string
-  scopes: readonly string[]
-  /** Who is signed in. */
-  username: string
-  /** The same request with prompt=login: "sign in as someone else". */
-  switchUserHref: string
-}
+import type { ConsentView, FormFields, SignInView } from '../oauth/views.js'
 
 function scopeList(scopes: readonly string[]): Html {
   if (scopes.length === 0) return html``

@@ -20,7 +20,8 @@ import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../config.js'
 import type { MetricsServer } from './metrics/server.js'
 import { openLogStream } from './log-stream.js'
-import { logReady, startupWarnings, WORKER_ENV, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './serve.js'
+import { WORKER_ENV, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './cluster-protocol.js'
+import { logReady, startupWarnings } from './startup.js'
 
 /** First restart delay; doubled for each worker that died young since, up to RESTART_MAX_MS. */
 const RESTART_MIN_MS = 100

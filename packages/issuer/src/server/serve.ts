@@ -17,6 +17,8 @@ import { redactUrl } from '../store/location.js'
 import { isPostgresUrl } from '../store/open.js'
 import { buildApp } from '../http/app.js'
 import { openLogStream } from './log-stream.js'
+import { isClusterWorker, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './cluster-protocol.js'
+import { logReady, startupWarnings } from './startup.js'
 import { JWKS_PATH } from '../http/routes/jwks.js'
 import { METADATA_PATH } from '../http/routes/metadata.js'
 
@@ -27,37 +29,6 @@ import { METADATA_PATH } from '../http/routes/metadata.js'
  * through process.exit, whose 'exit' handler flushes them (log-stream.ts).
  */
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const
-
-export interface ServeOptions {
-  /** Fastify's pino logger, JSON to stdout. Default true. */
-  logger?: boolean
-  /** Install SIGTERM/SIGINT/SIGHUP handlers that close and exit 0. Default true. */
-  handleSignals?: boolean
-}
-
-export interface RunningIssuer {
-  /** Where the server listens, e.g. http://127.0.0.1:8080. */
-  url: string
-  /** Where `GET /metrics` answers, or null without a metrics port. */
-  metricsUrl: string | null
-  /** Stops accepting, lets in-flight requests finish (in every worker), closes the core. Idempotent. */
-  close(): Promise<void>
-}
-
-/** What a worker and its primary say to each other over the cluster's IPC channel. */
-export type ClusterMessage =
-  | { type: 'tessera:listening'; url: string }
-  | { type: 'tessera:failed'; message: string }
-  | { type: 'tessera:shutdown' }
-
-/** Set by the primary in the environment of the workers it forks. */
-export const WORKER_ENV = 'TESSERA_CLUSTER_WORKER'
-/** The port the primary chose (port 0 resolved once, so restarted workers share it). */
-export const WORKER_PORT_ENV = 'TESSERA_CLUSTER_PORT'
-
-export const isClusterWorker = (): boolean => cluster.isWorker && process.env[WORKER_ENV] === '1'
-
-const DEFAULT_DB = 'data/tessera.db'
 
 const settingsOf = (config: IssuerConfig & Partial<ServeSettings>): ServeSettings => ({
   workers: config.workers ?? 1,
@@ -74,34 +45,6 @@ export async function serve(config: IssuerConfig & Partial<ServeSettings>, optio
   }
   if (settings.workers > 1) return (await import('./cluster.js')).servePrimary(config, settings, options)
   return serveOne(config, settings, options, 'single')
-}
-
-/** Warnings at start-up, one line each: what an operator should know before traffic arrives. */
-export function startupWarnings(config: IssuerConfig): string[] {
-  const warnings: string[] = []
-  if (config.keyEncryptionKey === null) {
-    warnings.push('private signing keys are stored unencrypted in the database: set TESSERA_KEY_ENCRYPTION_KEY (or --key-encryption-key-file) to encrypt them (AES-256-GCM)')
-  }
-  const host = config.host.replace(/^\[(.*)\]$/, '$1')
-  if (!isLoopbackHost(host) && host !== '::1' && isLoopbackHost(new URL(config.issuer).hostname)) {
-    warnings.push(`listening on ${config.host} (beyond this machine) while the issuer is ${config.issuer}, a loopback origin: ` +
-      'tokens carry that iss and remote verifiers cannot reach its JWKS; set TESSERA_ISSUER to the public https origin (behind a TLS-terminating proxy)')
-  }
-  return warnings
-}
-
-/** The one ready line: scripts and tests wait for a JSON line with `url`. */
-export function logReady(log: Pick<FastifyBaseLogger, 'info'>, config: IssuerConfig, url: string, extra: Record<string, unknown>): void {
-  // Never a database password in the log: a PostgreSQL URL is shown without it.
-  const dbFlag = isPostgresUrl(config.dbPath) ? ` --db ${redactUrl(config.dbPath)}`
-    : resolve(config.dbPath) === resolve(DEFAULT_DB) ? '' : ` --db ${config.dbPath}`
-  log.info(
-    { url, issuer: config.issuer, jwks_uri: url + JWKS_PATH, metadata: url + METADATA_PATH, ...extra },
-    `Tessera issuer listening on ${url} (issuer ${config.issuer}). ` +
-      `JWKS: ${url}${JWKS_PATH}; metadata: ${url}${METADATA_PATH}. ` +
-      `Create the first client: npx tessera-issuer client create${dbFlag} --name demo ` +
-      `--grant client_credentials --scope read --audience https://api.example`,
-  )
 }
 
 /** Counting metrics for this process, or null when no metrics port is set (prom-client is then never loaded). */

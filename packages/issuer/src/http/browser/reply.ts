@@ -8,6 +8,7 @@
 // of credentials).
 import type { FastifyReply } from 'fastify'
 import type { Html } from '../../pages/html.js'
+import { renderPage } from '../../pages/render.js'
 import { STYLE_SOURCE } from '../../pages/layout.js'
 import type { Outcome } from '../../oauth/authorize/response.js'
 
@@ -20,28 +21,6 @@ export function browserHeaders(reply: FastifyReply): void {
   reply.header('x-frame-options', 'DENY')
   reply.header('referrer-policy', 'same-origin')
   reply.header('x-content-type-options', 'nosniff')
-}
-
-/**
- * CSP source expressions a form may be sent to, beyond 'self', for a
- * redirect target: Chromium applies form-action to every redirect that
- * follows a form submission (CSP3 §6.3.1), so the page that posts the
- * credentials must allow where the 303 goes. A host-source can name an
- * origin, but has no syntax for an IPv6 literal: for [::1] only the scheme
- * can be named. A private-use scheme (RFC 8252 §7.1) is a scheme-source.
- */
-export function formTargets(redirectUri: string): string[] {
-  let url: URL
-  try {
-    url = new URL(redirectUri)
-  } catch {
-    return []
-  }
-  if (url.protocol === 'http:' || url.protocol === 'https:') {
-    if (url.hostname.startsWith('[')) return [url.protocol]
-    return [url.origin]
-  }
-  return /^[a-z][a-z0-9+.-]*:$/i.test(url.protocol) ? [url.protocol] : []
 }
 
 export interface PageOptions {
@@ -82,5 +61,5 @@ export function sendRedirect(reply: FastifyReply, location: string): FastifyRepl
 /** Renders what a browser endpoint's steps decided. */
 export function sendOutcome(reply: FastifyReply, outcome: Outcome): FastifyReply {
   if (outcome.type === 'redirect') return sendRedirect(reply, outcome.location)
-  return sendPage(reply, outcome.status, outcome.page, { formTargets: outcome.formTargets, retryAfter: outcome.retryAfter })
+  return sendPage(reply, outcome.status, renderPage(outcome.view), { formTargets: outcome.formTargets, retryAfter: outcome.retryAfter })
 }

@@ -4,7 +4,7 @@
 // page (a --skip-consent client within a session) is issued at once.
 import type { AuthorizationRequest, SignedInUser } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
-import { currentSession, type BrowserContext } from '../../http/browser/cookies.js'
+import { currentSession, type BrowserContext } from '../browser.js'
 import { AuthorizationError, Problem } from './errors.js'
 import { consentOutcome, nextStep, signInOutcome } from './interaction.js'
 import { checkAuthorizationRequest } from './request.js'

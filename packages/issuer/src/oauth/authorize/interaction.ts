@@ -7,8 +7,7 @@
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import { intersectScopes } from '../shared/scopes.js'
 import { AUTHORIZE_PATH } from '../paths.js'
-import { consentPage, signInPage } from '../../pages/sign-in.js'
-import { formTargets } from '../../http/browser/reply.js'
+import { formTargets } from './form-targets.js'
 import { authorizePurpose, csrfToken } from '../shared/csrf.js'
 import { AuthorizationError, Refusals } from './errors.js'
 import type { PageOutcome } from './response.js'
@@ -65,21 +64,23 @@ export interface SignInExtras {
 
 /** The password form for a held request. */
 export function signInOutcome(client: Client, request: AuthorizationRequest, reference: string, csrfSecret: string, extras: SignInExtras = {}): PageOutcome {
-  const page = signInPage({
+  const view = {
+    kind: 'sign-in' as const,
     action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
     clientName: client.name, scopes: request.scopes, username: extras.username, message: extras.message,
-  })
+  }
   return {
-    type: 'page', status: extras.status ?? 200, page, formTargets: formTargets(request.redirectUri),
+    type: 'page', status: extras.status ?? 200, view, formTargets: formTargets(request.redirectUri),
     retryAfter: extras.retryAfter, outcome: extras.outcome ?? 'sign_in_page',
   }
 }
 
 /** The Allow / Deny page within a session. */
 export function consentOutcome(client: Client, request: AuthorizationRequest, reference: string, csrfSecret: string, user: SignedInUser, scopes: string[]): PageOutcome {
-  const page = consentPage({
+  const view = {
+    kind: 'consent' as const,
     action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
     clientName: client.name, scopes, username: user.username, switchUserHref: switchUserHref(request),
-  })
-  return { type: 'page', status: 200, page, formTargets: formTargets(request.redirectUri), outcome: 'consent_page' }
+  }
+  return { type: 'page', status: 200, view, formTargets: formTargets(request.redirectUri), outcome: 'consent_page' }
 }

@@ -3,15 +3,14 @@
 // redirect URI (RFC 6749 §4.1.2, RFC 9700 §4.12) with `iss` (RFC 9207 §2)
 // and `state` as sent, in the query (response_mode query), appended to any
 // query the registered URI already has (RFC 6749 §3.1.2: "MUST retain").
-import type { Html } from '../../pages/html.js'
-import { messagePage } from '../../pages/messages.js'
+import type { PageView } from '../views.js'
 import type { AuthorizationError, Problem } from './errors.js'
 
 export interface PageOutcome {
   type: 'page'
   status: number
-  page: Html
-  /** Sources the page's form may end up at (CSP form-action), see browser/reply.ts. */
+  view: PageView
+  /** Sources the page's form may end up at (CSP form-action), see form-targets.ts. */
   formTargets?: readonly string[]
   retryAfter?: number
   /** For the log line: what was shown or went wrong. */
@@ -62,7 +61,7 @@ export function codeResponse(redirectUri: string, code: string, state: string | 
 /** A problem shown as a page: nothing is redirected. */
 export function problemPage(problem: Problem, outcome: string): PageOutcome {
   return {
-    type: 'page', status: problem.status, page: messagePage({ title: problem.title, lines: problem.lines }),
+    type: 'page', status: problem.status, view: { kind: 'message', title: problem.title, lines: problem.lines },
     retryAfter: problem.retryAfter, outcome,
   }
 }

@@ -1,0 +1,41 @@
+// The browser as the protocol steps see it: its Origin header and cookies,
+// and the cookie changes they make, behind an interface the HTTP layer
+// implements (http/browser/cookies.ts), so the steps stay free of Fastify.
+import type { IssuerCore } from '../core/types.js'
+import type { SignedInUser } from '../domain/types.js'
+
+// Session ids are ours: 256 random bits, base64url. Anything else is no session, unlooked-up.
+const SESSION_FORM = /^[A-Za-z0-9_-]{43}$/
+
+/**
+ * What the browser endpoints' steps see of the browser: its Origin header
+ * and cookies, and the cookie changes they make. The routes make one per
+ * request; the steps stay free of Fastify.
+ */
+export interface BrowserContext {
+  /** The Origin header, when sent. */
+  readonly origin: string | undefined
+  /** The session cookie's value, when sent. */
+  sessionCookie(): string | undefined
+  /** The anti-CSRF cookie's value, when sent. */
+  csrfCookie(): string | undefined
+  /** The anti-CSRF secret, set as a cookie first when the browser had none. */
+  csrfSecret(): string
+  /** Sets the session cookie (Max-Age TESSERA_SESSION_TTL). */
+  setSession(id: string): void
+  /** Deletes the session cookie. */
+  clearSession(): void
+}
+
+export interface CurrentSession {
+  id: string
+  user: SignedInUser
+}
+
+/** The live session the browser's cookie names, or null (no cookie, unknown, expired, or the user is gone). */
+export async function currentSession(core: IssuerCore, browser: BrowserContext): Promise<CurrentSession | null> {
+  const id = browser.sessionCookie()
+  if (id === undefined || !SESSION_FORM.test(id)) return null
+  const user = await core.signIn.session(id)
+  return user === null ? null : { id, user }
+}

@@ -1,0 +1,16 @@
+// One entry for the HTTP layer: the HTML of a view the protocol steps chose.
+import type { Html } from './html.js'
+import type { PageView } from '../oauth/views.js'
+import { logoutPage, signedOutPage } from './logout.js'
+import { messagePage } from './messages.js'
+import { consentPage, signInPage } from './sign-in.js'
+
+export function renderPage(view: PageView): Html {
+  switch (view.kind) {
+    case 'sign-in': return signInPage(view)
+    case 'consent': return consentPage(view)
+    case 'logout': return logoutPage(view)
+    case 'signed-out': return signedOutPage()
+    case 'message': return messagePage(view)
+  }
+}
