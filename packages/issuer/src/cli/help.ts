@@ -1,5 +1,7 @@
 // `--help` for every command and group: what it does, each flag with its
-// unit and default, and the exit status. The usage lines are DESIGN.md's.
+// unit and default, and the exit status. The usage lines are DESIGN.md's;
+// serve's flags come from the settings table (config/settings.ts).
+import { settingsHelp } from '../config.js'
 
 export interface CommandHelp {
   usage: string
@@ -10,7 +12,7 @@ export interface CommandHelp {
 const COMMON: Array<[string, string]> = [
   ['--db PATH_OR_URL', 'the database: a SQLite file, or a postgres:// URL (default: $TESSERA_DB, else ./data/tessera.db)'],
   ['--json', 'machine-readable output on stdout; errors as {"error", "message"} JSON on stderr'],
-  ['--key-encryption-key-file PATH', 'file with the 32-byte key encryption key of an encrypted database (else $TESSERA_KEY_ENCRYPTION_KEY)'],
+  ['--key-encryption-key-file PATH', 'file with the 32-byte key encryption key of an encrypted database, mode 0600 or stricter (else $TESSERA_KEY_ENCRYPTION_KEY)'],
   ['-h, --help', 'this help'],
 ]
 
@@ -25,22 +27,7 @@ export const HELP: Record<string, CommandHelp> = {
       'Runs the issuer: POST /oauth2/token, the JWKS, RFC 8414 metadata, the authorization endpoint and /healthz.',
       'Each flag stands for a variable (the flag wins); SIGTERM or SIGINT drains in-flight requests and exits 0.',
     ],
-    flags: [
-      ['--host HOST', 'address to listen on ($HOST, default 127.0.0.1)'],
-      ['--port PORT', 'port to listen on ($PORT, default 8080; 0 picks a free port)'],
-      ['--issuer URL', 'the issuer identifier (iss): an origin, https unless loopback ($TESSERA_ISSUER, default http://localhost:PORT)'],
-      ['--signing-alg ALG', 'RS256, PS256, ES256 or EdDSA ($TESSERA_SIGNING_ALG, default RS256); a change starts a pending key'],
-      ['--jwks-max-age SECONDS', 'JWKS Cache-Control max-age ($TESSERA_JWKS_MAX_AGE, default 300)'],
-      ['--key-rotation-days DAYS', 'automatic rotation interval ($TESSERA_KEY_ROTATION_DAYS, default: none)'],
-      ['--max-ttl SECONDS', 'upper bound of any access token lifetime ($TESSERA_MAX_TTL, default 3600)'],
-      ['--session-ttl SECONDS', 'sign-in session lifetime ($TESSERA_SESSION_TTL, default 43200)'],
-      ['--refresh-idle-ttl SECONDS', 'an unused refresh token expires after ($TESSERA_REFRESH_IDLE_TTL, default 1209600: 14 days)'],
-      ['--refresh-max-ttl SECONDS', 'no refresh token outlives its first grant by more ($TESSERA_REFRESH_MAX_TTL, default 7776000: 90 days)'],
-      ['--refresh-reuse-grace SECONDS', 'a just-rotated refresh token may be presented again within ($TESSERA_REFRESH_REUSE_GRACE, default 10; 0: never)'],
-      ['--workers N|auto', 'issuer processes on the one port, node:cluster ($TESSERA_WORKERS, default 1; auto: one per core)'],
-      ['--metrics-port PORT', 'serve Prometheus metrics at GET /metrics on this port, same host ($TESSERA_METRICS_PORT, default: none)'],
-      ['--log-level LEVEL', 'fatal, error, warn, info, debug, trace or silent ($TESSERA_LOG_LEVEL, default info)'],
-    ],
+    flags: settingsHelp(['db']),
   },
   'client create': {
     usage: 'client create --name NAME --grant client_credentials [--grant password] [--grant authorization_code --redirect-uri URI ...] ' +

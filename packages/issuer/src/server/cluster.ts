@@ -13,7 +13,6 @@
 //   waits for them, and exits 0;
 // - serves the metrics of all workers, aggregated, on the metrics port.
 import cluster, { type Worker } from 'node:cluster'
-import { createServer } from 'node:net'
 import pino from 'pino'
 import type { ServeSettings } from '../config.js'
 import { openIssuer } from '../core/open.js'
@@ -32,17 +31,6 @@ const HEALTHY_AFTER_MS = 10_000
 const DRAIN_TIMEOUT_MS = 35_000
 
 /** A port free on `host` now: bound and released, so the workers can share it. */
-async function freePort(host: string): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject)
-    probe.listen({ host, port: 0 }, () => resolve())
-  })
-  const { port } = probe.address() as { port: number }
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
-
 /**
  * The wait before a dead worker is replaced, and the slot's count of young
  * deaths after it: 0.1 s, doubling while workers keep dying within 10 s of
@@ -66,8 +54,6 @@ interface Slot {
 export async function servePrimary(config: IssuerConfig, settings: ServeSettings, options: ServeOptions): Promise<RunningIssuer> {
   // Migrations, the key encryption key check, the first key: once, here.
   await (await openIssuer(config)).close()
-  if (config.port === 0) config.port = await freePort(config.host)
-  if (!config.issuerExplicit) config.issuer = `http://localhost:${config.port}`
 
   const logs = (options.logger ?? true) ? openLogStream() : undefined
   const log = pino({ level: settings.logLevel, enabled: logs !== undefined }, logs?.stream)
@@ -75,7 +61,7 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
   if (settings.metricsPort !== null) {
     const { startMetricsServer } = await import('./metrics/server.js')
     const { clusterRenderer } = await import('./metrics/cluster.js')
-    metricsServer = await startMetricsServer(config.host, settings.metricsPort, clusterRenderer(),
+    metricsServer = await startMetricsServer(settings.metricsHost, settings.metricsPort, clusterRenderer(),
       (err) => log.warn({ err: { message: err.message } }, 'metrics scrape failed'))
   }
 

@@ -8,7 +8,8 @@ import cluster from 'node:cluster'
 import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
-import { isLoopbackHost, type ServeSettings } from '../config.js'
+import { withPort, type ServeSettings } from '../config.js'
+import { resolvePort } from './free-port.js'
 import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../config.js'
 import type { IssuerMetrics } from './metrics/issuer-metrics.js'
@@ -34,15 +35,17 @@ const settingsOf = (config: IssuerConfig & Partial<ServeSettings>): ServeSetting
   workers: config.workers ?? 1,
   logLevel: config.logLevel ?? 'info',
   metricsPort: config.metricsPort ?? null,
+  metricsHost: config.metricsHost ?? '127.0.0.1',
 })
 
-export async function serve(config: IssuerConfig & Partial<ServeSettings>, options: ServeOptions = {}): Promise<RunningIssuer> {
-  const settings = settingsOf(config)
+export async function serve(given: IssuerConfig & Partial<ServeSettings>, options: ServeOptions = {}): Promise<RunningIssuer> {
+  const settings = settingsOf(given)
   if (isClusterWorker()) {
+    // The primary resolved port 0 once: every worker listens on its port.
     const port = Number(process.env[WORKER_PORT_ENV])
-    if (Number.isInteger(port) && port > 0) config.port = port
-    return serveOne(config, settings, options, 'worker')
+    return serveOne(Number.isInteger(port) && port > 0 ? withPort(given, port) : given, settings, options, 'worker')
   }
+  const config = await resolvePort(given)
   if (settings.workers > 1) return (await import('./cluster.js')).servePrimary(config, settings, options)
   return serveOne(config, settings, options, 'single')
 }
@@ -75,12 +78,10 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
     const address = app.server.address() as AddressInfo
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     url = `http://${host}:${address.port}`
-    // DESIGN: TESSERA_ISSUER defaults to http://localhost:$PORT, the bound port when 0 was asked.
-    if (!config.issuerExplicit) config.issuer = `http://localhost:${address.port}`
     if (metrics && role === 'single') {
       const { startMetricsServer } = await import('./metrics/server.js')
       const { registryRenderer } = await import('./metrics/cluster.js')
-      metricsServer = await startMetricsServer(config.host, settings.metricsPort!, registryRenderer(metrics.registry),
+      metricsServer = await startMetricsServer(settings.metricsHost, settings.metricsPort!, registryRenderer(metrics.registry),
         (err) => app.log.warn({ err: { message: err.message } }, 'metrics scrape failed'))
     }
     if (metrics && role === 'worker') (await import('./metrics/cluster.js')).answerPrimary(metrics.registry)

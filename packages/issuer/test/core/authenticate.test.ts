@@ -28,8 +28,9 @@ t.test('client authentication: right secret, wrong secret, unknown client, delet
   t.equal(await core.authenticateClient('x'.repeat(10_000), secret), null, 'absurd id')
   t.equal(await core.authenticateClient(client.id, ''), null, 'empty secret')
 
-  config.maxTtl = 300
-  t.equal((await core.authenticateClient(client.id, secret))?.ttl, 300, 'the lifetime is capped by TESSERA_MAX_TTL')
+  const capped = await openIssuer({ ...config, maxTtl: 300 }, { clock: clock.now })
+  t.teardown(() => capped.close())
+  t.equal((await capped.authenticateClient(client.id, secret))?.ttl, 300, 'the lifetime is capped by TESSERA_MAX_TTL')
 
   await admin.clients.update(client.id, { scopes: ['read'] })
   t.same((await core.authenticateClient(client.id, secret))?.scopes, ['read'], 'changes by the CLI are seen at once')

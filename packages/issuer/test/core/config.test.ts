@@ -1,7 +1,7 @@
 // Configuration (DESIGN.md "Issuer HTTP interface"): variables, flags, defaults, one line per problem.
 import t from 'tap'
 import { join } from 'node:path'
-import { writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, symlinkSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { loadConfig, parseKeyEncryptionKey } from '../../src/config.js'
 import { ConfigError } from '../../src/domain/errors.js'
@@ -70,10 +70,34 @@ t.test('key encryption key: 32 bytes, base64url or base64, from the variable or 
   t.equal(parseKeyEncryptionKey('not base64!'), null)
   t.same(loadConfig({ TESSERA_KEY_ENCRYPTION_KEY: kek.toString('base64url') }, {}).keyEncryptionKey, kek)
   const file = join(t.testdir({}), 'kek')
-  writeFileSync(file, kek.toString('base64') + '\n')
+  writeFileSync(file, kek.toString('base64') + '\n', { mode: 0o600 })
   t.same(loadConfig({}, { 'key-encryption-key-file': file }).keyEncryptionKey, kek, 'from a file, trailing newline ignored')
   t.match(problems({}, { 'key-encryption-key-file': file + '.missing' })[0], /cannot read/)
   t.same(problems({ TESSERA_KEY_ENCRYPTION_KEY: 'short' }), ['TESSERA_KEY_ENCRYPTION_KEY must be 32 bytes, base64url or base64'])
+})
+
+t.test('a key file of ours that its group or others may read is refused, as ssh refuses a private key; another owner\'s is accepted', async (t) => {
+  const kek = randomBytes(32).toString('base64url')
+  const dir = t.testdir({})
+  for (const mode of [0o644, 0o640, 0o604, 0o660, 0o601]) {
+    const file = join(dir, `kek-${mode.toString(8)}`)
+    writeFileSync(file, kek, { mode })
+    chmodSync(file, mode)
+    t.same(problems({}, { 'key-encryption-key-file': file }),
+      [`--key-encryption-key-file ${file} is readable by others (mode 0${mode.toString(8)}): chmod 600 it`], `mode 0${mode.toString(8)} refused`)
+  }
+  const strict = join(dir, 'kek-400')
+  writeFileSync(strict, kek, { mode: 0o400 })
+  t.ok(loadConfig({}, { 'key-encryption-key-file': strict }).keyEncryptionKey, 'mode 0400 accepted')
+  const link = join(dir, 'link')
+  symlinkSync(strict, link)
+  t.ok(loadConfig({}, { 'key-encryption-key-file': link }).keyEncryptionKey, 'a link is followed: the file\'s own mode counts')
+  if (process.getuid?.() === 0) {
+    const mounted = join(dir, 'kek-mounted')
+    writeFileSync(mounted, kek, { mode: 0o644 })
+    chownSync(mounted, 65534, 65534) // another owner, as a mounted secret of another user
+    t.ok(loadConfig({}, { 'key-encryption-key-file': mounted }).keyEncryptionKey, 'a file owned by another user is accepted')
+  }
 })
 
 t.test('sign-in and refresh-token lifetimes: TESSERA_SESSION_TTL, TESSERA_REFRESH_IDLE_TTL, TESSERA_REFRESH_MAX_TTL, TESSERA_REFRESH_REUSE_GRACE', async (t) => {

@@ -19,6 +19,18 @@ t.test('TESSERA_WORKERS, TESSERA_LOG_LEVEL, TESSERA_METRICS_PORT: defaults 1, in
   t.match(loadServeConfig({}), { workers: 1, logLevel: 'info', metricsPort: null, port: 8080 })
 })
 
+t.test('TESSERA_METRICS_HOST: 127.0.0.1 by default, whatever --host says; set, it is used', async (t) => {
+  t.match(loadServeConfig({ HOST: '0.0.0.0' }, { host: '0.0.0.0' }), { host: '0.0.0.0', metricsHost: '127.0.0.1' })
+  t.match(loadServeConfig({ TESSERA_METRICS_HOST: '::1' }), { metricsHost: '::1' })
+  t.match(loadServeConfig({}, { 'metrics-host': '10.0.0.5' }), { metricsHost: '10.0.0.5' })
+})
+
+t.test('the configuration is frozen once loaded', async (t) => {
+  const config = loadServeConfig({})
+  t.ok(Object.isFrozen(config))
+  t.throws(() => { (config as { port: number }).port = 1 }, TypeError)
+})
+
 t.test('the variables, and their flags winning over them; auto is one worker per core', async (t) => {
   const env = { TESSERA_WORKERS: '3', TESSERA_LOG_LEVEL: 'warn', TESSERA_METRICS_PORT: '9464' }
   t.match(loadServeConfig(env), { workers: 3, logLevel: 'warn', metricsPort: 9464 })

@@ -1,6 +1,6 @@
-// serve(): listens where the config says, fixes a defaulted issuer to the
-// bound port after listening (DESIGN: TESSERA_ISSUER defaults to
-// http://localhost:$PORT), keeps an explicit one, and closes idempotently.
+// serve(): listens where the config says, resolves port 0 before the core
+// opens so that a defaulted issuer is http://localhost:$PORT from the start
+// (DESIGN), keeps an explicit one, and closes idempotently.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,9 +21,13 @@ t.test('port 0 without an explicit issuer: the issuer becomes http://localhost:<
   const port = new URL(server.url).port
   t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
   t.not(port, '0')
-  t.equal(config.issuer, `http://localhost:${port}`)
+  t.equal(config.issuer, 'http://localhost:0', 'the configuration given is not changed (it is frozen once loaded)')
   const meta = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json() as Json
   t.equal(meta.issuer, `http://localhost:${port}`)
+  const res = await fetch(`${server.url}/oauth2/token`, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials',
+  })
+  t.equal(res.status, 401, 'the token endpoint answers on the resolved port')
 })
 
 t.test('an explicit issuer is kept as given (RFC 8414 §3.3: metadata issuer equals it)', async (t) => {

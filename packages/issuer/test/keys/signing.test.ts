@@ -46,12 +46,12 @@ for (const alg of SIGNING_ALGS) {
   })
 }
 
-t.test('iss is read from the config at each use (serve sets it after listening on port 0)', async (t) => {
+t.test('the configuration is frozen once loaded: iss is the issuer it was opened with', async (t) => {
   const config = testConfig(t, { issuer: 'http://localhost:8080' })
-  const core = await openIssuer(config)
+  const core = await openIssuer(Object.freeze(config))
   t.teardown(() => core.close())
-  config.issuer = 'http://localhost:41234'
+  t.throws(() => { (core.config as { issuer: string }).issuer = 'http://localhost:41234' }, TypeError)
   const { accessToken } = core.issueAccessToken({ sub: 's', clientId: 'c', audience: 'a', scopes: ['x'], ttl: 60 })
   const { payload } = await jwtVerify(accessToken, createLocalJWKSet(core.jwks() as { keys: JWK[] }))
-  t.equal(payload.iss, 'http://localhost:41234')
+  t.equal(payload.iss, 'http://localhost:8080')
 })
