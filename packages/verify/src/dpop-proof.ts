@@ -14,7 +14,7 @@ import { decodeCanonical } from './base64url.js'
 import type { ChallengeContext } from './challenge.js'
 import { InvalidDpopProofError } from './errors.js'
 import type { ProofKeyCache } from './proof-keys.js'
-import type { RequestUrl } from './request-url.js'
+import { requestUrl, type RequestUrl, type UrlSource } from './request-url.js'
 
 /** RFC 9449 §5: the algorithms a proof may use here, both spellings of EdDSA. */
 const PROOF_ALGS: ReadonlyMap<string, AlgorithmSpec> = new Map(
@@ -29,8 +29,10 @@ export const MAX_JTI_LENGTH = 256
 export interface ProofRequest {
   /** The request method, compared with `htm` exactly (RFC 9110 §9.1: case-sensitive). */
   readonly method: string
-  /** The request URL `htu` must name; undefined when it cannot be known. */
-  readonly url: RequestUrl | undefined
+  /** Where the request URL `htu` must name is read from (request-url.ts). */
+  readonly request: UrlSource
+  /** `dpop.origin`, or null for the request's own. */
+  readonly origin: string | null
   /** The access token, whose hash `ath` must be (§4.2). */
   readonly token: string
   /** The token's `cnf.jkt` (§6.1). */
@@ -65,8 +67,28 @@ function json(proof: string, start: number, end: number): Record<string, unknown
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined
 }
 
-/** RFC 9449 §4.3 step 9: `htu` names the request URL, scheme and host case-insensitively, without query and fragment. */
-function htuMatches(htu: string, url: RequestUrl): boolean {
+/** The request target up to its query or fragment. */
+function withoutQuery(target: string): string {
+  let end = target.indexOf('?')
+  const hash = target.indexOf('#')
+  if (end === -1 || (hash !== -1 && hash < end)) end = hash
+  return end === -1 ? target : target.slice(0, end)
+}
+
+/**
+ * RFC 9449 §4.3 step 9: `htu` names the request URL, scheme and host
+ * case-insensitively, without query and fragment. The common case, a
+ * client that wrote the very URL it requested, is a string comparison;
+ * anything else is parsed and compared by origin and normalised path.
+ */
+function htuMatches(htu: string, req: ProofRequest): boolean | undefined {
+  const target = req.request.url
+  if (typeof target === 'string' && target !== '') {
+    const absolute = target.charCodeAt(0) !== 0x2f
+    if (req.origin === null ? absolute && htu === withoutQuery(target) : !absolute && htu === req.origin + withoutQuery(target)) return true
+  }
+  const url: RequestUrl | undefined = requestUrl(req.request, req.origin)
+  if (url === undefined) return undefined
   if (htu === url.origin + url.path) return true
   let parsed: URL
   try {
@@ -134,8 +156,9 @@ export function checkProof(header: string | readonly string[] | undefined | null
   // Step 9: htu is the request URL.
   const htu = c['htu']
   if (typeof htu !== 'string') return refuse('DPoP proof htu missing')
-  if (req.url === undefined) refuse('request URL unknown (no Host): cannot check htu')
-  if (!htuMatches(htu, req.url!)) refuse('DPoP proof htu does not match the request URL')
+  const matches = htuMatches(htu, req)
+  if (matches === undefined) refuse('request URL unknown (no Host): cannot check htu')
+  if (!matches) refuse('DPoP proof htu does not match the request URL')
   // Step 11: iat within the window (§11.1).
   const iat = c['iat']
   if (typeof iat !== 'number' || !Number.isFinite(iat)) return refuse('DPoP proof iat missing')

@@ -8,7 +8,7 @@
 // Authorization header says `DPoP`.
 import type { Scheme } from './challenge.js'
 import { checkClaims } from './claims.js'
-import { checkProof, type CheckedProof, type ProofSettings } from './dpop-proof.js'
+import { checkProof, type ProofSettings } from './dpop-proof.js'
 import type { ReplayStore } from './dpop-options.js'
 import {
   InsufficientScopeError,
@@ -35,7 +35,7 @@ import type { VerifyKey } from './keys.js'
 import { resolveOptions, type JsonWebKeySet, type ResolvedOptions, type VerifierOptions } from './options.js'
 import { ProofKeyCache } from './proof-keys.js'
 import { MemoryReplayStore } from './replay-store.js'
-import { requestUrl, type UrlSource } from './request-url.js'
+import type { UrlSource } from './request-url.js'
 import type { ProtectedResource } from './resource-metadata.js'
 import { assertScopeNames, hasScopes } from './scopes.js'
 import { TokenCache } from './token-cache.js'
@@ -188,7 +188,11 @@ class TesseraVerifier implements Verifier {
     return this.verifyRequest<C>(await fromWebRequest(request, this.#extract), options)
   }
 
-  /** RFC 9449 §7.1: `Authorization: DPoP <token>` with a `DPoP` proof header. */
+  /**
+   * RFC 9449 §7.1: `Authorization: DPoP <token>` with a `DPoP` proof header.
+   * Written like `verify`: awaits only when the keys must be fetched or a
+   * shared replay store answers with a promise.
+   */
   async #verifyDpop<C extends AccessTokenClaims>(request: VerifiableRequest, authorization: string, options: VerifyCallOptions | undefined): Promise<C> {
     const init = this.#dpopInit
     const token = tokenFromDpopAuthorization(authorization, init)
@@ -197,7 +201,14 @@ class TesseraVerifier implements Verifier {
     const now = this.#now()
     let claims: AccessTokenClaims
     try {
-      claims = await this.#claims(token, now)
+      const hit = this.#cache?.get(token, now, this.#holds)
+      if (hit !== undefined) {
+        claims = hit
+      } else {
+        const header = readHeader(token, this.#o)
+        const key = this.#keys.peek(header.kid, now) ?? (await this.#keys.get(header.kid, now))
+        claims = this.#finish(token, header, key, now)
+      }
     } catch (error) {
       throw isVerifyError(error) ? withScheme(error, 'DPoP') : error
     }
@@ -207,26 +218,13 @@ class TesseraVerifier implements Verifier {
     if (typeof jkt !== 'string') throw new InvalidTokenError('token is not DPoP-bound', init)
     const proof = checkProof(
       headerValue(request.headers, 'dpop'),
-      { method: request.method ?? '', url: requestUrl(request, this.#o.dpop.origin), token, jkt },
+      { method: request.method ?? '', request, origin: this.#o.dpop.origin, token, jkt },
       this.#proofKeys,
       this.#proof,
       now,
     )
-    await this.#replay(proof)
-    return this.#scoped(claims, options?.scopes ?? NO_SCOPES, 'DPoP') as C
-  }
-
-  /** The token's claims, from the cache or verified now. */
-  async #claims(token: string, now: number): Promise<AccessTokenClaims> {
-    const hit = this.#cache?.get(token, now, this.#holds)
-    if (hit !== undefined) return hit
-    const header = readHeader(token, this.#o)
-    const key = this.#keys.peek(header.kid, now) ?? (await this.#keys.get(header.kid, now))
-    return this.#finish(token, header, key, now)
-  }
-
-  /** RFC 9449 §11.1: each proof once. Last, so only a proof good in every other way is remembered. */
-  async #replay(proof: CheckedProof): Promise<void> {
+    // RFC 9449 §11.1: each proof once. Last, so only a proof good in every
+    // other way is remembered.
     let seen: boolean
     try {
       const answer = this.#replayStore.seen(proof.replayKey, proof.expiresAt)
@@ -236,7 +234,8 @@ class TesseraVerifier implements Verifier {
       // A shared store that cannot answer: fail closed, the proof may be a replay.
       throw new ReplayCheckUnavailableError(1, undefined, { cause: error })
     }
-    if (seen) throw new InvalidDpopProofError('DPoP proof replayed', this.#dpopInit)
+    if (seen) throw new InvalidDpopProofError('DPoP proof replayed', init)
+    return this.#scoped(claims, options?.scopes ?? NO_SCOPES, 'DPoP') as C
   }
 
   #finish(token: string, header: ParsedHeader, key: VerifyKey, now: number): AccessTokenClaims {
