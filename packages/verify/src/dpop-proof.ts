@@ -14,7 +14,7 @@ import { decodeCanonical } from './base64url.js'
 import type { ChallengeContext } from './challenge.js'
 import { InvalidDpopProofError } from './errors.js'
 import type { ProofKeyCache } from './proof-keys.js'
-import { requestUrl, type RequestUrl, type UrlSource } from './request-url.js'
+import { requestUrl, targetOf, type RequestUrl, type UrlSource } from './request-url.js'
 
 /** RFC 9449 §5: the algorithms a proof may use here, both spellings of EdDSA. */
 const PROOF_ALGS: ReadonlyMap<string, AlgorithmSpec> = new Map(
@@ -82,7 +82,7 @@ function withoutQuery(target: string): string {
  * anything else is parsed and compared by origin and normalised path.
  */
 function htuMatches(htu: string, req: ProofRequest): boolean | undefined {
-  const target = req.request.url
+  const target = targetOf(req.request)
   if (typeof target === 'string' && target !== '') {
     const absolute = target.charCodeAt(0) !== 0x2f
     if (req.origin === null ? absolute && htu === withoutQuery(target) : !absolute && htu === req.origin + withoutQuery(target)) return true

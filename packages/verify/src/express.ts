@@ -55,33 +55,18 @@ export interface RequireAuth {
   readonly metadata: RequestHandler
 }
 
-/**
- * The request as the core reads it, read lazily (Express 5's `req.query`
- * parses on each read). `url` is `originalUrl`: a router mounted at a path
- * sees a shortened `req.url`, but a DPoP proof names the whole path. The
- * origin comes from the socket and `Host` in the core, never from
- * `req.protocol`/`req.host`, which `trust proxy` takes from X-Forwarded-*.
- */
-class ExpressRequest implements VerifiableRequest {
-  readonly #req: Request
-  constructor(req: Request) {
-    this.#req = req
-  }
-  get method(): string { return this.#req.method }
-  get url(): string { return this.#req.originalUrl }
-  get headers(): Request['headers'] { return this.#req.headers }
-  get socket(): unknown { return this.#req.socket }
-  get body(): unknown { return this.#req.body }
-  get query(): unknown { return this.#req.query }
-}
-
 export function expressAuth(options: ExpressAuthOptions): RequireAuth {
   const { verifier, passErrors } = adapterSetup(options)
   const requireAuth = (...scopes: string[]): AuthenticatedHandler => {
     assertScopeNames(scopes, 'requireAuth() arguments')
     const call = { scopes }
     return function tesseraRequireAuth(req: Request, res: Response, next: NextFunction): void {
-      verifier.verifyRequest(new ExpressRequest(req), call).then(
+      // The request as it is (no copy): the core reads `originalUrl` before
+      // `url` (a router mounted at a path shortens `url`, a DPoP proof names
+      // the whole path), and takes the origin from the socket and `Host`,
+      // never from `req.protocol`/`req.host`, which `trust proxy` takes from
+      // X-Forwarded-*.
+      verifier.verifyRequest(req as unknown as VerifiableRequest, call).then(
         (claims) => {
           req.auth = claims
           next()

@@ -10,6 +10,12 @@ import type { HeadersLike } from './extract-token.js'
 export interface UrlSource {
   /** Absolute, or origin-form (`/path?query`) for a node:http request. */
   readonly url?: string
+  /**
+   * The target before a router rewrote `url` (Express sets it: a router
+   * mounted at `/api` sees `url` `/r` for `/api/r`). Read first when present,
+   * so an adapter can pass the request as it is.
+   */
+  readonly originalUrl?: string
   readonly headers: Record<string, string | string[] | undefined> | HeadersLike
   /** node:http's socket: `encrypted` is true on a TLS connection. */
   readonly socket?: unknown
@@ -37,9 +43,14 @@ function pathOnly(target: string): string {
   return target.slice(0, end)
 }
 
+/** The request target as the client sent it: `originalUrl` when a router kept it, else `url`. */
+export function targetOf(request: UrlSource): string | undefined {
+  return request.originalUrl ?? request.url
+}
+
 /** The request's URL as `htu` must name it, or undefined when it cannot be known (no Host). */
 export function requestUrl(request: UrlSource, fixedOrigin: string | null): RequestUrl | undefined {
-  const target = request.url
+  const target = targetOf(request)
   if (typeof target !== 'string' || target === '') return undefined
   if (target.charCodeAt(0) === 0x2f /* / */) {
     // Origin-form (RFC 9112 §3.2.1). Parsed under a dummy origin for the
