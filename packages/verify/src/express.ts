@@ -1,15 +1,16 @@
 // Express adapter (Express 4 and 5): a thin layer over the core.
 //   const requireAuth = expressAuth({ issuer, audience })
+//   app.use(requireAuth.metadata)          // RFC 9728 routes, with `resourceMetadata`
 //   app.get('/x', requireAuth('read'), (req, res) => res.json(req.auth.sub))
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { ParamsDictionary, Query } from 'express-serve-static-core'
 import { adapterSetup, type AdapterOptions } from './adapter-options.js'
 import { isVerifyError } from './errors.js'
-import type { RequestLike } from './extract-token.js'
 import { renderError } from './render.js'
+import { answerMetadata, pathOf } from './resource-metadata.js'
 import { assertScopeNames } from './scopes.js'
 import type { AccessTokenClaims } from './types.js'
-import type { Verifier } from './verifier.js'
+import type { VerifiableRequest, Verifier } from './verifier.js'
 
 export type ExpressAuthOptions = AdapterOptions
 
@@ -47,6 +48,11 @@ export interface RequireAuth {
   (...scopes: string[]): AuthenticatedHandler
   /** The verifier behind it. */
   readonly verifier: Verifier
+  /**
+   * Middleware answering the RFC 9728 metadata paths (`app.use(requireAuth.metadata)`)
+   * and passing every other request on; without `resourceMetadata`, it passes everything on.
+   */
+  readonly metadata: RequestHandler
 }
 
 export function expressAuth(options: ExpressAuthOptions): RequireAuth {
@@ -55,7 +61,12 @@ export function expressAuth(options: ExpressAuthOptions): RequireAuth {
     assertScopeNames(scopes, 'requireAuth() arguments')
     const call = { scopes }
     return function tesseraRequireAuth(req: Request, res: Response, next: NextFunction): void {
-      verifier.authenticate(req as unknown as RequestLike, call).then(
+      // The request as it is (no copy): the core reads `originalUrl` before
+      // `url` (a router mounted at a path shortens `url`, a DPoP proof names
+      // the whole path), and takes the origin from the socket and `Host`,
+      // never from `req.protocol`/`req.host`, which `trust proxy` takes from
+      // X-Forwarded-*.
+      verifier.verifyRequest(req as unknown as VerifiableRequest, call).then(
         (claims) => {
           req.auth = claims
           next()
@@ -69,7 +80,13 @@ export function expressAuth(options: ExpressAuthOptions): RequireAuth {
       )
     }
   }
-  return Object.assign(requireAuth, { verifier })
+  const resource = verifier.protectedResource
+  const metadata: RequestHandler = function tesseraMetadata(req, res, next) {
+    const answer = answerMetadata(resource, req.method, pathOf(req.originalUrl))
+    if (answer === undefined) return next()
+    res.status(answer.status).set(answer.headers).end(answer.body)
+  }
+  return Object.assign(requireAuth, { verifier, metadata })
 }
 
 export default expressAuth
