@@ -34,7 +34,7 @@ t.test('a bad option throws a TypeError naming it, at creation', async (t) => {
     [{ audiance: AUDIENCE }, 'audiance'],
   ]
   for (const [patch, name] of cases) {
-    t.throws(() => createVerifier({ ...base, ...patch } as never), { name: 'TypeError', message: new RegExp(`"${name}"`) }, name)
+    t.throws(() => createVerifier({ ...base, ...patch }), { name: 'TypeError', message: new RegExp(`"${name}"`) }, name)
   }
 })
 

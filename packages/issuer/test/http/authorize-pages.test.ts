@@ -31,7 +31,7 @@ function coreWith(overrides: Record<string, unknown>): IssuerCore {
       const value = Reflect.get(target, prop)
       return typeof value === 'function' ? value.bind(target) : value
     },
-  }) as IssuerCore
+  })
 }
 
 function assertPageHeaders(t: Test, res: LightMyRequestResponse, status: number, formTargets: string[] = []) {

@@ -32,6 +32,7 @@ const app = await cli(db, ['client', 'create', '--name', 'mobile', '--public', '
   '--redirect-uri', 'http://127.0.0.1/cb', '--scope', 'read', '--audience', 'https://api.example'])
 await new Promise<void>((resolve, reject) => {
   const child = execFile(process.execPath, [BIN, 'user', 'create', '--username', 'alice', '--scope', 'read', '--password-stdin', '--db', db],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an ExecFileException is an Error (an Omit<> type the rule cannot see through)
     { env: cleanEnv() }, (err) => (err ? reject(err) : resolve()))
   child.stdin!.end('pw\n')
 })

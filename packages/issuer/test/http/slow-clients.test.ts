@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS, defaultMaxConnections } from '../../src/http/transport.
 function watch(socket: Socket): Promise<{ data: string; ms: number }> {
   const start = performance.now()
   let data = ''
-  socket.on('data', (d) => { data += d })
+  socket.on('data', (d: Buffer) => { data += d.toString() })
   socket.on('error', () => {})
   return new Promise((resolve) => socket.on('close', () => resolve({ data, ms: performance.now() - start })))
 }

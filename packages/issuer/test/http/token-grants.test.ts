@@ -112,7 +112,7 @@ t.test('the password is checked before scope and resource (DESIGN order: grant p
 
 t.test('a locked username is 429 with Retry-After and the fixed body, even with the right password (DESIGN)', async (t) => {
   await h.createUser({ username: 'mallory', password: 'right-password-1', scopes: ['write'] })
-  let locked = null
+  let locked: Awaited<ReturnType<typeof postToken>> | null = null
   for (let i = 0; i < 11 && locked === null; i++) {
     const res = await postToken(h.app, { grant_type: 'password', username: 'mallory', password: `guess-${i}`, ...appAuth })
     if (res.statusCode === 429) locked = res

@@ -55,6 +55,7 @@ export class ClientMirror implements ClientStore {
   #polling: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
   #closed = false
+  // eslint-disable-next-line no-unused-private-class-members -- written, never read: a missing id does a record's work too
   #sink: unknown
 
   private constructor(db: PgDb, table: PgClientTable) {
