@@ -12,7 +12,7 @@ import type { IssuerCore } from '../../src/core/types.js'
 import { buildApp } from '../../src/http/app.js'
 import { escapeHtml, html } from '../../src/pages/html.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, LOGOUT, pkce, post } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 const h = await harness()
 t.teardown(() => h.close())

@@ -5,7 +5,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose'
 import { buildApp } from '../../src/http/app.js'
 import { BusyError } from '../../src/domain/errors.js'
 import { fakeCore } from './fixtures/fake-core.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { postToken } from './fixtures/request.js'
 
 const h = await harness()

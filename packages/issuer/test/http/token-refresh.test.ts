@@ -4,7 +4,7 @@
 // absolute expiry, and every check before anything is spent.
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
-import { harness, type Harness } from './fixtures/harness.js'
+import { harness, type Harness } from '../fixtures/harness.js'
 import { decodeJwt, postToken } from './fixtures/request.js'
 
 const T0 = Date.parse('2030-01-01T00:00:00Z')

@@ -4,7 +4,7 @@
 // endpoint (DESIGN.md).
 import { connect } from 'node:net'
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 const h = await harness()
 t.teardown(() => h.close())

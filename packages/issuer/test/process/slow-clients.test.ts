@@ -6,7 +6,7 @@
 // here; the behaviour is shown with shorter limits so the test stays quick.
 import { connect, type Socket } from 'node:net'
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { DEFAULT_LIMITS, defaultMaxConnections } from '../../src/http/transport.js'
 
 /** Resolves with what the server wrote and how long until it closed the socket. */

@@ -13,7 +13,7 @@ import t from 'tap'
 import { loadConfig } from '../../src/config.js'
 import { openIssuer } from '../../src/core/open.js'
 import { execFile } from 'node:child_process'
-import { BIN, cleanEnv, cli, startServer, stop } from './fixtures/process.js'
+import { BIN, cleanEnv, cli, startServer, stop } from '../fixtures/process.js'
 
 /** A JSON answer, read loosely (fetch types it unknown). */
 type Json = Record<string, any>
