@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js'
 import { openIssuer } from '../../src/core/open.js'
 import { openStore } from '../../src/store/open.js'
 import type { StoreSnapshot } from '../../src/store/types/index.js'
-import { postgresForFile } from '../fixtures/postgres.js'
+import { postgresForFile } from '../../../../scripts/postgres-cluster.mjs'
 import { cli } from '../fixtures/process.js'
 
 const AUDIENCE = 'https://api.example'
