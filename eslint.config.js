@@ -48,7 +48,7 @@ const unusedVars = ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_',
 const preferConst = ['error', { ignoreReadBeforeAssign: true }]
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'packages/issuer/bin/**', 'bench/results/**', '**/*.d.mts', '**/*.d.ts'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'bench/results/**', '**/*.d.mts', '**/*.d.ts'] },
 
   // Plain JavaScript: bench, examples, scripts, the configs.
   {
