@@ -17,9 +17,9 @@
 //   purpose at its edges (JSON.parse of request bodies, JWT payloads and
 //   JWKS, pg rows, better-sqlite3 rows, `res.json()` in tests) and narrows
 //   it with its own checks (e.g. verify's claims.ts, the stores' rows.ts);
-//   these rules would flag each read of `any` before the check (hundreds of
-//   findings, mostly in tests) without finding a bug. Turning them on means
-//   typing those edges as `unknown` first: a change of its own.
+//   these rules would flag each read of `any` before the check, without
+//   finding a bug. Turning them on means typing those edges as `unknown`
+//   first: a change of its own.
 // - restrict-template-expressions: log lines and error messages interpolate
 //   numbers, booleans and `unknown` error values by design.
 // - no-floating-promises in tests only: tap's `t.test(...)` returns a
