@@ -1,5 +1,6 @@
 // Types of postgres-cluster.mjs, for the TypeScript tests that use it.
 import type { QueryResult } from 'pg'
+import type { Test } from 'tap'
 
 export interface Cluster {
   /** The folder with the PostgreSQL binaries this cluster runs (pgbench, psql beside them). */
@@ -28,3 +29,5 @@ export function findPostgresBin(): string | null
 export function postgresUnavailableReason(): string | null
 export const FAST_SETTINGS: Record<string, string>
 export function startCluster(options?: { settings?: Record<string, string> }): Promise<Cluster>
+/** One cluster for a test file, destroyed at its end; null (and one skipped test naming why) without PostgreSQL. */
+export function postgresForFile(t: Pick<Test, 'skip' | 'teardown'>): Promise<Cluster | null>

@@ -175,3 +175,22 @@ function startWatchdog(bin, dir, data) {
   child.unref()
   return child
 }
+
+/**
+ * One cluster for a test file (start-up costs about a second; a fresh
+ * database per test with `cluster.createDatabase()`), destroyed when the
+ * file ends, also when it fails: `t` is tap's test (its skip and teardown).
+ * Where this machine has no PostgreSQL server at all, the file's PostgreSQL
+ * tests are one skipped test saying why, never passed ones, and this
+ * resolves null. Used by the issuer's tests and the root end-to-end tests.
+ */
+export async function postgresForFile(t) {
+  const reason = postgresUnavailableReason()
+  if (reason !== null) {
+    t.skip(`PostgreSQL tests: ${reason}`, () => undefined)
+    return null
+  }
+  const cluster = await startCluster()
+  t.teardown(() => cluster.destroy())
+  return cluster
+}

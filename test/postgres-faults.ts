@@ -7,8 +7,8 @@
 // failed-login counter), `pg_ctl stop -m fast` in the middle, then start
 // again: service must resume by itself. The timings are printed.
 import t from 'tap'
-import { postgresForFile } from '../packages/issuer/test/fixtures/postgres.js'
-import { sleep } from '../packages/issuer/test/fixtures/wait.js'
+import { postgresForFile } from '../scripts/postgres-cluster.mjs'
+import { sleep } from '../scripts/wait.mjs'
 import { AUDIENCE, cli, startIssuer, tokenRequest, type ClientCredentials } from './fixtures/harness.js'
 
 /** A request answered in longer than this counts as a hang. */

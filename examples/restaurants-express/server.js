@@ -41,7 +41,7 @@ export function createApp(verifyOptions) {
   })
 
   // Malformed JSON, oversized body: a JSON error, never a stack trace.
-  app.use((err, req, res, next) => {
+  app.use((err, req, res, _next) => { // four parameters: Express's error handler
     const status = err.status ?? err.statusCode ?? 500
     if (status === 400) return res.status(400).json({ error: 'invalid_input', error_description: 'body is not valid JSON' })
     res.status(status).json({ error: status < 500 ? 'invalid_request' : 'server_error', error_description: status < 500 ? err.message : 'internal error' })

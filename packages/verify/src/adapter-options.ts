@@ -22,5 +22,5 @@ export function adapterSetup(options: AdapterOptions): { verifier: Verifier; pas
     if (extra.length > 0) throw new TypeError(`@tessera/verify: option "${extra[0]}" cannot be given with "verifier"`)
     return { verifier, passErrors }
   }
-  return { verifier: createVerifier(rest as VerifierOptions), passErrors }
+  return { verifier: createVerifier(rest), passErrors }
 }

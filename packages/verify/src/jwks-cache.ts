@@ -1,22 +1,6 @@
-// Where verification keys come from. Two sources behind one small interface:
-// a static JWK Set (no network, ever) and a remote JWKS cache.
-//
-// The remote cache (RFC 7517 key sets, refreshed per RFC 9111 max-age):
-// - fetched once, then used for Cache-Control max-age clamped to
-//   [cacheMinAge, cacheMaxAge] (cacheMaxAge when the server says nothing);
-// - refreshed in the background once 80 % of that age has passed, and
-//   awaited when it has fully expired; revalidated with If-None-Match;
-// - a token naming an unknown kid triggers a refetch at most once per
-//   `cooldown`, counted from the last unknown-kid refetch only (the initial
-//   fetch and scheduled refreshes do not start it, so a key published by an
-//   emergency rotation is found at once); within the cooldown unknown kids
-//   are answered from the cache
-//   (negative caching), so a flood of random kids costs at most one fetch
-//   per cooldown, while a genuinely new key is found by the next refetch;
-// - every fetch is shared by all concurrent callers (one in flight);
-// - when fetching fails, the keys it had stay usable until expiry +
-//   `maxStale`; after that, or with nothing fetched yet, 503 (fail closed).
-//   Failed fetches are retried at most once per `cooldown`.
+// Where verification keys come from: a static JWK Set, or a remote JWKS cache
+// (max-age clamped, background refresh, unknown-kid refetch once per cooldown,
+// stale keys kept up to maxStale, then fail closed). Details: docs/architecture.md.
 import type { ChallengeContext } from './challenge.js'
 import { InvalidTokenError, JwksUnavailableError } from './errors.js'
 import type { JwksRefreshEvent, VerifierEvent } from './events.js'

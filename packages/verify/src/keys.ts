@@ -91,7 +91,7 @@ export function importJwk(jwk: unknown, allowed: ReadonlySet<AlgorithmName>, reu
   const members = publicMembers(k)
   if (members === null) return `unsupported key type ${k.kty}`
 
-  const jwkAlg = k.alg === undefined ? undefined : algorithmSpec(k.alg as string)
+  const jwkAlg = k.alg === undefined ? undefined : algorithmSpec(k.alg)
   if (k.alg !== undefined && jwkAlg === undefined) return 'unsupported alg'
   const specs: AlgorithmSpec[] = []
   for (const name of allowed) {
@@ -118,7 +118,7 @@ export function importJwk(jwk: unknown, allowed: ReadonlySet<AlgorithmName>, reu
   }
   const uses = new Map<AlgorithmName, KeyUse>()
   for (const s of specs) uses.set(s.name, keyUse(s, keyObject))
-  return { kid: k.kid as string | undefined, kty: k.kty, keyObject, uses, fingerprint }
+  return { kid: k.kid, kty: k.kty, keyObject, uses, fingerprint }
 }
 
 export interface ImportResult {

@@ -85,7 +85,7 @@ t.test('passErrors: the app error handler receives the typed error', async (t) =
   const seen: unknown[] = []
   const app = await build(t, { passErrors: true }, (a) => a.setErrorHandler((e, _req, reply) => {
     seen.push(e)
-    const err = e as unknown as VerifyError
+    const err = e as VerifyError
     return reply.code(err.status).headers(err.headers).send({ mine: err.code })
   }))
   const res = await app.inject({ url: '/restaurants', headers: bearer('x.y.z') })

@@ -54,7 +54,7 @@ t.test('a bad option throws a TypeError naming it, at creation', async (t) => {
     [{ resourceMetadata: { resource: 'https://mcp.example/mcp', name: 'x' } }, 'resourceMetadata.name'],
   ]
   for (const [patch, name] of cases) {
-    t.throws(() => createVerifier({ ...base, ...patch } as never), { name: 'TypeError', message: new RegExp(`"${name}"`) }, name)
+    t.throws(() => createVerifier({ ...base, ...patch }), { name: 'TypeError', message: new RegExp(`"${name}"`) }, name)
   }
 })
 

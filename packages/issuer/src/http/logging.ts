@@ -62,7 +62,7 @@ export function loggerOptions(logger: LoggerOption | undefined): false | LoggerO
     level: 'info',
     ...base,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: { ...base.serializers, req: serializeRequest as never, res: serializeReply as never },
+    serializers: { ...base.serializers, req: serializeRequest, res: serializeReply as never },
   }
 }
 

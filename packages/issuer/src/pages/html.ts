@@ -34,6 +34,6 @@ function render(value: Interpolated): string {
 /** The template tag: literal parts are markup, interpolations are escaped. */
 export function html(strings: TemplateStringsArray, ...values: Interpolated[]): Html {
   let out = strings[0]!
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!
   return new Html(out)
 }

@@ -1,17 +1,6 @@
-// The primary of `serve --workers N` (DESIGN.md, "Operations"): N worker
-// processes (node:cluster), each a full issuer over the same store, on one
-// port. The primary serves no token request itself. It
-// - checks the configuration and the store once before forking (migrations,
-//   the key encryption key, the first signing key), so a bad start fails
-//   with one line instead of N crashing workers;
-// - resolves port 0 to one free port first, so every worker, and every
-//   restarted one, listens on the same port;
-// - logs the one ready line once every worker listens;
-// - restarts a worker that dies, after a backoff that grows while workers
-//   keep dying young (a crash loop does not spin);
-// - on SIGTERM/SIGINT tells every worker to drain (in-flight requests finish),
-//   waits for them, and exits 0;
-// - serves the metrics of all workers, aggregated, on the metrics port.
+// The primary of `serve --workers N`: checks config and store once, forks N
+// workers on one port, restarts dead ones with a backoff, drains them on
+// SIGTERM/SIGINT, aggregates their metrics. Details: docs/architecture.md.
 import cluster, { type Worker } from 'node:cluster'
 import pino from 'pino'
 import type { ServeSettings } from '../config.js'

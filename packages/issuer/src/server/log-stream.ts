@@ -1,19 +1,6 @@
-// The issuer's log destination: pino JSON lines on stdout, buffered.
-//
-// Under load, lines go out about 4 KiB at a time instead of one write(2)
-// per token request (measured: one write per line cost the token endpoint
-// about a tenth of its throughput, and asynchronous writes moved that cost
-// to libuv's threads rather than removing it). A timer flushes what is
-// buffered every second, so a quiet server's lines are never late by more
-// than that; close and exit flush the rest.
-//
-// Each write(2) holds whole lines and at most PIPE_BUF (4096) bytes, so when
-// several workers share one stdout pipe (node:cluster inherits it), their
-// writes are atomic (POSIX write(2) on a pipe) and lines never interleave.
-//
-// Lines are kept in an array and joined once per write: measured 0.3 µs a
-// line, against 1.0 µs through pino's sonic-boom destination, which
-// re-measures its growing buffer string at every line.
+// The issuer's log destination: pino JSON lines on stdout, buffered, flushed
+// every second, on close and at exit; each write(2) whole lines of at most
+// PIPE_BUF bytes, so workers sharing stdout never interleave. Why: docs/architecture.md.
 import { writeSync } from 'node:fs'
 
 const PIPE_BUF = 4096

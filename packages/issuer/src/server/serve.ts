@@ -5,23 +5,17 @@
 // this same function as one issuer of the cluster.
 
 import cluster from 'node:cluster'
-import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { FastifyBaseLogger } from 'fastify'
 import { withPort, type ServeSettings } from '../config.js'
 import { resolvePort } from './free-port.js'
 import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../config.js'
 import type { IssuerMetrics } from './metrics/issuer-metrics.js'
 import type { MetricsServer } from './metrics/server.js'
-import { redactUrl } from '../store/location.js'
-import { isPostgresUrl } from '../store/open.js'
 import { buildApp } from '../http/app.js'
 import { openLogStream } from './log-stream.js'
 import { isClusterWorker, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './cluster-protocol.js'
 import { logReady, startupWarnings } from './startup.js'
-import { JWKS_PATH } from '../http/routes/jwks.js'
-import { METADATA_PATH } from '../http/routes/metadata.js'
 
 /**
  * Signals that stop the server gracefully: SIGTERM and SIGINT, and SIGHUP

@@ -12,8 +12,8 @@ import { loadConfig } from '../../src/config.js'
 import { openIssuer } from '../../src/core/open.js'
 import { openStore } from '../../src/store/open.js'
 import type { StoreSnapshot } from '../../src/store/types/index.js'
-import { postgresForFile } from '../fixtures/postgres.js'
-import { cli } from '../http/fixtures/process.js'
+import { postgresForFile } from '../../../../scripts/postgres-cluster.mjs'
+import { cli } from '../fixtures/process.js'
 
 const AUDIENCE = 'https://api.example'
 const KEK = randomBytes(32).toString('base64url')

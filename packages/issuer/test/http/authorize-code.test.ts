@@ -7,7 +7,7 @@ import t from 'tap'
 import Database from 'better-sqlite3'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, pkce, post, redirectParams } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { postToken } from './fixtures/request.js'
 
 const h = await harness()

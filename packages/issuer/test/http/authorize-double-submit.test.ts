@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../src/store/sqlite/index.js'
 import type { IssuerStore, SessionStore } from '../../src/store/types/index.js'
 import { delegate } from '../fixtures/delegate.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, pkce, post, redirectParams } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 const dir = t.testdir({})
 const inner = openSqliteStore(join(dir, 'store.db'))

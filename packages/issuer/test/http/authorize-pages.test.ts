@@ -12,7 +12,7 @@ import type { IssuerCore } from '../../src/core/types.js'
 import { buildApp } from '../../src/http/app.js'
 import { escapeHtml, html } from '../../src/pages/html.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, LOGOUT, pkce, post } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 const h = await harness()
 t.teardown(() => h.close())
@@ -31,7 +31,7 @@ function coreWith(overrides: Record<string, unknown>): IssuerCore {
       const value = Reflect.get(target, prop)
       return typeof value === 'function' ? value.bind(target) : value
     },
-  }) as IssuerCore
+  })
 }
 
 function assertPageHeaders(t: Test, res: LightMyRequestResponse, status: number, formTargets: string[] = []) {

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/http/app.js'
 import type { Client } from '../../src/domain/types.js'
 import type { IssuerCore } from '../../src/core/types.js'
 import { authorizeUrl, CookieJar, get, pkce, redirectParams } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 const h = await harness()
 t.teardown(() => h.close())

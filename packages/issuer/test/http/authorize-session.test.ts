@@ -4,7 +4,7 @@
 // and sign-out (GET/POST /oauth2/logout, `user sign-out`).
 import t from 'tap'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, LOGOUT, pkce, post, redirectParams } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 let now = Date.now()
 const h = await harness({ clock: () => now })

@@ -5,7 +5,7 @@
 import t from 'tap'
 import { NO_OBSERVER, type SignInOutcome } from '../../src/domain/observer.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, pkce, post, redirectParams } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { postToken } from './fixtures/request.js'
 
 const outcomes: SignInOutcome[] = []

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { harness, type Harness } from './fixtures/harness.js'
+import { harness, type Harness } from '../fixtures/harness.js'
 import { postToken } from './fixtures/request.js'
 
 /** chattr +i (immutable: not even root may write) on each path; undone at teardown. */

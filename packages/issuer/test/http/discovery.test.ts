@@ -3,7 +3,7 @@
 import t from 'tap'
 import { buildApp } from '../../src/http/app.js'
 import { fakeCore } from './fixtures/fake-core.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 const h = await harness({ config: { jwksMaxAge: 120 } })
 t.teardown(() => h.close())

@@ -2,7 +2,7 @@
 // answers If-None-Match with 304 (RFC 9110 §13.1.2, §15.4.5), which
 // @tessera/verify sends when it revalidates.
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { jwksEtag } from '../../src/http/routes/jwks.js'
 
 const h = await harness()

@@ -5,7 +5,7 @@
 // is replayed here; the captured log must never hold the secret.
 import t from 'tap'
 import { captureLog } from './fixtures/log.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { basic, formEncode, postToken } from './fixtures/request.js'
 
 const log = captureLog()

@@ -2,7 +2,7 @@
 // duration) and never a secret, password, token or Authorization header.
 import t from 'tap'
 import { captureLog } from './fixtures/log.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { basic, postToken } from './fixtures/request.js'
 
 const log = captureLog()

@@ -5,7 +5,7 @@
 // a replay revokes a family (client_id and family id, never a token).
 import t, { type Test } from 'tap'
 import { captureLog } from './fixtures/log.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { basic, body, postToken } from './fixtures/request.js'
 import { mintCode } from './fixtures/codes.js'
 

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { buildApp } from '../../src/http/app.js'
 import { fakeCore } from './fixtures/fake-core.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { basic, formEncode, postToken } from './fixtures/request.js'
 
 const h = await harness()

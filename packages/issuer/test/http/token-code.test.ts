@@ -4,7 +4,7 @@
 // invalid_grant; a code is single use, atomically, and presented again it
 // revokes the refresh tokens it granted (RFC 6749 §4.1.2).
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { basic, decodeJwt, postToken } from './fixtures/request.js'
 import { mintCode } from './fixtures/codes.js'
 

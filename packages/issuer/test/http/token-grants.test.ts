@@ -5,7 +5,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose'
 import { buildApp } from '../../src/http/app.js'
 import { BusyError } from '../../src/domain/errors.js'
 import { fakeCore } from './fixtures/fake-core.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { postToken } from './fixtures/request.js'
 
 const h = await harness()
@@ -103,7 +103,7 @@ t.test('the password is checked before scope and resource (DESIGN order: grant p
 
 t.test('a locked username is 429 with Retry-After and the fixed body, even with the right password (DESIGN)', async (t) => {
   await h.createUser({ username: 'mallory', password: 'right-password-1', scopes: ['write'] })
-  let locked = null
+  let locked: Awaited<ReturnType<typeof postToken>> | null = null
   for (let i = 0; i < 11 && locked === null; i++) {
     const res = await postToken(h.app, { grant_type: 'password', username: 'mallory', password: `guess-${i}`, ...appAuth })
     if (res.statusCode === 429) locked = res

@@ -1,7 +1,7 @@
 // RFC 6749 §3.2: parameters sent twice, empty values, unrecognised names,
 // and grant_type presence and support (§5.2).
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { postToken } from './fixtures/request.js'
 
 const h = await harness()

@@ -4,7 +4,7 @@
 // absolute expiry, and every check before anything is spent.
 import t, { type Test } from 'tap'
 import Database from 'better-sqlite3'
-import { harness, type Harness } from './fixtures/harness.js'
+import { harness, type Harness } from '../fixtures/harness.js'
 import { decodeJwt, postToken } from './fixtures/request.js'
 
 const T0 = Date.parse('2030-01-01T00:00:00Z')
@@ -22,7 +22,7 @@ async function rig(t: Test, config: Record<string, number> = {}) {
   const login = async (scope = 'read write') => {
     const res = await postToken(h.app, { grant_type: 'password', username: 'alice', password: 'pw', scope, ...auth })
     if (res.statusCode !== 200) throw new Error(res.body)
-    return res.json() as { access_token: string; refresh_token: string; scope: string }
+    return res.json<{ access_token: string; refresh_token: string; scope: string }>()
   }
   const refresh = (token: string, extra: Record<string, string> = {}) =>
     postToken(h.app, { grant_type: 'refresh_token', refresh_token: token, ...auth, ...extra })
@@ -34,7 +34,7 @@ type Rig = Awaited<ReturnType<typeof rig>>
 const ok = async (r: Rig, token: string, extra: Record<string, string> = {}) => {
   const res = await r.refresh(token, extra)
   if (res.statusCode !== 200) throw new Error(`refresh failed: ${res.body}`)
-  return res.json() as { access_token: string; refresh_token: string; scope: string; expires_in: number }
+  return res.json<{ access_token: string; refresh_token: string; scope: string; expires_in: number }>()
 }
 
 t.test('the password grant gives a refresh token when the client holds the refresh_token grant; rotation answers a new one', async (t) => {

@@ -1,6 +1,6 @@
 // RFC 6749 §3.3 scope and RFC 8707 §2 resource (alias `audience`) rules.
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { decodeJwt, postToken } from './fixtures/request.js'
 
 const h = await harness()

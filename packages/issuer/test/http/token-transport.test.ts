@@ -1,7 +1,7 @@
 // The token endpoint's transport rules: method, content type, size, and the
 // no-store headers on every answer (RFC 6749 §3.2, §5.1, §5.2).
 import t, { type Test } from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { body, FORM, postToken, TOKEN } from './fixtures/request.js'
 
 const h = await harness()

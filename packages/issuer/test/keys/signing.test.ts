@@ -32,7 +32,7 @@ for (const alg of SIGNING_ALGS) {
     })
     t.equal(expiresIn, 600)
     t.same(decodeProtectedHeader(accessToken), { alg, kid: jwk.kid, typ: 'at+jwt' }, 'header {alg, kid, typ: at+jwt} (RFC 9068 §2.1)')
-    const { payload } = await jwtVerify(accessToken, createLocalJWKSet(jwks as { keys: JWK[] }), {
+    const { payload } = await jwtVerify(accessToken, createLocalJWKSet(jwks), {
       issuer: 'https://issuer.example', audience: 'https://api.example', typ: 'at+jwt', algorithms: [alg],
     })
     t.same(Object.keys(payload).sort(), ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub'], 'RFC 9068 §2.2 claims')
@@ -52,6 +52,6 @@ t.test('the configuration is frozen once loaded: iss is the issuer it was opened
   t.teardown(() => core.close())
   t.throws(() => { (core.config as { issuer: string }).issuer = 'http://localhost:41234' }, TypeError)
   const { accessToken } = core.issueAccessToken({ sub: 's', clientId: 'c', audience: 'a', scopes: ['x'], ttl: 60 })
-  const { payload } = await jwtVerify(accessToken, createLocalJWKSet(core.jwks() as { keys: JWK[] }))
+  const { payload } = await jwtVerify(accessToken, createLocalJWKSet(core.jwks()))
   t.equal(payload.iss, 'http://localhost:8080')
 })

@@ -1,28 +1,6 @@
-// The running server's copy of the clients table (OpenOptions.cacheClients).
-//
-// Every token request authenticates a client; asking PostgreSQL each time
-// would cost a round trip per token, and a miss (unknown client) could
-// answer in another time than a hit (wrong secret), which DESIGN.md
-// forbids. So the server keeps every client in memory and `get` answers
-// from there, known id or not, in the same time. Every client write bumps
-// `clients_version` in its own transaction; the copy polls that counter
-// every POLL_MS (one indexed single-row read) and reloads the whole table,
-// with the version, in one snapshot when it moved: a change made by the
-// CLI or another host is served within about a second, well within the
-// 5 s of DESIGN.md.
-//
-// Polling rather than LISTEN/NOTIFY: a notification is lost while its
-// connection is down (a restart, a failover, a network cut) and a
-// listener needs its own dedicated connection, resubscribed and followed
-// by a full reload after every reconnect, or a change is silently missed.
-// The poll needs none of that: it survives reconnects by construction, the
-// pool serves it like any statement, and it costs one tiny read a second
-// per process.
-//
-// A copy that cannot be confirmed fresh is not served: when no poll has
-// succeeded for STALE_MS (the database is down or unreachable), `get`
-// throws StoreUnavailableError (503), so a client deleted meanwhile is
-// never honoured past the 5 s bound; the next successful poll serves again.
+// The running server's copy of the clients table (OpenOptions.cacheClients):
+// every client in memory, a hit and a miss answered in the same time, reloaded
+// when clients_version moves (polled), refused once stale. Why: docs/architecture.md.
 import { StoreUnavailableError } from '../../domain/errors.js'
 import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
 import { DUMMY_CLIENT, SELECT_CLIENTS, toClient, type ClientRow, type PgClientTable } from './clients.js'
@@ -55,6 +33,7 @@ export class ClientMirror implements ClientStore {
   #polling: Promise<void> | undefined
   #timer: NodeJS.Timeout | undefined
   #closed = false
+  // eslint-disable-next-line no-unused-private-class-members -- written, never read: a missing id does a record's work too
   #sink: unknown
 
   private constructor(db: PgDb, table: PgClientTable) {

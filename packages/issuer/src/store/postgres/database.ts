@@ -31,7 +31,7 @@ const ATTEMPTS = 5
 /** BIGINT (int8, OID 20) as a JS number: every BIGINT here is a time in ms or a counter, far below 2^53. */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
 export type Row = pg.QueryResultRow

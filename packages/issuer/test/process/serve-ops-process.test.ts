@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { BIN, cleanEnv, cli, createClient, scrape, startServer, stop, token, until, type ServerProcess } from './fixtures/process.js'
+import { BIN, cleanEnv, cli, createClient, scrape, startServer, stop, token, until, type ServerProcess } from '../fixtures/process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-ops-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

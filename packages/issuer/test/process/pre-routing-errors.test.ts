@@ -4,7 +4,7 @@
 // endpoint (DESIGN.md).
 import { connect } from 'node:net'
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 
 const h = await harness()
 t.teardown(() => h.close())
@@ -15,7 +15,7 @@ function raw(request: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let data = ''
     const s = connect(port, '127.0.0.1', () => s.write(request))
-    s.on('data', (d) => { data += d })
+    s.on('data', (d: Buffer) => { data += d.toString() })
     s.on('close', () => resolve(data))
     s.on('error', reject)
   })

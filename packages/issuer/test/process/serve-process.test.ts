@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
-import { cli, createClient, startServer, stop, token } from './fixtures/process.js'
+import { cli, createClient, startServer, stop, token } from '../fixtures/process.js'
 
 /** A JSON answer, read loosely (fetch types it unknown). */
 type Json = Record<string, any>

@@ -6,7 +6,7 @@ import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { alive, createClient, scrape, startServer, stop, tokenOnNewConnection, until, type ServerProcess } from './fixtures/process.js'
+import { alive, createClient, scrape, startServer, stop, tokenOnNewConnection, until, type ServerProcess } from '../fixtures/process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-workers-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

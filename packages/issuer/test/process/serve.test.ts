@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { serve } from '../../src/server/serve.js'
-import { testConfig } from './fixtures/harness.js'
+import { testConfig } from '../fixtures/harness.js'
 
 /** A JSON answer, read loosely (fetch types it unknown). */
 type Json = Record<string, any>

@@ -6,14 +6,14 @@
 // here; the behaviour is shown with shorter limits so the test stays quick.
 import { connect, type Socket } from 'node:net'
 import t from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { DEFAULT_LIMITS, defaultMaxConnections } from '../../src/http/transport.js'
 
 /** Resolves with what the server wrote and how long until it closed the socket. */
 function watch(socket: Socket): Promise<{ data: string; ms: number }> {
   const start = performance.now()
   let data = ''
-  socket.on('data', (d) => { data += d })
+  socket.on('data', (d: Buffer) => { data += d.toString() })
   socket.on('error', () => {})
   return new Promise((resolve) => socket.on('close', () => resolve({ data, ms: performance.now() - start })))
 }

@@ -13,7 +13,7 @@ import t from 'tap'
 import { loadConfig } from '../../src/config.js'
 import { openIssuer } from '../../src/core/open.js'
 import { execFile } from 'node:child_process'
-import { BIN, cleanEnv, cli, startServer, stop } from './fixtures/process.js'
+import { BIN, cleanEnv, cli, startServer, stop } from '../fixtures/process.js'
 
 /** A JSON answer, read loosely (fetch types it unknown). */
 type Json = Record<string, any>
@@ -32,6 +32,7 @@ const app = await cli(db, ['client', 'create', '--name', 'mobile', '--public', '
   '--redirect-uri', 'http://127.0.0.1/cb', '--scope', 'read', '--audience', 'https://api.example'])
 await new Promise<void>((resolve, reject) => {
   const child = execFile(process.execPath, [BIN, 'user', 'create', '--username', 'alice', '--scope', 'read', '--password-stdin', '--db', db],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an ExecFileException is an Error (an Omit<> type the rule cannot see through)
     { env: cleanEnv() }, (err) => (err ? reject(err) : resolve()))
   child.stdin!.end('pw\n')
 })
