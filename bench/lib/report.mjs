@@ -34,6 +34,15 @@ function scenarioTables(name, result, md) {
     out.push(table(['alg', name === 'http' ? 'server' : 'token service', 'req/s', 'req per server CPU-s', 'p99 ms'], rows.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '']
       : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
+  } else if (name === 'dpop') {
+    const inProcess = rows.filter((r) => r.kind === 'verify')
+    const http = rows.filter((r) => r.kind === 'http')
+    out.push(table(['alg', 'verifier (in process)', 'ops/s', 'ops per CPU-s', 'p50 µs', 'p99 µs'], inProcess.map((r) => r.unavailable
+      ? [r.alg, r.label, na(r), '', '', '']
+      : [r.alg, r.label, mm(r.opsPerSec), mm(r.opsPerCpuSec), mm(r.p50Us, 1), mm(r.p99Us, 1)]), md))
+    out.push(table(['alg', 'server', 'req/s', 'req per server CPU-s', 'p99 ms'], http.map((r) => r.unavailable
+      ? [r.alg, r.label, na(r), '', '']
+      : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'password') {
     out.push(table(['what', 'ops/s', 'per CPU-s', 'p99 ms'], rows.map((r) => [r.label, mm(r.opsPerSec), mm(r.perCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'memory') {
@@ -51,6 +60,7 @@ const TITLES = {
   refresh: '3b. refresh_token grant with rotation',
   password: '4. Password grant',
   memory: '5. Memory',
+  dpop: '6. DPoP verification (RFC 9449)',
 }
 
 export function ratiosTable(ratios, md) {
@@ -73,6 +83,7 @@ export function targetsTable(targets, md) {
 /** How every candidate is set up, so a reader can judge the comparison (RESULTS.md only). */
 const SETUP = [
   'Tokens: RFC 9068 §2.2 access tokens (header `typ: at+jwt`, `kid`; claims iss, sub, aud, exp, iat, jti, client_id, scope) signed at run time with RSA-2048 (RS256), P-256 (ES256) or Ed25519 (EdDSA). Every verifier checks the signature, iss, aud, exp (5 s tolerance), the presence of iat/sub/client_id/jti, `typ` and the scope `read`; before timing, each must accept a valid token and reject a tampered signature and a wrong audience.',
+  'DPoP (scenario 6): an ES256 or EdDSA access token bound by `cnf.jkt` to a client key of the same algorithm, presented with `Authorization: DPoP` and a proof (typ dpop+jwt, jwk, jti, htm, htu, iat, ath), a fresh proof (own jti) for every call and every request, made before the timed window. DPoP floor (bench/lib/dpop.mjs): the verify floor on the token, then the proof split and parsed, its jwk thumbprint (RFC 7638) hashed and compared with cnf.jkt, a KeyObject from a Map keyed by thumbprint, `crypto.verify`, htm/htu/iat/jti checks and ath (SHA-256 of the token); no replay store and no canonical-base64url checks, which @tessera/verify does. @tessera/verify: `verifier.verifyRequest({ method, url, headers }, { scopes: [\'read\'] })`, static JWKS, in-memory replay store. Over HTTP: Express + `expressAuth` (default dpop \'allow\') against Express + express-oauth2-jwt-bearer `auth({ ..., strict: true, dpop: { enabled: true } })`, a fixed number of requests per window (autocannon `amount`), each with its own proof.',
   'Verify floor: split on dots, base64url-decode, JSON.parse header and claims, `crypto.verify` with a KeyObject made once, the claim checks above (bench/lib/floor-verify.mjs). Synchronous.',
   '@tessera/verify: `createVerifier({ issuer, audience, jwks: { keys } })` (static JWKS, no network), `tokenCache: 0` for the plain rows and `tokenCache: 1000` for the cache rows; `await verifier.verify(token, { scopes: [\'read\'] })`.',
   'fast-jwt: `createVerifier({ key: PEM, algorithms, allowedIss, allowedAud, checkTyp: \'at+jwt\', requiredClaims, clockTolerance })`, `cache: false` or `cache: 1000`; synchronous. jose: `jwtVerify` with `createLocalJWKSet`, `typ`, `requiredClaims`. aws-jwt-verify: generic `JwtVerifier` with `cacheJwks()` (hydrated, no network), `scope: \'read\'`, `customJwtCheck` for typ and claims, `verifySync`.',

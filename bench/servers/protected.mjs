@@ -76,6 +76,17 @@ async function expressApp() {
     const { expressAuth } = await import('@tessera/verify/express')
     const requireAuth = expressAuth({ issuer, audience, jwksUri })
     app.get('/r', requireAuth('read'), (req, res) => res.json({ sub: req.auth.sub }))
+  } else if (kind === 'express-tessera-dpop') {
+    // DPoP (RFC 9449): bound tokens need the DPoP scheme and a proof; the
+    // default 'allow' mode, the default in-memory jti replay store.
+    const { expressAuth } = await import('@tessera/verify/express')
+    const requireAuth = expressAuth({ issuer, audience, jwksUri })
+    app.get('/r', requireAuth('read'), (req, res) => res.json({ sub: req.auth.sub }))
+  } else if (kind === 'express-bearer-dpop') {
+    const { auth, requiredScopes } = await import('express-oauth2-jwt-bearer')
+    // Its DPoP support on (RFC 9449 §7), strict RFC 9068 as above.
+    app.use(auth({ issuer, audience, jwksUri, tokenSigningAlg: alg, strict: true, clockTolerance: 5, dpop: { enabled: true } }))
+    app.get('/r', requiredScopes('read'), (req, res) => res.json({ sub: req.auth.payload.sub }))
   } else if (kind === 'express-bearer') {
     const { auth, requiredScopes } = await import('express-oauth2-jwt-bearer')
     // strict: RFC 9068 profile (typ at+jwt, the required claims), as ours.

@@ -17,7 +17,7 @@ export function adapterSetup(options: AdapterOptions): { verifier: Verifier; pas
   if (typeof passErrors !== 'boolean') throw new TypeError('@tessera/verify: option "passErrors" must be a boolean')
   if ('verifier' in rest) {
     const { verifier, ...others } = rest as { verifier: Verifier }
-    if (typeof verifier?.authenticate !== 'function') throw new TypeError('@tessera/verify: option "verifier" must be a verifier')
+    if (typeof verifier?.verifyRequest !== 'function') throw new TypeError('@tessera/verify: option "verifier" must be a verifier')
     const extra = Object.keys(others)
     if (extra.length > 0) throw new TypeError(`@tessera/verify: option "${extra[0]}" cannot be given with "verifier"`)
     return { verifier, passErrors }

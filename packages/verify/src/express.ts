@@ -1,15 +1,16 @@
 // Express adapter (Express 4 and 5): a thin layer over the core.
 //   const requireAuth = expressAuth({ issuer, audience })
+//   app.use(requireAuth.metadata)          // RFC 9728 routes, with `resourceMetadata`
 //   app.get('/x', requireAuth('read'), (req, res) => res.json(req.auth.sub))
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { ParamsDictionary, Query } from 'express-serve-static-core'
 import { adapterSetup, type AdapterOptions } from './adapter-options.js'
 import { isVerifyError } from './errors.js'
-import type { RequestLike } from './extract-token.js'
 import { renderError } from './render.js'
+import { answerMetadata, pathOf } from './resource-metadata.js'
 import { assertScopeNames } from './scopes.js'
 import type { AccessTokenClaims } from './types.js'
-import type { Verifier } from './verifier.js'
+import type { VerifiableRequest, Verifier } from './verifier.js'
 
 export type ExpressAuthOptions = AdapterOptions
 
@@ -47,6 +48,31 @@ export interface RequireAuth {
   (...scopes: string[]): AuthenticatedHandler
   /** The verifier behind it. */
   readonly verifier: Verifier
+  /**
+   * Middleware answering the RFC 9728 metadata paths (`app.use(requireAuth.metadata)`)
+   * and passing every other request on; without `resourceMetadata`, it passes everything on.
+   */
+  readonly metadata: RequestHandler
+}
+
+/**
+ * The request as the core reads it, read lazily (Express 5's `req.query`
+ * parses on each read). `url` is `originalUrl`: a router mounted at a path
+ * sees a shortened `req.url`, but a DPoP proof names the whole path. The
+ * origin comes from the socket and `Host` in the core, never from
+ * `req.protocol`/`req.host`, which `trust proxy` takes from X-Forwarded-*.
+ */
+class ExpressRequest implements VerifiableRequest {
+  readonly #req: Request
+  constructor(req: Request) {
+    this.#req = req
+  }
+  get method(): string { return this.#req.method }
+  get url(): string { return this.#req.originalUrl }
+  get headers(): Request['headers'] { return this.#req.headers }
+  get socket(): unknown { return this.#req.socket }
+  get body(): unknown { return this.#req.body }
+  get query(): unknown { return this.#req.query }
 }
 
 export function expressAuth(options: ExpressAuthOptions): RequireAuth {
@@ -55,7 +81,7 @@ export function expressAuth(options: ExpressAuthOptions): RequireAuth {
     assertScopeNames(scopes, 'requireAuth() arguments')
     const call = { scopes }
     return function tesseraRequireAuth(req: Request, res: Response, next: NextFunction): void {
-      verifier.authenticate(req as unknown as RequestLike, call).then(
+      verifier.verifyRequest(new ExpressRequest(req), call).then(
         (claims) => {
           req.auth = claims
           next()
@@ -69,7 +95,13 @@ export function expressAuth(options: ExpressAuthOptions): RequireAuth {
       )
     }
   }
-  return Object.assign(requireAuth, { verifier })
+  const resource = verifier.protectedResource
+  const metadata: RequestHandler = function tesseraMetadata(req, res, next) {
+    const answer = answerMetadata(resource, req.method, pathOf(req.originalUrl))
+    if (answer === undefined) return next()
+    res.status(answer.status).set(answer.headers).end(answer.body)
+  }
+  return Object.assign(requireAuth, { verifier, metadata })
 }
 
 export default expressAuth

@@ -2,7 +2,8 @@
 // (§2.1) always; a form-encoded body parameter (§2.2) and the query string
 // (§2.3) only when enabled. A token sent by more than one method is
 // `invalid_request` (§2), and so is a malformed `Bearer` header (§3.1).
-import { InvalidRequestError } from './errors.js'
+import type { ChallengeContext } from './challenge.js'
+import { InvalidRequestError, type ErrorInit } from './errors.js'
 
 /** The header access of a Web-standard `Headers` object (`get` joins repeated fields with ", "). */
 export interface HeadersLike {
@@ -33,19 +34,38 @@ export interface ExtractOptions {
   allowQuery?: boolean
   /** `realm` for the error's challenge. */
   realm?: string
+  /** The verifier's challenge settings (overrides `realm`). Internal. */
+  challenge?: ChallengeContext
 }
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 
-function single(value: string | string[] | undefined, what: string, realm: string | undefined): string | undefined {
+function single(value: string | string[] | undefined, what: string, init: ErrorInit | undefined): string | undefined {
   if (!Array.isArray(value)) return value
-  if (value.length > 1) throw new InvalidRequestError(`more than one ${what}`, { realm })
+  if (value.length > 1) throw new InvalidRequestError(`more than one ${what}`, init)
   return value[0]
 }
 
+/** Whether an Authorization header value uses the `DPoP` scheme (RFC 9449 §7.1), case-insensitively (RFC 7235 §2.1). */
+export function isDpopScheme(header: string): boolean {
+  // No allocation: this runs on every request, Bearer ones included.
+  return header.length >= 4 && (header.length === 4 || header.charCodeAt(4) === 0x20) &&
+    (header.charCodeAt(0) | 0x20) === 0x64 && (header.charCodeAt(1) | 0x20) === 0x70 &&
+    (header.charCodeAt(2) | 0x20) === 0x6f && (header.charCodeAt(3) | 0x20) === 0x70
+}
+
+/** The token of a `DPoP` Authorization header value: `DPoP` 1*SP token68; throws InvalidRequestError when malformed. */
+export function tokenFromDpopAuthorization(header: string, init: ErrorInit): string {
+  let start = 4
+  while (start < header.length && header.charCodeAt(start) === 0x20) start++
+  const token = header.slice(start)
+  if (start === 4 || token === '' || !B64TOKEN.test(token)) throw new InvalidRequestError('malformed Authorization header', init)
+  return token
+}
+
 /** The token of an Authorization header value; undefined for another scheme. */
-export function tokenFromAuthorization(header: string, realm?: string): string | undefined {
+export function tokenFromAuthorization(header: string, realm?: string | ErrorInit): string | undefined {
   const space = header.indexOf(' ')
   const scheme = space === -1 ? header : header.slice(0, space)
   // Auth schemes are case-insensitive (RFC 7235 §2.1).
@@ -54,11 +74,12 @@ export function tokenFromAuthorization(header: string, realm?: string): string |
   let start = space
   while (start !== -1 && start < header.length && header.charCodeAt(start) === 0x20) start++
   const token = space === -1 ? '' : header.slice(start)
-  if (token === '' || !B64TOKEN.test(token)) throw new InvalidRequestError('malformed Authorization header', { realm })
+  if (token === '' || !B64TOKEN.test(token)) throw new InvalidRequestError('malformed Authorization header', typeof realm === 'string' ? { realm } : realm)
   return token
 }
 
-function header(headers: RequestLike['headers'], name: string): string | string[] | undefined {
+/** A header of a node:http request or a Web `Headers` object; `name` in lower case. */
+export function headerValue(headers: RequestLike['headers'], name: string): string | string[] | undefined {
   // `typeof get` tells a Headers object from node:http's plain one, where a
   // field named "get" would be a string.
   if (typeof headers.get === 'function') return (headers as HeadersLike).get(name) ?? undefined
@@ -66,20 +87,20 @@ function header(headers: RequestLike['headers'], name: string): string | string[
 }
 
 function isFormEncoded(headers: RequestLike['headers']): boolean {
-  const type = single(header(headers, 'content-type'), 'Content-Type', undefined)
+  const type = single(headerValue(headers, 'content-type'), 'Content-Type', undefined)
   if (type === undefined) return false
   const semi = type.indexOf(';')
   return (semi === -1 ? type : type.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded'
 }
 
-function param(source: unknown, what: string, realm: string | undefined): string | undefined {
+function param(source: unknown, what: string, init: ErrorInit): string | undefined {
   if (source === null || typeof source !== 'object') return undefined
   const value = source instanceof URLSearchParams ? source.getAll('access_token') : (source as Record<string, unknown>)['access_token']
   if (value === undefined) return undefined
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) return undefined
-  if (list.length > 1) throw new InvalidRequestError(`access_token repeated in the ${what}`, { realm })
-  if (typeof list[0] !== 'string' || list[0] === '') throw new InvalidRequestError(`malformed access_token in the ${what}`, { realm })
+  if (list.length > 1) throw new InvalidRequestError(`access_token repeated in the ${what}`, init)
+  if (typeof list[0] !== 'string' || list[0] === '') throw new InvalidRequestError(`malformed access_token in the ${what}`, init)
   return list[0]
 }
 
@@ -107,28 +128,29 @@ function isStream(body: unknown): boolean {
  * Throws InvalidRequestError for a malformed header or more than one method.
  */
 export function extractToken(request: RequestLike, options: ExtractOptions = {}): string | undefined {
-  const realm = options.realm
-  const authorization = single(header(request.headers, 'authorization'), 'Authorization header', realm)
-  let token = authorization === undefined ? undefined : tokenFromAuthorization(authorization, realm)
+  // The options carry `realm` and `challenge`, which is all an error needs.
+  const init: ErrorInit = options
+  const authorization = single(headerValue(request.headers, 'authorization'), 'Authorization header', init)
+  let token = authorization === undefined ? undefined : tokenFromAuthorization(authorization, init)
   let methods = token === undefined ? 0 : 1
 
   if (wantsFormBody(request, options)) {
     // A Web Request's body is a stream, unread: looking in it here would
     // silently find nothing.
     if (isStream(request.body)) throw new TypeError('@tessera/verify: the form body of a Web Request is read by verifier.authenticate(request), not extractToken')
-    const fromBody = param(request.body, 'body', realm)
+    const fromBody = param(request.body, 'body', init)
     if (fromBody !== undefined) {
       token = fromBody
       methods++
     }
   }
   if (options.allowQuery === true) {
-    const fromQuery = param(queryOf(request), 'query', realm)
+    const fromQuery = param(queryOf(request), 'query', init)
     if (fromQuery !== undefined) {
       token = fromQuery
       methods++
     }
   }
-  if (methods > 1) throw new InvalidRequestError('token sent by more than one method', { realm })
+  if (methods > 1) throw new InvalidRequestError('token sent by more than one method', init)
   return token
 }

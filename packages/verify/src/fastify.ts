@@ -1,11 +1,17 @@
 // Fastify adapter: a thin layer over the core (see verifier.ts).
 //   await app.register(tesseraAuth, { issuer, audience })
 //   app.get('/x', { onRequest: app.requireAuth('read') }, async (req) => req.auth.sub)
+// With `resourceMetadata`, the plugin registers the RFC 9728 routes itself.
+// The request goes to the core as it is: its `url` is the path, and the
+// core takes the origin from `dpop.origin`, or the socket (TLS or not) and
+// `Host`; Fastify's `protocol` and `host` are not used, since with
+// `trustProxy` they come from X-Forwarded-* headers.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { adapterSetup, type AdapterOptions } from './adapter-options.js'
 import { isVerifyError } from './errors.js'
 import { renderError } from './render.js'
+import { answerMetadata } from './resource-metadata.js'
 import { assertScopeNames } from './scopes.js'
 import type { AccessTokenClaims } from './types.js'
 import type { Verifier } from './verifier.js'
@@ -33,12 +39,25 @@ async function plugin(app: FastifyInstance, options: TesseraAuthOptions): Promis
   const { verifier, passErrors } = adapterSetup(options)
   app.decorateRequest('auth', null as unknown as AccessTokenClaims)
   app.decorate('tesseraVerifier', verifier)
+  const resource = verifier.protectedResource
+  if (resource !== null) {
+    for (const path of resource.paths) {
+      app.route({
+        method: ['GET', 'HEAD', 'OPTIONS'],
+        url: path,
+        handler: (request, reply) => {
+          const answer = answerMetadata(resource, request.method, path)!
+          return reply.code(answer.status).headers(answer.headers).send(answer.body)
+        },
+      })
+    }
+  }
   app.decorate('requireAuth', function requireAuth(...scopes: string[]): onRequestAsyncHookHandler {
     assertScopeNames(scopes, 'requireAuth() arguments')
     const call = { scopes }
     return async function tesseraRequireAuth(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
       try {
-        request.auth = await verifier.authenticate(request, call)
+        request.auth = await verifier.verifyRequest(request, call)
         return undefined
       } catch (error) {
         if (passErrors || !isVerifyError(error)) throw error

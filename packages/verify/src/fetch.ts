@@ -5,9 +5,11 @@
 // Hono and the WinterCG "fetch handler" shape do. A thin layer: token
 // extraction, errors and rendering are the core's, as for Fastify/Express.
 //   const requireAuth = fetchAuth({ issuer, audience })
+//   requireAuth.metadata(request)          // RFC 9728: a Response for the metadata paths, else undefined
 //   export const GET = requireAuth('read')(async (request, auth) => Response.json({ sub: auth.sub }))
 import { adapterSetup, type AdapterOptions } from './adapter-options.js'
 import { isVerifyError } from './errors.js'
+import { answerMetadata, metadataResponse } from './resource-metadata.js'
 import { assertScopeNames } from './scopes.js'
 import type { AccessTokenClaims } from './types.js'
 import type { Verifier } from './verifier.js'
@@ -30,8 +32,13 @@ export interface FetchRequireAuth {
    * answered with `errorResponse(error)`, or, with `passErrors`, thrown.
    */
   (...scopes: string[]): <R extends Request, A extends unknown[]>(handler: AuthenticatedHandler<R, A>) => FetchHandler<R, A>
-  /** The verifier behind it; `verifier.authenticate(request)` takes a Web Request too. */
+  /** The verifier behind it; `verifier.verifyRequest(request)` takes a Web Request too. */
   readonly verifier: Verifier
+  /**
+   * The RFC 9728 metadata answer for a request to one of its paths, or
+   * undefined for any other request (always undefined without `resourceMetadata`).
+   */
+  metadata(request: Request): Response | undefined
 }
 
 export function fetchAuth(options: FetchAuthOptions): FetchRequireAuth {
@@ -43,7 +50,7 @@ export function fetchAuth(options: FetchAuthOptions): FetchRequireAuth {
       async function tesseraRequireAuth(request: R, ...rest: A): Promise<Response> {
         let auth: AccessTokenClaims
         try {
-          auth = await verifier.authenticate(request, call)
+          auth = await verifier.verifyRequest(request, call)
         } catch (error) {
           if (passErrors || !isVerifyError(error)) throw error
           // RFC 6750 §3: status, challenge and JSON body, as every adapter sends.
@@ -52,7 +59,13 @@ export function fetchAuth(options: FetchAuthOptions): FetchRequireAuth {
         return handler(request, auth, ...rest)
       }
   }
-  return Object.assign(requireAuth, { verifier })
+  const resource = verifier.protectedResource
+  const metadata = (request: Request): Response | undefined => {
+    if (resource === null) return undefined
+    const answer = answerMetadata(resource, request.method, new URL(request.url).pathname)
+    return answer === undefined ? undefined : metadataResponse(answer)
+  }
+  return Object.assign(requireAuth, { verifier, metadata })
 }
 
 export default fetchAuth

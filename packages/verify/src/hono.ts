@@ -2,10 +2,12 @@
 // Request, `c.req.raw`; rejections are the same Response). Hono is imported
 // for types only, so nothing of it loads at run time from here.
 //   const requireAuth = honoAuth({ issuer, audience })
+//   app.use(requireAuth.metadata)          // RFC 9728 routes, with `resourceMetadata`
 //   app.get('/x', requireAuth('read'), (c) => c.json({ sub: c.get('auth').sub }))
 import type { MiddlewareHandler } from 'hono'
 import { adapterSetup, type AdapterOptions } from './adapter-options.js'
 import { isVerifyError } from './errors.js'
+import { answerMetadata, metadataResponse } from './resource-metadata.js'
 import { assertScopeNames } from './scopes.js'
 import type { AccessTokenClaims } from './types.js'
 import type { Verifier } from './verifier.js'
@@ -31,6 +33,11 @@ export interface HonoRequireAuth {
   (...scopes: string[]): MiddlewareHandler<TesseraEnv>
   /** The verifier behind it. */
   readonly verifier: Verifier
+  /**
+   * Middleware answering the RFC 9728 metadata paths (`app.use(requireAuth.metadata)`)
+   * and passing every other request on; without `resourceMetadata`, it passes everything on.
+   */
+  readonly metadata: MiddlewareHandler
 }
 
 export function honoAuth(options: HonoAuthOptions): HonoRequireAuth {
@@ -40,7 +47,7 @@ export function honoAuth(options: HonoAuthOptions): HonoRequireAuth {
     const call = { scopes }
     return async function tesseraRequireAuth(c, next) {
       try {
-        c.set('auth', await verifier.authenticate(c.req.raw, call))
+        c.set('auth', await verifier.verifyRequest(c.req.raw, call))
       } catch (error) {
         if (passErrors || !isVerifyError(error)) throw error
         return error.getResponse()
@@ -49,7 +56,14 @@ export function honoAuth(options: HonoAuthOptions): HonoRequireAuth {
       return undefined
     }
   }
-  return Object.assign(requireAuth, { verifier })
+  const resource = verifier.protectedResource
+  const metadata: MiddlewareHandler = async function tesseraMetadata(c, next) {
+    const answer = answerMetadata(resource, c.req.method, c.req.path)
+    if (answer !== undefined) return metadataResponse(answer)
+    await next()
+    return undefined
+  }
+  return Object.assign(requireAuth, { verifier, metadata })
 }
 
 export default honoAuth

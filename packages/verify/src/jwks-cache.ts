@@ -17,9 +17,10 @@
 // - when fetching fails, the keys it had stay usable until expiry +
 //   `maxStale`; after that, or with nothing fetched yet, 503 (fail closed).
 //   Failed fetches are retried at most once per `cooldown`.
+import type { ChallengeContext } from './challenge.js'
 import { InvalidTokenError, JwksUnavailableError } from './errors.js'
 import type { JwksRefreshEvent, VerifierEvent } from './events.js'
-import { fetchJwks, type FetchLike } from './fetch-jwks.js'
+import { fetchJwks, type FetchLike } from './jwks-download.js'
 import { importJwks, selectKey, type KeySet, type VerifyKey } from './keys.js'
 import type { JsonWebKeySet, ResolvedOptions } from './options.js'
 
@@ -45,9 +46,9 @@ export interface KeySource {
   hydrate(jwks: JsonWebKeySet): void
 }
 
-function noKey(kid: string | undefined, keys: KeySet, realm: string): InvalidTokenError {
-  if (kid === undefined && keys.all.length > 1) return new InvalidTokenError('kid required', { realm })
-  return new InvalidTokenError('unknown signing key', { realm })
+function noKey(kid: string | undefined, keys: KeySet, challenge: ChallengeContext): InvalidTokenError {
+  if (kid === undefined && keys.all.length > 1) return new InvalidTokenError('kid required', { challenge })
+  return new InvalidTokenError('unknown signing key', { challenge })
 }
 
 export class StaticKeys implements KeySource {
@@ -76,7 +77,7 @@ export class StaticKeys implements KeySource {
 
   get(kid: string | undefined): Promise<VerifyKey> {
     const key = selectKey(this.#keys, kid)
-    return key === undefined ? Promise.reject(noKey(kid, this.#keys, this.#options.realm)) : Promise.resolve(key)
+    return key === undefined ? Promise.reject(noKey(kid, this.#keys, this.#options.challenge)) : Promise.resolve(key)
   }
 
   holds(key: VerifyKey): boolean {
@@ -146,7 +147,7 @@ export class RemoteJwks implements KeySource {
     const key = selectKey(held.keys, kid)
     if (key !== undefined) return key
     // No kid, or a set fetched for this very call: refetching cannot help.
-    if (kid === undefined || fresh) throw noKey(kid, held.keys, this.#options.realm)
+    if (kid === undefined || fresh) throw noKey(kid, held.keys, this.#options.challenge)
 
     // An unknown kid (RFC 7517 §4.5): perhaps a key published since the last
     // fetch. Refetch once per cooldown, shared by every caller.
@@ -157,11 +158,11 @@ export class RemoteJwks implements KeySource {
       await this.#refresh('unknown_kid')
       if (this.#lastFailed) throw this.#unavailable(this.#now())
     } else {
-      throw noKey(kid, held.keys, this.#options.realm)
+      throw noKey(kid, held.keys, this.#options.challenge)
     }
     held = this.#usable(this.#now())
     const found = selectKey(held.keys, kid)
-    if (found === undefined) throw noKey(kid, held.keys, this.#options.realm)
+    if (found === undefined) throw noKey(kid, held.keys, this.#options.challenge)
     return found
   }
 
@@ -194,7 +195,7 @@ export class RemoteJwks implements KeySource {
 
   #unavailable(now: number): JwksUnavailableError {
     const retryAfter = (this.#lastAttemptAt + this.#options.cooldownMs - now) / 1000
-    return new JwksUnavailableError(retryAfter, undefined, { realm: this.#options.realm, cause: this.#lastError ?? undefined })
+    return new JwksUnavailableError(retryAfter, undefined, { challenge: this.#options.challenge, cause: this.#lastError ?? undefined })
   }
 
   /** A scheduled refresh may start unless one runs, or the last attempt failed within the cooldown. */

@@ -63,7 +63,8 @@ function publicMembers(jwk: JwkLike): Record<string, string> | null {
   }
 }
 
-function keyUse(spec: AlgorithmSpec, keyObject: KeyObject): KeyUse {
+/** How `crypto.verify` is called for `spec` with this key: PSS padding, or r||s ECDSA signatures. */
+export function keyUse(spec: AlgorithmSpec, keyObject: KeyObject): KeyUse {
   if (spec.pssSaltLength !== null) {
     return { spec, input: { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.pssSaltLength } }
   }

@@ -2,14 +2,21 @@
 // verifier is created: a bad value throws a TypeError naming the option,
 // never later on first use. Durations are seconds, as in DESIGN.md.
 import { algorithmSpec, DEFAULT_ALGORITHMS, supportedAlgorithmNames, type AlgorithmName, type AlgorithmOption, type AlgorithmSpec } from './algorithms.js'
+import { bearerOnly, type AcceptedSchemes, type ChallengeContext } from './challenge.js'
+import { assertOrigin, resolveDpop, type DpopOption, type ResolvedDpop } from './dpop-options.js'
 import type { VerifierEvent } from './events.js'
+import { isLoopbackHost } from './loopback.js'
+import { resolveResourceMetadata, type ProtectedResource, type ResourceMetadataOption } from './resource-metadata.js'
 
 export interface JsonWebKeySet {
   keys: Record<string, unknown>[]
 }
 
 export interface VerifierOptions {
-  /** Expected `iss`, compared byte for byte. Required. */
+  /**
+   * Expected `iss`, compared byte for byte. Required. An origin,
+   * scheme://host[:port]: no path, no trailing slash.
+   */
   issuer: string
   /** Accepted audience(s): `aud` must contain at least one. Required. */
   audience: string | readonly string[]
@@ -47,6 +54,14 @@ export interface VerifierOptions {
   allowQuery?: boolean
   /** Called on JWKS refreshes and failures, for logging. Exceptions it throws are ignored. */
   onEvent?: (event: VerifierEvent) => void
+  /**
+   * DPoP (RFC 9449): `'allow'` (default: Bearer for unbound tokens, DPoP for
+   * tokens bound by `cnf.jkt`), `'require'` (DPoP only), `false` (the DPoP
+   * scheme is not read), or `{ mode, origin, maxAge, replayStore }`.
+   */
+  dpop?: DpopOption
+  /** RFC 9728 protected-resource metadata: served by the adapters, named by every challenge. */
+  resourceMetadata?: ResourceMetadataOption
 }
 
 /** Options after validation; durations in milliseconds, except the clock tolerance (seconds, like JWT times). */
@@ -72,12 +87,16 @@ export interface ResolvedOptions {
   readonly allowFormBody: boolean
   readonly allowQuery: boolean
   readonly onEvent: ((event: VerifierEvent) => void) | null
+  readonly dpop: ResolvedDpop
+  readonly resourceMetadata: ProtectedResource | null
+  /** What every challenge of this verifier shares (realm, schemes, metadata URL). */
+  readonly challenge: ChallengeContext
 }
 
 const KNOWN = new Set([
   'issuer', 'audience', 'jwksUri', 'jwks', 'algorithms', 'typ', 'clockTolerance', 'maxTokenBytes',
   'cacheMaxAge', 'cacheMinAge', 'cooldown', 'timeout', 'maxStale', 'maxJwksBytes', 'realm',
-  'tokenCache', 'allowFormBody', 'allowQuery', 'onEvent',
+  'tokenCache', 'allowFormBody', 'allowQuery', 'onEvent', 'dpop', 'resourceMetadata',
 ])
 
 function fail(name: string, expected: string): never {
@@ -109,10 +128,9 @@ function flag(options: VerifierOptions, name: keyof VerifierOptions, fallback: b
   return value
 }
 
-/** Loopback hosts, where plain http is acceptable for the JWKS. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-}
+export { isLoopbackHost } from './loopback.js'
+
+const SCHEMES: Record<string, AcceptedSchemes> = { allow: 'both', require: 'dpop', false: 'bearer' }
 
 function jwksUrl(value: string, name: string): URL {
   let url: URL
@@ -133,7 +151,10 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     if (!KNOWN.has(key)) throw new TypeError(`@tessera/verify: unknown option "${key}"`)
   }
 
-  if (typeof options.issuer !== 'string' || options.issuer === '') fail('issuer', 'a non-empty string')
+  // RFC 8414 §2, RFC 9068 §4 step 5: `iss` is compared exactly, and an
+  // issuer identifier is an origin. A trailing slash or a path here would
+  // make every token fail with "unexpected issuer", so it is refused now.
+  assertOrigin(options.issuer, 'issuer', 'the issuer identifier is an origin, compared exactly with "iss"')
   const audiences = typeof options.audience === 'string' ? [options.audience] : options.audience
   if (!Array.isArray(audiences) || audiences.length === 0 || !audiences.every((a) => typeof a === 'string' && a !== '')) {
     fail('audience', 'a non-empty string or a non-empty list of them')
@@ -151,8 +172,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     if (typeof options.jwksUri !== 'string') fail('jwksUri', 'a string')
     jwksUri = jwksUrl(options.jwksUri, 'jwksUri')
   } else {
-    if (!URL.canParse(options.issuer)) fail('jwksUri', 'given when "issuer" is not a URL')
-    jwksUri = jwksUrl(`${options.issuer.replace(/\/+$/, '')}/.well-known/jwks.json`, 'jwksUri (derived from issuer)')
+    jwksUri = jwksUrl(`${options.issuer}/.well-known/jwks.json`, 'jwksUri (derived from issuer)')
   }
 
   let algorithms: Set<AlgorithmName>
@@ -182,6 +202,14 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
 
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'a function')
 
+  const dpop = resolveDpop(options.dpop)
+  const resourceMetadata = options.resourceMetadata === undefined ? null : resolveResourceMetadata(options.resourceMetadata, options.issuer, dpop.mode)
+  const challenge: ChallengeContext = Object.freeze({
+    ...bearerOnly(realm),
+    schemes: SCHEMES[String(dpop.mode)]!,
+    resourceMetadata: resourceMetadata?.url ?? null,
+  })
+
   const cacheMaxAge = seconds(options, 'cacheMaxAge', 600, 1, 7 * 86400)
   const cacheMinAge = seconds(options, 'cacheMinAge', Math.min(30, cacheMaxAge), 1, 7 * 86400)
   if (cacheMinAge > cacheMaxAge) fail('cacheMinAge', 'at most "cacheMaxAge"')
@@ -207,5 +235,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     allowFormBody: flag(options, 'allowFormBody', false),
     allowQuery: flag(options, 'allowQuery', false),
     onEvent: options.onEvent ?? null,
+    dpop,
+    resourceMetadata,
+    challenge,
   }
 }

@@ -4,7 +4,7 @@
 // the form body (RFC 6750 §2.2) only when `allowFormBody` is on, the method
 // is not GET and the content type is form-urlencoded, and then from a
 // clone, so the body stays unread for the application.
-import { InvalidRequestError } from './errors.js'
+import { InvalidRequestError, type ErrorInit } from './errors.js'
 import { wantsFormBody, type ExtractOptions, type HeadersLike, type RequestLike } from './extract-token.js'
 
 /** The members of a Web `Request` that are read. Every fetch-API Request fits. */
@@ -34,7 +34,7 @@ export function isWebRequest(request: unknown): request is WebRequestLike {
   return typeof r === 'object' && r !== null && typeof r.clone === 'function' && typeof r.headers?.get === 'function'
 }
 
-async function readForm(request: WebRequestLike, realm: string | undefined): Promise<URLSearchParams> {
+async function readForm(request: WebRequestLike, init: ErrorInit): Promise<URLSearchParams> {
   if (request.bodyUsed) {
     throw new TypeError('@tessera/verify: the request body was already read; with allowFormBody, authenticate before anything reads it')
   }
@@ -53,7 +53,7 @@ async function readForm(request: WebRequestLike, realm: string | undefined): Pro
       // Not awaited: a clone's cancel settles only once the original branch
       // is cancelled too (Streams, ReadableStreamTee), which may be never.
       reader.cancel().catch(() => {})
-      throw new InvalidRequestError('form body too large', { realm })
+      throw new InvalidRequestError('form body too large', init)
     }
     text += decoder.decode(value, { stream: true })
   }
@@ -63,6 +63,6 @@ async function readForm(request: WebRequestLike, realm: string | undefined): Pro
 /** The request as extraction reads it; the form, when it may hold the token, parsed from a clone. */
 export async function fromWebRequest(request: WebRequestLike, options: ExtractOptions): Promise<RequestLike> {
   const like: RequestLike = { headers: request.headers, method: request.method, url: request.url }
-  if (wantsFormBody(like, options)) like.body = await readForm(request, options.realm)
+  if (wantsFormBody(like, options)) like.body = await readForm(request, options)
   return like
 }

@@ -21,6 +21,16 @@ t.test('RFC 9068 §4 step 5: iss must match exactly', async (t) => {
   await reason(t, claims({ iss: undefined }, now), 'unexpected issuer')
 })
 
+t.test('unexpected issuer and audience carry expected and actual in cause, for logs; never in the body', async (t) => {
+  const iss = await v.verify(signToken(key, claims({ iss: 'https://evil.example' }, now))).then(() => null, (e: unknown) => e as InvalidTokenError)
+  t.same(iss?.cause, { claim: 'iss', expected: ISSUER, actual: 'https://evil.example' })
+  t.same(iss?.body, { error: 'invalid_token', error_description: 'unexpected issuer' })
+  t.notMatch(JSON.stringify(iss), /evil/, 'JSON.stringify(err) is the body only')
+  const aud = await v.verify(signToken(key, claims({ aud: ['https://x.example'] }, now))).then(() => null, (e: unknown) => e as InvalidTokenError)
+  t.same(aud?.cause, { claim: 'aud', expected: [AUDIENCE, 'https://other.example'], actual: ['https://x.example'] })
+  t.notMatch(JSON.stringify(aud), /x\.example/)
+})
+
 t.test('RFC 9068 §4 step 6: aud (string or array) must contain one configured audience', async (t) => {
   t.ok(await v.verify(signToken(key, claims({ aud: 'https://other.example' }, now))), 'second audience')
   t.ok(await v.verify(signToken(key, claims({ aud: ['https://x.example', AUDIENCE] }, now))), 'array containing it')

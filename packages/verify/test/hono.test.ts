@@ -7,7 +7,7 @@ import { Hono } from 'hono'
 import { honoAuth } from '../src/hono.js'
 import { isVerifyError, NoTokenError } from '../src/index.js'
 import { buildVerifier } from '../src/verifier.js'
-import { AUDIENCE, claims, ISSUER, jwksOf, makeKey, signToken } from './fixtures/helpers.js'
+import { AUDIENCE, claims, ISSUER, jwksOf, makeKey, signToken, noTokenChallenge } from './fixtures/helpers.js'
 
 const key = makeKey('RS256', 'k1')
 const verifier = buildVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(key), allowFormBody: true })
@@ -43,7 +43,7 @@ t.test('RFC 6750 §3: the middleware answers rejections itself', async (t) => {
   const app = build()
   const none = await app.request('/restaurants')
   t.equal(none.status, 401)
-  t.equal(none.headers.get('www-authenticate'), 'Bearer realm="api"')
+  t.equal(none.headers.get('www-authenticate'), noTokenChallenge())
   t.equal(none.headers.get('content-type'), json)
   t.same(await none.json(), { error: 'unauthorized', error_description: 'authentication required' })
 
@@ -66,7 +66,7 @@ t.test('the middleware answers even when the app has its own onError', async (t)
   app.onError((_err, c) => c.json({ custom: true }, 500))
   const res = await app.request('/restaurants')
   t.equal(res.status, 401)
-  t.equal(res.headers.get('www-authenticate'), 'Bearer realm="api"')
+  t.equal(res.headers.get('www-authenticate'), noTokenChallenge())
 })
 
 t.test('passErrors without onError: Hono\'s default handler answers with the error\'s response', async (t) => {

@@ -32,6 +32,26 @@ t.test('a bad option throws a TypeError naming it, at creation', async (t) => {
     [{ jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, 'jwks'],
     [{ jwksUri: 'https://x.example/jwks' }, 'jwksUri'],
     [{ audiance: AUDIENCE }, 'audiance'],
+    [{ dpop: true }, 'dpop'],
+    [{ dpop: 'required' }, 'dpop'],
+    [{ dpop: { mode: 'always' } }, 'dpop.mode'],
+    [{ dpop: { origin: 'https://api.example/' } }, 'dpop.origin'],
+    [{ dpop: { origin: 'https://api.example/v1' } }, 'dpop.origin'],
+    [{ dpop: { maxAge: 0 } }, 'dpop.maxAge'],
+    [{ dpop: { maxAge: '60' } }, 'dpop.maxAge'],
+    [{ dpop: { replayStore: {} } }, 'dpop.replayStore'],
+    [{ dpop: { replayStore: { seen: true } } }, 'dpop.replayStore'],
+    [{ dpop: { nonce: true } }, 'dpop.nonce'],
+    [{ resourceMetadata: 'https://mcp.example/mcp' }, 'resourceMetadata'],
+    [{ resourceMetadata: {} }, 'resourceMetadata.resource'],
+    [{ resourceMetadata: { resource: 'mcp' } }, 'resourceMetadata.resource'],
+    [{ resourceMetadata: { resource: 'http://mcp.example/mcp' } }, 'resourceMetadata.resource'],
+    [{ resourceMetadata: { resource: 'https://mcp.example/mcp#x' } }, 'resourceMetadata.resource'],
+    [{ resourceMetadata: { resource: 'https://mcp.example/mcp?x=1' } }, 'resourceMetadata.resource'],
+    [{ resourceMetadata: { resource: 'https://mcp.example/mcp', scopesSupported: 'read' } }, 'resourceMetadata.scopesSupported'],
+    [{ resourceMetadata: { resource: 'https://mcp.example/mcp', scopesSupported: ['two words'] } }, 'resourceMetadata.scopesSupported'],
+    [{ resourceMetadata: { resource: 'https://mcp.example/mcp', resourceName: '' } }, 'resourceMetadata.resourceName'],
+    [{ resourceMetadata: { resource: 'https://mcp.example/mcp', name: 'x' } }, 'resourceMetadata.name'],
   ]
   for (const [patch, name] of cases) {
     t.throws(() => createVerifier({ ...base, ...patch } as never), { name: 'TypeError', message: new RegExp(`"${name}"`) }, name)
@@ -44,11 +64,18 @@ t.test('jwksUri must be https unless the host is loopback', async (t) => {
   t.throws(() => createVerifier({ ...remote, jwksUri: 'ftp://issuer.example/jwks.json' }), { name: 'TypeError' })
   t.throws(() => createVerifier({ ...remote, jwksUri: 'not a url' }), { name: 'TypeError' })
   t.throws(() => createVerifier({ issuer: 'http://issuer.example', audience: AUDIENCE }), { message: /jwksUri/ }, 'derived from an http issuer')
-  t.throws(() => createVerifier({ issuer: 'urn:x', audience: AUDIENCE }), { message: /jwksUri/ }, 'issuer not a URL and no jwksUri')
   for (const uri of ['https://issuer.example/jwks', 'http://127.0.0.1:9/jwks', 'http://localhost:9/jwks', 'http://[::1]:9/jwks']) {
     t.ok(createVerifier({ ...remote, jwksUri: uri }), uri)
   }
   t.ok(createVerifier({ issuer: 'http://localhost:8080', audience: AUDIENCE }), 'default derived from a loopback issuer')
+})
+
+t.test('RFC 8414 §2: the issuer identifier is an origin; a trailing slash or a path is refused at creation, saying why', async (t) => {
+  for (const issuer of ['https://issuer.example/', 'https://issuer.example/tenant', 'https://issuer.example/tenant/', 'https://issuer.example?x=1', 'https://Issuer.example', 'https://issuer.example:443', 'urn:x', 'issuer.example', 'ftp://issuer.example']) {
+    t.throws(() => createVerifier({ ...base, issuer }), { name: 'TypeError', message: /"issuer" must be an? (http or https )?origin/ }, issuer)
+  }
+  t.throws(() => createVerifier({ ...base, issuer: 'https://issuer.example/' }), { message: /scheme:\/\/host\[:port\].*did you mean "https:\/\/issuer\.example"/ }, 'the message names the fix')
+  for (const issuer of ['https://issuer.example', 'https://issuer.example:8443', 'http://localhost:8080']) t.ok(createVerifier({ ...base, issuer }), issuer)
 })
 
 t.test('defaults: a valid minimal verifier', async (t) => {

@@ -112,7 +112,7 @@ console.log(JSON.stringify({ hono, web }))
 `)
   t.same(JSON.parse(run(process.execPath, ['web.mjs'], project)), {
     hono: [{ sub: 'c1' }, 401, 401],
-    web: [{ sub: 'c1' }, 401, 'Bearer realm="api"', { error: 'unauthorized', error_description: 'authentication required' }],
+    web: [{ sub: 'c1' }, 401, 'Bearer realm="api", DPoP realm="api", algs="ES256 PS256 RS256 EdDSA"', { error: 'unauthorized', error_description: 'authentication required' }],
   }, 'Hono app and Web Request handler: valid token accepted, none and a respelled one refused')
 
   t.throws(() => run(process.execPath, ['-e', "import('@tessera/verify/dist/verifier.js')"], project), 'internals are not in the exports map')

@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap'
 import { createHmac } from 'node:crypto'
 import { createVerifier, InvalidTokenError, NoTokenError } from '../src/index.js'
-import { AUDIENCE, b64, claims, hmacToken, ISSUER, jwksOf, makeKey, signToken, startJwksServer } from './fixtures/helpers.js'
+import { AUDIENCE, b64, claims, hmacToken, ISSUER, jwksOf, makeKey, signToken, startJwksServer, noTokenChallenge } from './fixtures/helpers.js'
 
 const rsa = makeKey('RS256', 'rsa-1')
 const pss = makeKey('PS256', 'pss-1')
@@ -91,6 +91,16 @@ t.test('RFC 9068 §4: typ must be at+jwt or application/at+jwt, case-insensitive
   t.ok(await loose.verify(signToken(ec, claims({ client_id: undefined, jti: undefined }), { typ: 'JWT' })), 'typ: false accepts JWT without client_id/jti')
 })
 
+t.test('RFC 9068 §4 step 3, OpenID Connect Core §2: an ID token (typ JWT) presented as an access token is refused', async (t) => {
+  // What an OpenID provider issues as id_token: typ JWT, aud the client,
+  // nonce, auth_time; same issuer and key as the access tokens.
+  const idToken = signToken(ec, { ...claims({ aud: AUDIENCE, client_id: undefined, jti: undefined }), nonce: 'n-0S6', auth_time: Math.floor(Date.now() / 1000), azp: 'client_abc' }, { typ: 'JWT' })
+  const err = await all.verify(idToken).then(() => null, (e: unknown) => e)
+  t.type(err, InvalidTokenError)
+  t.equal((err as InvalidTokenError).description, 'unexpected token type', 'refused by typ, before any claim is read')
+  await rejects(t, signToken(ec, claims(), { typ: undefined }), 'an ID token without typ')
+})
+
 t.test('RFC 7515 §4.1.11: an unknown crit header is rejected', async (t) => {
   await rejects(t, signToken(rsa, claims(), { crit: ['exp'], exp: 1 }), 'crit present')
   await rejects(t, signToken(rsa, claims(), { crit: [] }), 'empty crit')
@@ -132,7 +142,7 @@ t.test('RFC 7515 §7.1: malformed compact serialisations are rejected', async (t
 
 t.test('RFC 6750 §3.1: verify(undefined) and verify(\'\') are no token: 401 no_token, challenge without error=', async (t) => {
   const realm = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(rsa), realm: 'orders' })
-  for (const [verifier, challenge] of [[all, 'Bearer realm="api"'], [realm, 'Bearer realm="orders"']] as const) {
+  for (const [verifier, challenge] of [[all, noTokenChallenge()], [realm, noTokenChallenge('orders')]] as const) {
     for (const token of [undefined, '']) {
       const err = await verifier.verify(token).then(() => null, (e: unknown) => e)
       t.type(err, NoTokenError, `${JSON.stringify(token)}: NoTokenError`)
