@@ -47,6 +47,12 @@ export interface IssuerConfig {
   readonly refreshMaxTtl: number
   /** Seconds in which a just-rotated refresh token may be presented again; 0: never. Default 10. */
   readonly refreshReuseGrace: number
+  /** RFC 7591 dynamic client registration at POST /oauth2/register: `open`, or `off` (404). Default off. */
+  readonly registration: 'off' | 'open'
+  /** The audiences of every registered client, in order (the first is the default `aud`). Needed by `open`. */
+  readonly registrationAudiences: readonly string[]
+  /** The scopes a registered client may ask for (all of them when it asks none). Default none. */
+  readonly registrationScope: readonly string[]
 }
 
 /** The defaults of the issuer's settings, from the one table (config/settings.ts). */
@@ -161,6 +167,9 @@ export function loadServeConfig(env: NodeJS.ProcessEnv, flags: ServeFlags = {}):
   const problems: string[] = []
   const config = issuerConfig(env, flags, problems)
   const { given, ...settings } = readSettings(SERVE_SETTINGS, env, flags, problems)
+  if (config.registration === 'open' && config.registrationAudiences.length === 0) {
+    problems.push('TESSERA_REGISTRATION=open needs TESSERA_REGISTRATION_AUDIENCES: the URLs (space-separated) of the resources, e.g. MCP servers, registered clients get tokens for')
+  }
   if (given.has('metricsPort') && settings.metricsPort !== 0 && settings.metricsPort === config.port) {
     problems.push(`${flags['metrics-port'] !== undefined ? '--metrics-port' : 'TESSERA_METRICS_PORT'} must differ from the public port (${config.port}): metrics are served apart from it`)
   }

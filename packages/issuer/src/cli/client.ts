@@ -50,6 +50,9 @@ export function clientJson(c: ClientInfo): Record<string, unknown> {
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
     previous_secret_expires_at: iso(c.previousSecretExpiresAt),
+    // DESIGN.md: a client that registered itself (RFC 7591) shows "registered": true.
+    registered: c.registered,
+    ...(c.registered ? { last_used_at: iso(c.lastUsedAt) } : {}),
   }
 }
 
@@ -64,6 +67,7 @@ function clientLines(c: ClientInfo): string[] {
     `type:       ${c.public ? 'public (no secret: authenticates with client_id alone)' : 'confidential'}`,
     ...(c.redirectUris.length > 0 ? [`redirects:  ${c.redirectUris.join(', ')}`] : []),
     ...(c.skipConsent ? ['consent:    skipped within a sign-in session (first-party)'] : []),
+    ...(c.registered ? [`registered: itself (RFC 7591), unverified; last used ${c.lastUsedAt === null ? 'never' : iso(c.lastUsedAt)}`] : []),
     `created:    ${iso(c.createdAt)}`,
   ]
   if (c.previousSecretExpiresAt !== null) lines.push(`previous secret valid until ${iso(c.previousSecretExpiresAt)}`)
@@ -113,7 +117,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
         if (values.json) return printJson(io, { clients: clients.map(clientJson) })
         if (clients.length === 0) return printLines(io, ['No clients. Create one with: tessera-issuer client create --help'])
         printLines(io, clients.map((c) =>
-          `${c.id}  ${c.name}  grants=${c.grants.join(',')}  scope="${c.scopes.join(' ')}"  audience=${c.audiences.join(',')}  ttl=${c.ttl}s`))
+          `${c.id}  ${c.name}  grants=${c.grants.join(',')}  scope="${c.scopes.join(' ')}"  audience=${c.audiences.join(',')}  ttl=${c.ttl}s${c.registered ? '  registered' : ''}`))
       }, undefined, MUST_EXIST)
       return
     }

@@ -5,7 +5,7 @@
 // command line (config.ts reads it from its variable or a file).
 import { availableParallelism } from 'node:os'
 import { SIGNING_ALGS, type SigningAlg } from '../domain/types.js'
-import { issuerProblem } from './values.js'
+import { audienceProblem, issuerProblem, SCOPE_TOKEN } from './values.js'
 
 /** pino's levels, most severe first; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -54,6 +54,21 @@ function nonEmpty(value: string, source: string): Parsed<string> {
   return value.trim() === '' ? no(`${source} must not be empty`) : ok(value)
 }
 
+/** A space-separated list (blank: empty), each item checked by `problem` (null: fine); duplicates dropped, order kept. */
+function spaceList(problem: (item: string) => string | null, what: string) {
+  return (value: string, source: string): Parsed<readonly string[]> => {
+    const items = [...new Set(value.split(/\s+/).filter((s) => s !== ''))]
+    for (const item of items) {
+      const why = problem(item)
+      if (why !== null) return no(`${source}: bad ${what} "${item}": ${why}`)
+    }
+    return ok(Object.freeze(items))
+  }
+}
+
+const scopeProblem = (scope: string): string | null =>
+  SCOPE_TOKEN.test(scope) ? null : 'a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)'
+
 const seconds = (flag: string, variable: string, fallback: number, help: string, shown = String(fallback), max?: number): Setting<number> =>
   ({ flag, variable, arg: 'SECONDS', shown, help, fallback, parse: integer(max === undefined ? 1 : 0, max) })
 
@@ -88,6 +103,21 @@ export const ISSUER_SETTINGS = {
   refreshMaxTtl: seconds('refresh-max-ttl', 'TESSERA_REFRESH_MAX_TTL', 7_776_000, 'no refresh token outlives its first grant by more', '7776000: 90 days'),
   refreshReuseGrace: seconds('refresh-reuse-grace', 'TESSERA_REFRESH_REUSE_GRACE', 10,
     'a just-rotated refresh token may be presented again within (0: never)', '10', 3600),
+  // RFC 7591 dynamic client registration (DESIGN.md, "MCP servers and other self-registering apps").
+  registration: {
+    flag: 'registration', variable: 'TESSERA_REGISTRATION', arg: 'off|open', shown: 'off',
+    help: 'open: apps register themselves at POST /oauth2/register (RFC 7591)', fallback: 'off' as 'off' | 'open', parse: oneOf(['off', 'open'] as const),
+  },
+  registrationAudiences: {
+    flag: 'registration-audiences', variable: 'TESSERA_REGISTRATION_AUDIENCES', arg: 'URLS', shown: 'none',
+    help: 'the audiences (space-separated resource URLs, e.g. MCP servers) of every registered client; needed when registration is open',
+    fallback: Object.freeze([]) as readonly string[], parse: spaceList(audienceProblem, 'audience'),
+  },
+  registrationScope: {
+    flag: 'registration-scope', variable: 'TESSERA_REGISTRATION_SCOPE', arg: 'SCOPES', shown: 'none',
+    help: 'the scopes (space-separated) a registered client may ask for; one that asks none gets them all',
+    fallback: Object.freeze([]) as readonly string[], parse: spaceList(scopeProblem, 'scope'),
+  },
 } as const
 
 /** How `serve` runs (not what the issuer is): processes, log, metrics. */

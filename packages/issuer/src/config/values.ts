@@ -3,6 +3,11 @@
 // problem line each, shared by the settings table and the CLI.
 import { isIP } from 'node:net'
 
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+// eslint-disable-next-line no-control-regex
+export const CONTROL = /[\u0000-\u001F\u007F-\u009F]/
+
 const LOOPBACK_NAMES = new Set(['localhost', '[::1]'])
 
 /** True for localhost, 127.0.0.0/8 and [::1]. */
@@ -43,4 +48,20 @@ export function parseKeyEncryptionKey(text: string): Buffer | null {
   // Reject non-canonical encodings (stray bits in the last character).
   if (bytes.toString('base64url') !== s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')) return null
   return bytes
+}
+
+/**
+ * Checks an audience: an RFC 8707 §2 resource indicator, an absolute URI
+ * without a fragment (and without spaces or control characters, which no
+ * token request could carry). Returns why it is refused, or null.
+ */
+export function audienceProblem(value: string): string | null {
+  try {
+    new URL(value)
+  } catch {
+    return 'it must be an absolute URI such as https://api.example (RFC 8707 §2)'
+  }
+  if (value.includes('#')) return 'it must not contain a fragment (RFC 8707 §2)'
+  if (/\s/.test(value) || CONTROL.test(value)) return 'it must not contain spaces or control characters'
+  return null
 }

@@ -12,6 +12,7 @@ import { ClientDirectory } from './clients.js'
 import { Codes } from './codes.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
+import { REGISTRATION_KEY_NAME, Registrations } from './registrations.js'
 import { SignIn } from './sign-in.js'
 import type { IssuerObserver } from '../domain/observer.js'
 import type { AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerGauges, Jwks, LoginOutcome } from '../domain/types.js'
@@ -43,6 +44,7 @@ export class Issuer implements IssuerCore {
   readonly signIn: SignIn
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
+  readonly registrations: Registrations
   readonly #p: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -63,6 +65,7 @@ export class Issuer implements IssuerCore {
     this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
+    this.registrations = new Registrations(store.registrations, clock, () => config, () => parts.keys.serverSecret(REGISTRATION_KEY_NAME))
   }
 
   authenticateClient(clientId: string, clientSecret: string | undefined): Promise<Client | null> {
@@ -171,12 +174,16 @@ export class Issuer implements IssuerCore {
     this.#lastFailure = undefined
   }
 
-  /** Deletes expired failed-login records, pending requests, sessions, codes and refresh tokens. */
+  /**
+   * Deletes expired failed-login records, pending requests, sessions, codes
+   * and refresh tokens, and registered clients past their lifetime.
+   */
   async prune(): Promise<void> {
     const { store, clock } = this.#p
     await store.logins.prune(clock(), LOGIN_THROTTLE)
     await store.sessions.prune(clock(), CODE_RETENTION_MS)
     await store.refresh.prune(clock())
+    await this.registrations.prune()
   }
 
   /** Reports a background failure once per distinct message, not at every poll. */

@@ -5,7 +5,7 @@ import type { IssuerConfig } from '../config.js'
 import type { IssuerObserver } from '../domain/observer.js'
 import type {
   AccessTokenRequest, AuthorizationRequest, Client, CodeCheck, CodeGrantView, Health, IssuedToken, IssuerGauges, Jwks,
-  LoginOutcome, RefreshCheck, RefreshGrantView, RefreshRotation, SignedInUser, User,
+  LoginOutcome, RefreshCheck, RefreshGrantView, RefreshRotation, RegistrationRequest, RegistrationResult, SignedInUser, User,
 } from '../domain/types.js'
 
 /** The sign-in page's state: pending requests, sessions, codes. */
@@ -62,6 +62,17 @@ export interface RefreshTokenService {
   revoke(token: string, client: Client): Promise<{ revoked: boolean; familyId?: string }>
 }
 
+/** Self-registered clients (RFC 7591). */
+export interface RegistrationService {
+  /**
+   * Registers a public client with checked metadata, from `address` (the
+   * client's IP address), unless a limit is reached: then nothing is written.
+   */
+  register(request: RegistrationRequest, address: string): Promise<RegistrationResult>
+  /** Records that a code or a token was issued to the client, when it registered itself (else nothing). */
+  recordUse(client: Client): Promise<void>
+}
+
 /**
  * The running issuer core. Open it with `openIssuer(config, { clock })`.
  * Every method that can touch the database is async, so a network database
@@ -107,6 +118,7 @@ export interface IssuerCore {
   readonly signIn: SignInService
   readonly codes: CodeService
   readonly refreshTokens: RefreshTokenService
+  readonly registrations: RegistrationService
 
   /** The published keys (RFC 7517), public members only; cheap (cached). */
   jwks(): Jwks
@@ -121,7 +133,7 @@ export interface IssuerCore {
    * Starts background work: reloading keys changed by the CLI or another
    * process (at most every few seconds, well within 5 s), promoting pending
    * keys when their time comes, automatic rotation when configured, and
-   * pruning what has expired.
+   * pruning what has expired (registered clients past their lifetime too).
    */
   start(): void
 

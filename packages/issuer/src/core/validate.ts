@@ -3,14 +3,10 @@
 import { InvalidInputError } from '../domain/errors.js'
 import { GRANT_TYPES, type GrantType } from '../domain/types.js'
 import { hasInvisibleCharacters, MAX_USERNAME_LENGTH } from '../credentials/usernames.js'
+import { audienceProblem, CONTROL, SCOPE_TOKEN } from '../config/values.js'
 
 /** Default token lifetime of a client, seconds. */
 export const DEFAULT_CLIENT_TTL = 900
-
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/
 
 /**
  * Parses one or more space-delimited scope lists (RFC 6749 §3.3) into a
@@ -34,14 +30,8 @@ export function parseScopes(values: readonly string[]): string[] {
  * byte for byte.
  */
 export function checkAudience(value: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new InvalidInputError(`bad audience "${value}": it must be an absolute URI such as https://api.example (RFC 8707 §2)`)
-  }
-  if (value.includes('#') || url.hash !== '') throw new InvalidInputError(`bad audience "${value}": it must not contain a fragment (RFC 8707 §2)`)
-  if (/\s/.test(value) || CONTROL.test(value)) throw new InvalidInputError(`bad audience "${value}": it must not contain spaces or control characters`)
+  const problem = audienceProblem(value)
+  if (problem !== null) throw new InvalidInputError(`bad audience "${value}": ${problem}`)
   return value
 }
 
@@ -118,12 +108,21 @@ export function checkPassword(password: string): string {
 const LOOPBACK_REDIRECT_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 
 /**
+ * Schemes a self-registered client may never use as a redirect URI: each
+ * would run or show something in the browser instead of reaching an app.
+ */
+const REFUSED_SCHEMES = new Set(['javascript', 'data', 'file', 'blob', 'vbscript', 'about'])
+
+/**
  * A redirect URI a client may register (DESIGN.md; RFC 6749 §3.1.2, RFC 9700
  * §2.1, RFC 8252 §7): absolute, no fragment, and `https`, or `http` with a
  * loopback host, or a private-use scheme containing a `.` (reverse domain
  * name, RFC 8252 §7.1). Kept exactly as given: requests match it as a string.
+ * With `selfRegistered` (RFC 7591: apps such as MCP clients use schemes like
+ * `cursor:`), a private-use scheme need not contain a `.`, while
+ * `javascript`, `data`, `file`, `blob`, `vbscript` and `about` are refused.
  */
-export function checkRedirectUri(value: string): string {
+export function checkRedirectUri(value: string, { selfRegistered = false } = {}): string {
   const bad = (why: string): never => { throw new InvalidInputError(`bad redirect URI "${value}": ${why}`) }
   if (/\s/.test(value) || CONTROL.test(value)) bad('it must not contain spaces or control characters')
   if (value.includes('#')) bad('it must not contain a fragment (RFC 6749 §3.1.2)')
@@ -140,6 +139,10 @@ export function checkRedirectUri(value: string): string {
   }
   if (scheme === 'http') {
     if (!LOOPBACK_REDIRECT_HOSTS.has(url.hostname)) bad('http is allowed only for a loopback host (127.0.0.1, [::1], localhost); use https')
+    return value
+  }
+  if (selfRegistered) {
+    if (REFUSED_SCHEMES.has(scheme)) bad(`the scheme "${scheme}" is never a redirect URI; use https, http on a loopback host, or the app's own scheme`)
     return value
   }
   // RFC 8252 §7.1: private-use URI scheme based on a domain name the app controls, e.g. com.example.app:/callback

@@ -30,6 +30,11 @@ export interface Client {
   redirectUris: string[]
   /** First-party: no consent page within a sign-in session. */
   skipConsent: boolean
+  /**
+   * Registered itself (RFC 7591), unverified: every authorization asks the
+   * person (no skip, no remembered consent), and the pages say so.
+   */
+  registered: boolean
 }
 
 export interface User {
@@ -152,3 +157,24 @@ export type RefreshRotation =
   | { ok: true; refreshToken: string; reused: boolean }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'replayed'; familyId: string }
+
+/** A self-registration (RFC 7591 §2) whose metadata has been checked: what the issuer stores. */
+export interface RegistrationRequest {
+  redirectUris: string[]
+  /** `client_name` after NFC, or null when none was given (pages then show the client id). */
+  name: string | null
+  grants: GrantType[]
+  scopes: string[]
+}
+
+/** A registered client as RFC 7591 §3.2.1 answers it. */
+export interface RegisteredClient extends RegistrationRequest {
+  id: string
+  /** `client_id_issued_at`, ms. */
+  issuedAt: number
+}
+
+export type RegistrationResult =
+  | { ok: true; client: RegisteredClient }
+  /** A limit is reached (nothing was written): per address, or never-used registrations; `retryAfter` in seconds. */
+  | { ok: false; limit: 'address' | 'unused'; retryAfter: number }

@@ -14,6 +14,7 @@ import { jwksRoute } from './routes/jwks.js'
 import { metadataRoute } from './routes/metadata.js'
 import { formEndpoints } from './routes/form-endpoints.js'
 import { browserEndpoints } from './routes/browser-endpoints.js'
+import { registerEndpoint } from './routes/register.js'
 
 export interface BuildAppOptions {
   /** Fastify's pino logger: false (default), true (info to stdout), or pino options (e.g. a `stream`). */
@@ -67,6 +68,8 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
 
   app.register(formEndpoints, { core, bodyLimit: options.tokenBodyLimit })
   app.register(browserEndpoints, { core })
+  // RFC 7591: only when open; off, the path is the 404 of any unknown path (DESIGN.md).
+  if (core.config.registration === 'open') app.register(registerEndpoint, { core })
   app.register(jwksRoute, { core })
   app.register(metadataRoute, { core })
   app.register(healthRoute, { core })

@@ -3,9 +3,11 @@
 // client-safe description. Constant failures are built once, at load time,
 // with their JSON body already serialised: the error path allocates nothing.
 
-/** RFC 6749 §5.2 codes, RFC 8707 §2 `invalid_target`, and the two generic ones. */
+/** RFC 6749 §5.2 codes, RFC 8707 §2 `invalid_target`, RFC 7591 §3.2.2 registration codes, and the two generic ones. */
 export type OAuthErrorCode =
   | 'invalid_request'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
   | 'invalid_client'
   | 'invalid_grant'
   | 'unauthorized_client'
@@ -104,6 +106,15 @@ export function busy(retryAfter: number): OAuthError {
 
 /** RFC 9110 §15.6.4: the database cannot be used right now (DESIGN.md: never a 500). */
 export const storeUnavailable = new OAuthError('temporarily_unavailable', 503, 'the service is temporarily unavailable, retry later', 2)
+
+/**
+ * Text that may go in `error_description` (RFC 6749 §5.2: %x20-21 /
+ * %x23-5B / %x5D-7E): a double quote becomes a single one, a backslash a
+ * slash, anything else outside the set (control, non-ASCII) a `?`.
+ */
+export function safeDescription(text: string): string {
+  return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7E]/g, '?')
+}
 
 /** Retry-After is a whole, positive number of seconds (RFC 9110 §10.2.3). */
 export function retryAfterSeconds(seconds: number): number {

@@ -6,3 +6,5 @@ export const AUTHORIZE_PATH = '/oauth2/authorize'
 export const LOGOUT_PATH = '/oauth2/logout'
 /** The session cookie's path: every sign-in page lives under it (DESIGN.md). */
 export const SESSION_COOKIE_PATH = '/oauth2'
+/** RFC 7591 §3 client registration endpoint (TESSERA_REGISTRATION=open). */
+export const REGISTER_PATH = '/oauth2/register'

@@ -10,9 +10,15 @@ export interface FormFields {
   csrf: string
 }
 
-export interface SignInView extends FormFields {
-  /** The client's `--name`. */
+/** The app a page names. */
+export interface ClientNaming {
+  /** The client's `--name` (or, for a client that registered itself without one, its id). */
   clientName: string
+  /** True for a client that registered itself (RFC 7591): the page marks it "not verified by" the brand. */
+  clientUnverified: boolean
+}
+
+export interface SignInView extends FormFields, ClientNaming {
   /** The scopes asked for. */
   scopes: readonly string[]
   /** The username typed before, shown again after a failure. */
@@ -21,8 +27,7 @@ export interface SignInView extends FormFields {
   message?: string
 }
 
-export interface ConsentView extends FormFields {
-  clientName: string
+export interface ConsentView extends FormFields, ClientNaming {
   scopes: readonly string[]
   /** Who is signed in. */
   username: string

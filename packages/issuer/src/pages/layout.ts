@@ -28,7 +28,11 @@ button.secondary{background:transparent;color:var(--accent)}
 .alert{border-left:4px solid var(--danger);padding:.5rem .75rem;margin:0 0 1rem;color:var(--danger);background:transparent}
 a{color:var(--accent)}
 strong.name{overflow-wrap:anywhere}
+.unverified{color:var(--danger);font-size:.9rem;white-space:nowrap}
 `.trim()
+
+/** The name that heads every page. */
+export const BRAND_NAME = 'Tessera'
 
 /** The stylesheet as markup: a constant of this file, never from a request. */
 const STYLE_MARKUP = new Html(STYLE)
@@ -49,7 +53,7 @@ export function layout(title: string, body: Interpolated): Html {
 </head>
 <body>
 <main>
-<div class="brand">Tessera</div>
+<div class="brand">${BRAND_NAME}</div>
 <div class="card">
 ${body}
 </div>

@@ -4,13 +4,19 @@
 // `html` tag. Works without JavaScript: a plain form posting to the
 // authorization endpoint, "Allow" first (Enter), "Deny" without validation.
 import { html, type Html } from './html.js'
-import { layout } from './layout.js'
-import type { ConsentView, FormFields, SignInView } from '../oauth/views.js'
+import { BRAND_NAME, layout } from './layout.js'
+import type { ClientNaming, ConsentView, FormFields, SignInView } from '../oauth/views.js'
 
 function scopeList(scopes: readonly string[]): Html {
   if (scopes.length === 0) return html``
   return html`<p>It asks for:</p>
 <ul class="scopes">${scopes.map((s) => html`<li>${s}</li>`)}</ul>`
+}
+
+/** The app's name, and beside it, for a client that registered itself, that no one vouched for it (DESIGN.md). */
+function clientLine(view: ClientNaming): Html {
+  const mark = view.clientUnverified ? html` <span class="unverified">(not verified by ${BRAND_NAME})</span>` : ''
+  return html`<p><strong class="name">${view.clientName}</strong>${mark} wants to act for you.</p>`
 }
 
 function hidden(fields: FormFields): Html {
@@ -26,7 +32,7 @@ const buttons = html`<div class="buttons">
 /** Username, password, Allow and Deny: the page without a session (or with prompt=login). */
 export function signInPage(view: SignInView): Html {
   return layout('Sign in', html`<h1>Sign in</h1>
-<p><strong class="name">${view.clientName}</strong> wants to act for you.</p>
+${clientLine(view)}
 ${scopeList(view.scopes)}
 ${view.message ? html`<p class="alert" role="alert">${view.message}</p>` : ''}
 <form method="post" action="${view.action}">
@@ -43,7 +49,7 @@ ${buttons}
 export function consentPage(view: ConsentView): Html {
   return layout('Allow access', html`<h1>Allow access?</h1>
 <p>Signed in as <strong class="name">${view.username}</strong>.</p>
-<p><strong class="name">${view.clientName}</strong> wants to act for you.</p>
+${clientLine(view)}
 ${scopeList(view.scopes)}
 <form method="post" action="${view.action}">
 ${hidden(view)}

@@ -10,9 +10,13 @@ import {
 } from '../validate.js'
 
 /** A client as the admin side shows it: its stored record without the secret hashes. */
-export type ClientInfo = Omit<ClientRecord, 'secretHash' | 'previousSecretHash'> & {
+export type ClientInfo = Omit<ClientRecord, 'secretHash' | 'previousSecretHash' | 'registration'> & {
   /** No secret: a mobile, desktop or browser app (RFC 6749 §2.1). */
   public: boolean
+  /** Registered itself (RFC 7591) rather than created by an operator. */
+  registered: boolean
+  /** A registered client's last code or token, ms; null: never used, or created by an operator. */
+  lastUsedAt: number | null
 }
 
 export interface ClientInput {
@@ -35,6 +39,7 @@ function info(c: ClientRecord, now: number): ClientInfo {
     id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl,
     public: c.secretHash === null, redirectUris: c.redirectUris, skipConsent: c.skipConsent,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
+    registered: c.registration !== null, lastUsedAt: c.registration?.lastUsedAt ?? null,
     previousSecretExpiresAt: c.previousSecretExpiresAt !== null && c.previousSecretExpiresAt > now ? c.previousSecretExpiresAt : null,
   }
 }
@@ -104,6 +109,7 @@ export class ClientAdmin {
     const record: ClientRecord = {
       id: newClientId(), name, grants, scopes, audiences, ttl, secretHash: secret === null ? null : hashClientSecret(secret),
       previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, createdAt: now, updatedAt: now,
+      registration: null,
     }
     await this.store.clients.insert(record)
     return { client: info(record, now), secret }

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import { grantTypesSupported } from '../../oauth/grants/index.js'
-import { AUTHORIZE_PATH } from '../../oauth/paths.js'
+import { AUTHORIZE_PATH, REGISTER_PATH } from '../../oauth/paths.js'
 import { JWKS_PATH } from './jwks.js'
 import { REVOKE_PATH } from './revoke.js'
 import { TOKEN_PATH } from './token.js'
@@ -19,7 +19,9 @@ export async function metadataRoute(app: FastifyInstance, options: { core: Issue
   const { core } = options
   app.get(METADATA_PATH, async function metadata(_request, reply) {
     const issuer = core.config.issuer
-    const scopes = await core.scopesSupported()
+    const open = core.config.registration === 'open'
+    // With registration open, any app may register for TESSERA_REGISTRATION_SCOPE: those scopes are supported too.
+    const scopes = open ? [...new Set([...await core.scopesSupported(), ...core.config.registrationScope])].sort() : await core.scopesSupported()
     reply.header('cache-control', 'no-cache')
     return {
       issuer,
@@ -37,6 +39,8 @@ export async function metadataRoute(app: FastifyInstance, options: { core: Issue
       token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
       revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
       scopes_supported: scopes,
+      // RFC 8414 §2 / RFC 7591 §3: only when apps may register themselves.
+      ...(open ? { registration_endpoint: issuer + REGISTER_PATH } : {}),
     }
   })
 }

@@ -122,5 +122,5 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
   // of two answers sent at once (a double submit, a replayed form) one gets the code.
   if (!(await core.signIn.dropRequest(reference))) return problemPage(Problems.expired, 'expired')
   if (scopes instanceof AuthorizationError) return refuse(scopes)
-  return issue(core, request, user, scopes)
+  return issue(core, client, request, user, scopes)
 }

@@ -2,7 +2,7 @@
 // the person must do. A page holds the checked request server-side (core:
 // 10 minutes, capped) and carries only its reference; a code that needs no
 // page (a --skip-consent client within a session) is issued at once.
-import type { AuthorizationRequest, SignedInUser } from '../../domain/types.js'
+import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { currentSession, type BrowserContext } from '../browser.js'
 import { AuthorizationError, Problem } from './errors.js'
@@ -15,9 +15,10 @@ export interface Seen {
   clientId?: string
 }
 
-/** Issues the code and answers it (RFC 6749 §4.1.2). */
-export async function issue(core: IssuerCore, request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<Outcome> {
+/** Issues the code and answers it (RFC 6749 §4.1.2); a code issued counts as a use of a self-registered client. */
+export async function issue(core: IssuerCore, client: Client, request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<Outcome> {
   const code = await core.signIn.issueCode(request, user, scopes)
+  if (client.registered) await core.registrations.recordUse(client)
   return codeResponse(request.redirectUri, code, request.state, core.config.issuer)
 }
 
@@ -34,7 +35,7 @@ export async function beginAuthorization(core: IssuerCore, url: string, browser:
 
   const next = nextStep(client, request, session?.user ?? null)
   if (next instanceof AuthorizationError) return refusal(new Refused(request.redirectUri, request.state, next), core.config.issuer)
-  if (next.kind === 'code') return issue(core, request, session!.user, next.scopes)
+  if (next.kind === 'code') return issue(core, client, request, session!.user, next.scopes)
 
   const reference = await core.signIn.holdRequest(request)
   const secret = browser.csrfSecret()

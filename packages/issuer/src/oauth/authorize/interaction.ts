@@ -1,9 +1,11 @@
 // What a checked authorization request needs from the person (DESIGN.md,
 // "The sign-in page"): the password form without a session or with
 // prompt=login; within a session, the "Allow" / "Deny" page, skipped for a
-// first-party (--skip-consent) client unless prompt=consent; prompt=none
-// never shows a page (OpenID Connect Core §3.1.2.1: login_required,
-// consent_required). Also the granted scopes, and the pages' views.
+// first-party (--skip-consent) client unless prompt=consent, and never for
+// a client that registered itself (RFC 7591: unverified, every
+// authorization asks); prompt=none never shows a page (OpenID Connect Core
+// §3.1.2.1: login_required, consent_required). Also the granted scopes,
+// and the pages' views.
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import { intersectScopes } from '../shared/scopes.js'
 import { AUTHORIZE_PATH } from '../paths.js'
@@ -29,6 +31,16 @@ export function grantedScopes(request: AuthorizationRequest, userScopes: readonl
   return granted.length === 0 ? Refusals.noScope : granted
 }
 
+/**
+ * Whether the consent page may be skipped for this client: never for one
+ * that registered itself (DESIGN.md: not even after a remembered consent),
+ * else when it was created with --skip-consent.
+ */
+export const maySkipConsent = (client: Client): boolean => client.skipConsent && !client.registered
+
+/** The client as the pages name it: its name, or its id when it registered without one (RFC 7591 `client_name` is optional). */
+const shownName = (client: Client) => ({ clientName: client.name === '' ? client.id : client.name, clientUnverified: client.registered })
+
 /** The step after the checks: who must do what, given the browser's session (or none). */
 export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null): Next {
   if (user === null || request.prompt === 'login') {
@@ -36,7 +48,7 @@ export function nextStep(client: Client, request: AuthorizationRequest, user: Si
   }
   const scopes = grantedScopes(request, user.scopes)
   if (scopes instanceof AuthorizationError) return scopes
-  if (client.skipConsent && request.prompt !== 'consent') return { kind: 'code', scopes }
+  if (maySkipConsent(client) && request.prompt !== 'consent') return { kind: 'code', scopes }
   if (request.prompt === 'none') return Refusals.consentRequired
   return { kind: 'consent', scopes }
 }
@@ -67,7 +79,7 @@ export function signInOutcome(client: Client, request: AuthorizationRequest, ref
   const view = {
     kind: 'sign-in' as const,
     action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
-    clientName: client.name, scopes: request.scopes, username: extras.username, message: extras.message,
+    ...shownName(client), scopes: request.scopes, username: extras.username, message: extras.message,
   }
   return {
     type: 'page', status: extras.status ?? 200, view, formTargets: formTargets(request.redirectUri),
@@ -80,7 +92,7 @@ export function consentOutcome(client: Client, request: AuthorizationRequest, re
   const view = {
     kind: 'consent' as const,
     action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
-    clientName: client.name, scopes, username: user.username, switchUserHref: switchUserHref(request),
+    ...shownName(client), scopes, username: user.username, switchUserHref: switchUserHref(request),
   }
   return { type: 'page', status: 200, view, formTargets: formTargets(request.redirectUri), outcome: 'consent_page' }
 }

@@ -92,5 +92,8 @@ export async function exchangeToken(
   const completed = subject.complete === undefined ? undefined : await subject.complete({ scopes, audience })
   if (completed instanceof OAuthError) return completed
 
+  // A token issued is a use of a self-registered client: it is deleted 30 days after its last one (DESIGN.md).
+  if (client.registered) await core.registrations.recordUse(client)
+
   return respond(core, client, subject, scopes, audience, completed?.refreshToken)
 }

@@ -20,6 +20,7 @@ const VERSION = "SELECT value FROM meta WHERE name = 'clients_version'"
  */
 const copy = (c: ClientRecord): ClientRecord => ({
   ...c, grants: [...c.grants], scopes: [...c.scopes], audiences: [...c.audiences], redirectUris: [...c.redirectUris],
+  registration: c.registration && { ...c.registration },
 })
 
 export class ClientMirror implements ClientStore {
@@ -107,29 +108,29 @@ export class ClientMirror implements ClientStore {
   // Writes go to the table; the copy then re-reads, so that this process sees its own write at once.
   async insert(client: ClientRecord): Promise<void> {
     await this.#table.insert(client)
-    await this.#resync()
+    await this.resync()
   }
 
   async update(id: string, changes: ClientChanges, now: number): Promise<ClientRecord | null> {
     const updated = await this.#table.update(id, changes, now)
-    await this.#resync()
+    await this.resync()
     return updated
   }
 
   async rotateSecret(id: string, secretHash: string, previousExpiresAt: number | null, now: number): Promise<boolean> {
     const done = await this.#table.rotateSecret(id, secretHash, previousExpiresAt, now)
-    await this.#resync()
+    await this.resync()
     return done
   }
 
   async delete(id: string): Promise<boolean> {
     const done = await this.#table.delete(id)
-    await this.#resync()
+    await this.resync()
     return done
   }
 
   /** After a committed write: a failed re-read is the next poll's to repeat (the write stands). */
-  async #resync(): Promise<void> {
+  async resync(): Promise<void> {
     await this.#polling?.catch(() => undefined)
     await this.sync().catch(() => undefined)
   }

@@ -12,6 +12,7 @@ export interface ClientRow {
   id: string; name: string; grants: string[]; scopes: string[]; audiences: string[]; ttl: number
   secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
   redirect_uris: string[]; skip_consent: boolean; created_at: number; updated_at: number
+  registered: boolean; registration_address_hash: string | null; last_used_at: number | null
 }
 
 export const toClient = (r: ClientRow): ClientRecord => ({
@@ -28,6 +29,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   skipConsent: r.skip_consent,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  registration: r.registered ? { addressHash: r.registration_address_hash!, lastUsedAt: r.last_used_at } : null,
 })
 
 /** Shaped like a typical record, for the missing-id path. */
@@ -35,6 +37,7 @@ const DUMMY_ROW: ClientRow = {
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secret_hash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   previous_secret_hash: null, previous_secret_expires_at: null, redirect_uris: [], skip_consent: false, created_at: 0, updated_at: 0,
+  registered: false, registration_address_hash: null, last_used_at: null,
 }
 
 /** The same as a record: what the servers' copy hands out for a missing id (client-mirror.ts). */
@@ -45,10 +48,12 @@ export const SELECT_CLIENTS = 'SELECT * FROM clients ORDER BY created_at, id COL
 
 export async function insertClient(sql: Sql, c: ClientRecord): Promise<void> {
   await sql.query(`INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash, previous_secret_hash,
-    previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+    previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at,
+    registered, registration_address_hash, last_used_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`, [
     c.id, c.name, c.grants, c.scopes, c.audiences, c.ttl, c.secretHash, c.previousSecretHash,
     c.previousSecretExpiresAt, c.redirectUris, c.skipConsent, c.createdAt, c.updatedAt,
+    c.registration !== null, c.registration?.addressHash ?? null, c.registration?.lastUsedAt ?? null,
   ])
 }
 

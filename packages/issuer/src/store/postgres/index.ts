@@ -17,6 +17,7 @@ import { PgKeys } from './keys.js'
 import { PgLogins } from './logins.js'
 import { migrate } from './migrations.js'
 import { PgRefresh } from './refresh.js'
+import { PgRegistrations } from './registrations.js'
 import { PgSessions } from './sessions.js'
 import { exportAll, importAll } from './snapshot.js'
 import { PgUsers } from './users.js'
@@ -34,6 +35,7 @@ class PostgresStore implements IssuerStore {
   readonly keys: PgKeys
   readonly sessions: PgSessions
   readonly refresh: PgRefresh
+  readonly registrations: PgRegistrations
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -48,6 +50,8 @@ class PostgresStore implements IssuerStore {
     this.keys = new PgKeys(db)
     this.sessions = new PgSessions(db)
     this.refresh = new PgRefresh(db)
+    // This process's copy of the clients re-reads after a registration or a prune (a failed re-read is the next poll's).
+    this.registrations = new PgRegistrations(db, async () => { await mirror?.resync() })
   }
 
   exportAll(): Promise<StoreSnapshot> {

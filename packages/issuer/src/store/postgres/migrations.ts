@@ -156,6 +156,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id, generation);
   `,
+
+  // 2 -> 3: self-registered clients (RFC 7591): the mark, a keyed hash of
+  // the registering address (never the address), the last use; indexed for
+  // the per-address and never-used limits and for their deletion.
+  `
+  ALTER TABLE clients
+    ADD COLUMN registered BOOLEAN NOT NULL DEFAULT false,
+    ADD COLUMN registration_address_hash TEXT,
+    ADD COLUMN last_used_at BIGINT;
+  CREATE INDEX clients_registered_address ON clients (registration_address_hash, created_at) WHERE registered;
+  CREATE INDEX clients_registered_unused ON clients (created_at) WHERE registered AND last_used_at IS NULL;
+  CREATE INDEX clients_registered_used ON clients (last_used_at) WHERE registered;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -48,6 +48,8 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl, secret_hash: c.secretHash,
       previous_secret_hash: c.previousSecretHash, previous_secret_expires_at: c.previousSecretExpiresAt,
       redirect_uris: c.redirectUris, skip_consent: c.skipConsent, created_at: c.createdAt, updated_at: c.updatedAt,
+      registered: c.registration !== null, registration_address_hash: c.registration?.addressHash ?? null,
+      last_used_at: c.registration?.lastUsedAt ?? null,
     })))
     await insertRows(sql, 'users', s.users.map((u) => ({
       id: u.id, username: u.username, scopes: u.scopes, password_hash: u.passwordHash, created_at: u.createdAt, updated_at: u.updatedAt,

@@ -12,6 +12,7 @@ export interface ClientRow {
   id: string; name: string; grants: string; scopes: string; audiences: string; ttl: number
   secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
   redirect_uris: string; skip_consent: number; created_at: number; updated_at: number
+  registered: number; registration_address_hash: string | null; last_used_at: number | null
 }
 
 export const toClient = (r: ClientRow): ClientRecord => ({
@@ -28,6 +29,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   skipConsent: r.skip_consent === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  registration: r.registered === 1 ? { addressHash: r.registration_address_hash!, lastUsedAt: r.last_used_at } : null,
 })
 
 export const clientRow = (c: ClientRecord): ClientRow => ({
@@ -35,7 +37,8 @@ export const clientRow = (c: ClientRecord): ClientRow => ({
   audiences: JSON.stringify(c.audiences), ttl: c.ttl, secret_hash: c.secretHash,
   previous_secret_hash: c.previousSecretHash, previous_secret_expires_at: c.previousSecretExpiresAt,
   redirect_uris: JSON.stringify(c.redirectUris), skip_consent: c.skipConsent ? 1 : 0,
-  created_at: c.createdAt, updated_at: c.updatedAt,
+  created_at: c.createdAt, updated_at: c.updatedAt, registered: c.registration === null ? 0 : 1,
+  registration_address_hash: c.registration?.addressHash ?? null, last_used_at: c.registration?.lastUsedAt ?? null,
 })
 
 /** Shaped like a typical row, for the missing-id path. */
@@ -43,6 +46,7 @@ const DUMMY_ROW: Readonly<ClientRow> = clientRow({
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secretHash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, createdAt: 0, updatedAt: 0,
+  registration: null,
 })
 
 const literal = (v: string | number | null): string => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)
@@ -53,9 +57,11 @@ const GET_OR_DUMMY = `SELECT * FROM (SELECT *, 1 AS found FROM clients WHERE id 
   UNION ALL SELECT ${Object.values(DUMMY_ROW).map(literal).join(', ')}, 0 FROM meta WHERE name = 'keys_version') LIMIT 1`
 
 export const INSERT_CLIENT = `INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash,
-  previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at)
+  previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at,
+  registered, registration_address_hash, last_used_at)
   VALUES (@id, @name, @grants, @scopes, @audiences, @ttl, @secret_hash, @previous_secret_hash,
-  @previous_secret_expires_at, @redirect_uris, @skip_consent, @created_at, @updated_at)`
+  @previous_secret_expires_at, @redirect_uris, @skip_consent, @created_at, @updated_at,
+  @registered, @registration_address_hash, @last_used_at)`
 
 export class SqliteClients implements ClientStore {
   readonly #db: SqliteDb

@@ -11,6 +11,7 @@ import { openDatabase, type SqliteDb } from './database.js'
 import { SqliteKeys } from './keys.js'
 import { SqliteLogins } from './logins.js'
 import { SqliteRefresh } from './refresh.js'
+import { SqliteRegistrations } from './registrations.js'
 import { SqliteSessions } from './sessions.js'
 import { snapshotter } from './snapshot.js'
 import { SqliteUsers } from './users.js'
@@ -25,6 +26,7 @@ class SqliteStore implements IssuerStore {
   readonly keys: SqliteKeys
   readonly sessions: SqliteSessions
   readonly refresh: SqliteRefresh
+  readonly registrations: SqliteRegistrations
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -39,6 +41,7 @@ class SqliteStore implements IssuerStore {
     this.keys = new SqliteKeys(db)
     this.sessions = new SqliteSessions(db)
     this.refresh = new SqliteRefresh(db)
+    this.registrations = new SqliteRegistrations(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

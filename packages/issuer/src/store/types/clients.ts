@@ -21,6 +21,16 @@ export interface ClientRecord {
   skipConsent: boolean
   createdAt: number
   updatedAt: number
+  /** Set for a client that registered itself (RFC 7591); null for one an operator created. */
+  registration: ClientRegistration | null
+}
+
+/** What is kept of a self-registration (RFC 7591), for its limits and its deletion. */
+export interface ClientRegistration {
+  /** Fixed-size keyed hash of the registering address (IPv6 by its /64), never the address. */
+  addressHash: string
+  /** The last time a code or a token was issued to the client, ms; null: never used. */
+  lastUsedAt: number | null
 }
 
 /** Fields an update may change; absent fields keep their value. */

@@ -8,6 +8,7 @@ import type { ClientRecord, ClientStore } from './clients.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
 import type { LoginThrottleStore } from './logins.js'
 import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './refresh.js'
+import type { RegistrationStore } from './registrations.js'
 import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
@@ -15,6 +16,7 @@ export type * from './clients.js'
 export type * from './keys.js'
 export type * from './logins.js'
 export type * from './refresh.js'
+export type * from './registrations.js'
 export type * from './sessions.js'
 export type * from './users.js'
 
@@ -31,6 +33,7 @@ export interface IssuerStore {
   readonly keys: KeyStore
   readonly sessions: SessionStore
   readonly refresh: RefreshStore
+  readonly registrations: RegistrationStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
