@@ -5,7 +5,7 @@
 // the database says to skip consent; a code issued records its use.
 import t from 'tap'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, pkce, post, redirectParams } from './fixtures/browser.js'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { register, REGISTRATION } from './fixtures/register.js'
 
 const h = await harness({ config: REGISTRATION })

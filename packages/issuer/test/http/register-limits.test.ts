@@ -5,7 +5,7 @@
 // count toward neither. A never-used registration is deleted 24 hours after
 // it was made, a used one 30 days after its last token. The clock is injected.
 import t, { type Test } from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { register, REGISTRATION } from './fixtures/register.js'
 import { mintCode } from './fixtures/codes.js'
 import { postToken } from './fixtures/request.js'

@@ -2,7 +2,7 @@
 // self-registering apps"): every field, its default and its refusals, the
 // answer, and what is never taken from the request.
 import t, { type Test } from 'tap'
-import { harness } from './fixtures/harness.js'
+import { harness } from '../fixtures/harness.js'
 import { register as registerFrom, REGISTER, REGISTRATION } from './fixtures/register.js'
 
 const h = await harness({ config: REGISTRATION })
