@@ -10,6 +10,7 @@ import { signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
 import { Codes } from './codes.js'
+import { Csrf } from './csrf.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { SignIn } from './sign-in.js'
@@ -32,6 +33,10 @@ export interface IssuerParts {
   admission: Admission
   /** The server secret refresh-token successors are derived with. */
   refreshKey: Buffer
+  /** The server secret sign-in pages' pending requests are sealed with. */
+  requestKey: Buffer
+  /** The server secret anti-CSRF cookies and tokens are made with. */
+  csrfKey: Buffer
   observer: IssuerObserver
   pollIntervalMs: number
   onError: (err: Error) => void
@@ -41,6 +46,7 @@ export class Issuer implements IssuerCore {
   readonly config: IssuerConfig
   readonly observer: IssuerObserver
   readonly signIn: SignIn
+  readonly csrf: Csrf
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
   readonly #p: IssuerParts
@@ -60,7 +66,8 @@ export class Issuer implements IssuerCore {
     this.observer = parts.observer
     this.#clients = new ClientDirectory(store.clients, clock, admission, () => config.maxTtl)
     this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock)
-    this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
+    this.signIn = new SignIn(store.sessions, store.answeredRequests, clock, () => config.sessionTtl * 1000, parts.requestKey)
+    this.csrf = new Csrf(parts.csrfKey, clock)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
   }
@@ -171,11 +178,12 @@ export class Issuer implements IssuerCore {
     this.#lastFailure = undefined
   }
 
-  /** Deletes expired failed-login records, pending requests, sessions, codes and refresh tokens. */
+  /** Deletes expired failed-login records, answered sealed requests, sessions, codes and refresh tokens. */
   async prune(): Promise<void> {
     const { store, clock } = this.#p
     await store.logins.prune(clock(), LOGIN_THROTTLE)
     await store.sessions.prune(clock(), CODE_RETENTION_MS)
+    await store.answeredRequests.prune(clock())
     await store.refresh.prune(clock())
   }
 

@@ -10,6 +10,7 @@ import { ConfigError } from '../../domain/errors.js'
 import { redactUrl } from '../location.js'
 import type { OpenOptions } from '../options.js'
 import type { ClientStore, IssuerStore, StoreSnapshot } from '../types/index.js'
+import { PgAnsweredRequests } from './answered-requests.js'
 import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
@@ -34,6 +35,7 @@ class PostgresStore implements IssuerStore {
   readonly keys: PgKeys
   readonly sessions: PgSessions
   readonly refresh: PgRefresh
+  readonly answeredRequests: PgAnsweredRequests
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -48,6 +50,7 @@ class PostgresStore implements IssuerStore {
     this.keys = new PgKeys(db)
     this.sessions = new PgSessions(db)
     this.refresh = new PgRefresh(db)
+    this.answeredRequests = new PgAnsweredRequests(db)
   }
 
   exportAll(): Promise<StoreSnapshot> {

@@ -4,6 +4,7 @@
 // async, and every write that must be atomic is one domain operation here
 // (one transaction, or one statement, inside the store), never a
 // transaction handed out to callers. Times are milliseconds since the epoch.
+import type { AnsweredRequestRecord, AnsweredRequestStore } from './answered-requests.js'
 import type { ClientRecord, ClientStore } from './clients.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
 import type { LoginThrottleStore } from './logins.js'
@@ -11,6 +12,7 @@ import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './re
 import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
+export type * from './answered-requests.js'
 export type * from './clients.js'
 export type * from './keys.js'
 export type * from './logins.js'
@@ -31,10 +33,12 @@ export interface IssuerStore {
   readonly keys: KeyStore
   readonly sessions: SessionStore
   readonly refresh: RefreshStore
+  readonly answeredRequests: AnsweredRequestStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
-   * stay encrypted), sessions and refresh tokens. Read in one transaction.
+   * stay encrypted), sessions, refresh tokens and answered sealed requests.
+   * Read in one transaction.
    */
   exportAll(): Promise<StoreSnapshot>
   /**
@@ -67,4 +71,5 @@ export interface StoreSnapshot {
   sessions: SessionRecord[]
   refreshFamilies: RefreshFamilyRecord[]
   refreshTokens: RefreshTokenRecord[]
+  answeredRequests: AnsweredRequestRecord[]
 }
