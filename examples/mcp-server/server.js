@@ -86,7 +86,7 @@ export function createApp({ issuer, resource, ...verifyOptions }) {
     res.set('allow', 'POST').status(405).json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null })
   })
 
-  app.use((err, req, res, next) => {
+  app.use((err, req, res, _next) => {
     const status = err.status ?? err.statusCode ?? 500
     res.status(status).json({ jsonrpc: '2.0', error: { code: status === 400 ? -32700 : -32603, message: status < 500 ? 'Bad request' : 'Internal error' }, id: null })
   })

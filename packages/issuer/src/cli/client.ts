@@ -114,6 +114,10 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
       if (values.help) return printLines(io, helpFor('client list'))
       await withAdmin(io, values, async (admin) => {
         const clients = await admin.clients.list()
+        for (const c of clients.filter((x) => x.skipConsentIgnored)) {
+          warn(io, `client ${c.id} is public but stored with --skip-consent: it is asked for consent anyway (RFC 8252 §8.6); ` +
+            `clear it with: tessera-issuer client update ${c.id} --skip-consent false`)
+        }
         if (values.json) return printJson(io, { clients: clients.map(clientJson) })
         if (clients.length === 0) return printLines(io, ['No clients. Create one with: tessera-issuer client create --help'])
         printLines(io, clients.map((c) =>

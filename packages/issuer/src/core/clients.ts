@@ -56,7 +56,9 @@ export class ClientDirectory {
     return {
       id: r.id, name: r.name, grants: r.grants, scopes: r.scopes, audiences: r.audiences,
       ttl: Math.min(r.ttl, this.#maxTtl()), public: r.secretHash === null, redirectUris: r.redirectUris,
-      skipConsent: r.skipConsent, registered: r.registration !== null,
+      // DESIGN.md, RFC 8252 §8.6: a public client never skips consent, whatever the database holds
+      // (its loopback or private-use redirect URI can be claimed by any program on the device).
+      skipConsent: r.skipConsent && r.secretHash !== null, registered: r.registration !== null,
     }
   }
 }

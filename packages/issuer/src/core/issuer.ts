@@ -10,6 +10,7 @@ import { signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
 import { Codes } from './codes.js'
+import { Csrf } from './csrf.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { REGISTRATION_KEY_NAME, Registrations } from './registrations.js'
@@ -33,6 +34,10 @@ export interface IssuerParts {
   admission: Admission
   /** The server secret refresh-token successors are derived with. */
   refreshKey: Buffer
+  /** The server secret sign-in pages' pending requests are sealed with. */
+  requestKey: Buffer
+  /** The server secret anti-CSRF cookies and tokens are made with. */
+  csrfKey: Buffer
   observer: IssuerObserver
   pollIntervalMs: number
   onError: (err: Error) => void
@@ -42,6 +47,7 @@ export class Issuer implements IssuerCore {
   readonly config: IssuerConfig
   readonly observer: IssuerObserver
   readonly signIn: SignIn
+  readonly csrf: Csrf
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
   readonly registrations: Registrations
@@ -62,7 +68,8 @@ export class Issuer implements IssuerCore {
     this.observer = parts.observer
     this.#clients = new ClientDirectory(store.clients, clock, admission, () => config.maxTtl)
     this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock)
-    this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
+    this.signIn = new SignIn(store.sessions, store.answeredRequests, clock, () => config.sessionTtl * 1000, parts.requestKey)
+    this.csrf = new Csrf(parts.csrfKey, clock)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
     this.registrations = new Registrations(store.registrations, clock, () => config, () => parts.keys.serverSecret(REGISTRATION_KEY_NAME))
@@ -175,13 +182,14 @@ export class Issuer implements IssuerCore {
   }
 
   /**
-   * Deletes expired failed-login records, pending requests, sessions, codes
-   * and refresh tokens, and registered clients past their lifetime.
+   * Deletes expired failed-login records, answered sealed requests, sessions,
+   * codes and refresh tokens, and registered clients past their lifetime.
    */
   async prune(): Promise<void> {
     const { store, clock } = this.#p
     await store.logins.prune(clock(), LOGIN_THROTTLE)
     await store.sessions.prune(clock(), CODE_RETENTION_MS)
+    await store.answeredRequests.prune(clock())
     await store.refresh.prune(clock())
     await this.registrations.prune()
   }

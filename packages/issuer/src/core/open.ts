@@ -12,7 +12,9 @@ import { KeyRing } from '../keys/keyring.js'
 import { planMaintenance } from '../keys/rotation.js'
 import { openStore } from '../store/open.js'
 import type { IssuerStore } from '../store/types/index.js'
+import { CSRF_KEY_NAME } from './csrf.js'
 import { REFRESH_KEY_NAME } from './refresh-tokens.js'
+import { REQUEST_KEY_NAME } from './sign-in.js'
 import { Issuer } from './issuer.js'
 import { NO_OBSERVER, type IssuerObserver } from '../domain/observer.js'
 
@@ -61,6 +63,8 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
     if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
     if (!ring.signer()) throw new Error('could not obtain a signing key')
     const refreshKey = await keys.serverSecret(REFRESH_KEY_NAME)
+    const requestKey = await keys.serverSecret(REQUEST_KEY_NAME)
+    const csrfKey = await keys.serverSecret(CSRF_KEY_NAME)
     await dummyPasswordHash()
     return new Issuer({
       config,
@@ -71,6 +75,8 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       admission: new Admission({ ...deps.admission, onRefused: () => observer.argon2Refused() }),
       observer,
       refreshKey,
+      requestKey,
+      csrfKey,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),
     })

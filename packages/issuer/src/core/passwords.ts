@@ -1,6 +1,7 @@
 // The user password check shared by the password grant and the sign-in
-// page: one failed-login counter for both (DESIGN.md). The attempt is
-// counted in the store before argon2 runs, so attempts in flight count:
+// page: one failed-login counter for both (DESIGN.md). Admission control
+// takes the attempt first (refused: 503, nothing counted); the admitted
+// attempt is counted in the store before argon2 runs, so attempts in flight count:
 // however many guesses arrive at once, on however many processes, at most
 // the policy's number of passwords is checked per username and window.
 import type { Admission } from '../credentials/admission.js'
@@ -25,12 +26,24 @@ export class PasswordCheck {
     // Over the limit no user can have this name: refused with nothing hashed, counted or stored.
     if (name.length > MAX_USERNAME_LENGTH) return INVALID
     const key = usernameKey(name)
+    // DESIGN.md "Operations": admission first (BusyError when the machine's
+    // bound is reached: nothing counted); an admitted attempt counts toward
+    // its username before its check.
+    const permit = this.admission.admit()
     const now = this.clock()
-    const admission = await this.logins.beginAttempt(key, now, LOGIN_THROTTLE)
-    if (!admission.allowed) return { ok: false, reason: 'locked', retryAfter: retryAfterSeconds(admission.lockedUntil, now) }
-    // Refused by admission control (BusyError) or a store failure: the attempt stays counted
-    // (the conservative side: the bound on checked passwords holds either way).
-    const user = await this.admission.run(async (): Promise<UserRecord | null> => {
+    let attempt
+    try {
+      attempt = await this.logins.beginAttempt(key, now, LOGIN_THROTTLE)
+    } catch (err) {
+      permit.release()
+      throw err
+    }
+    if (!attempt.allowed) {
+      permit.release()
+      return { ok: false, reason: 'locked', retryAfter: retryAfterSeconds(attempt.lockedUntil, now) }
+    }
+    // A store failure from here on: the attempt stays counted (the conservative side).
+    const user = await permit.run(async (): Promise<UserRecord | null> => {
       const found = await this.users.getByUsername(name)
       // Unknown user: verified against a dummy hash, same cost as a wrong password.
       const good = await verifyArgon2(found?.passwordHash ?? await dummyPasswordHash(), password)

@@ -1,42 +1,59 @@
-// The sign-in page's state, kept server-side and hashed (RFC 6749 §4.1,
-// RFC 9700 §4.2): the pending requests the page answers, the sign-in
-// sessions behind the `tessera_session` cookie, and the codes it issues.
+// The sign-in page's state (RFC 6749 §4.1, RFC 9700 §4.2; DESIGN.md "The
+// sign-in page"): the pending request the page answers travels sealed in
+// its form (AES-256-GCM under a server key kept in the store, so every
+// process opens it), holding its expiry and the hash of the browser's
+// anti-CSRF cookie, so showing a page writes nothing and no number of
+// strangers' page views can spoil another browser's page. A sealed request
+// answered with a code is recorded (its hash, until the seal expires), so
+// one page yields at most one code. Sessions behind the `tessera_session`
+// cookie and the codes are stored hashed.
 import { hashOpaque, newOpaque } from '../credentials/opaque.js'
-import type { SessionStore } from '../store/types/index.js'
+import { seal, unseal } from '../credentials/seal.js'
+import type { AnsweredRequestStore, SessionStore } from '../store/types/index.js'
 import type { AuthorizationRequest, Clock, SignedInUser, User } from '../domain/types.js'
-import type { SignInService } from './types.js'
+import type { OpenedRequest, SignInService } from './types.js'
 
-/** A pending request expires with its page (DESIGN.md). */
+/** A sealed request expires with its page, 10 minutes after the GET (DESIGN.md). */
 export const PENDING_REQUEST_TTL_MS = 10 * 60_000
-/** At most this many pending requests are kept; beyond, the oldest go (a flood of GETs cannot grow the database). */
-export const PENDING_REQUEST_CAP = 10_000
 /** RFC 6749 §4.1.2: a short lifetime; DESIGN.md: 60 s. */
 export const CODE_TTL_MS = 60_000
+/** The name of the server secret pending requests are sealed with. */
+export const REQUEST_KEY_NAME = 'authorization-request-key'
+/** The seal's additional data: a seal of anything else never opens as a request. */
+const SEAL_PURPOSE = 'tessera authorization request v1'
+
+/** What a seal holds. The request is the whole checked object, as JSON: fields added to it travel as they are. */
+interface Sealed {
+  expiresAt: number
+  /** Hash of the anti-CSRF cookie of the browser that was shown the page. */
+  binding: string
+  request: AuthorizationRequest
+}
 
 export class SignIn implements SignInService {
   constructor(
     private readonly sessions: SessionStore,
+    private readonly answered: AnsweredRequestStore,
     private readonly clock: Clock,
     private readonly sessionTtlMs: () => number,
+    private readonly requestKey: Buffer,
   ) {}
 
-  async holdRequest(request: AuthorizationRequest): Promise<string> {
-    const reference = newOpaque()
-    const now = this.clock()
-    await this.sessions.insertPending({
-      idHash: hashOpaque(reference), clientId: request.clientId, params: JSON.stringify(request),
-      createdAt: now, expiresAt: now + PENDING_REQUEST_TTL_MS,
-    }, PENDING_REQUEST_CAP)
-    return reference
+  sealRequest(request: AuthorizationRequest, binding: string): string {
+    const content: Sealed = { expiresAt: this.clock() + PENDING_REQUEST_TTL_MS, binding, request }
+    return seal(this.requestKey, SEAL_PURPOSE, Buffer.from(JSON.stringify(content), 'utf8'))
   }
 
-  async pendingRequest(reference: string): Promise<AuthorizationRequest | null> {
-    const row = await this.sessions.getPending(hashOpaque(reference), this.clock())
-    return row ? JSON.parse(row.params) as AuthorizationRequest : null
+  openRequest(sealed: string, binding: string): OpenedRequest | null {
+    const plain = unseal(this.requestKey, SEAL_PURPOSE, sealed)
+    if (plain === null) return null
+    const content = JSON.parse(plain.toString('utf8')) as Sealed
+    if (content.expiresAt <= this.clock() || content.binding !== binding) return null
+    return { request: content.request, expiresAt: content.expiresAt, hash: hashOpaque(sealed) }
   }
 
-  async dropRequest(reference: string): Promise<boolean> {
-    return this.sessions.deletePending(hashOpaque(reference))
+  async markAnswered(opened: OpenedRequest): Promise<boolean> {
+    return this.answered.markAnswered({ hash: opened.hash, expiresAt: opened.expiresAt })
   }
 
   async startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }> {

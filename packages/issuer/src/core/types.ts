@@ -8,17 +8,28 @@ import type {
   LoginOutcome, RefreshCheck, RefreshGrantView, RefreshRotation, RegistrationRequest, RegistrationResult, SignedInUser, User,
 } from '../domain/types.js'
 
-/** The sign-in page's state: pending requests, sessions, codes. */
+/** A sealed pending request that opened: the checked request, the seal's expiry, and the seal's hash. */
+export interface OpenedRequest {
+  request: AuthorizationRequest
+  expiresAt: number
+  hash: string
+}
+
+/** The sign-in page's state: sealed pending requests, sessions, codes. */
 export interface SignInService {
-  /** Keeps a checked request for the page (10 minutes); returns the opaque reference the form carries. */
-  holdRequest(request: AuthorizationRequest): Promise<string>
-  /** The request a reference names, or null when unknown or expired. */
-  pendingRequest(reference: string): Promise<AuthorizationRequest | null>
   /**
-   * Takes the request off the page: true for the one caller that did (of
-   * two concurrent answers to one page, only one may be answered).
+   * Seals a checked request into the page's form (10 minutes), bound to the
+   * browser (`binding`: CsrfService.binding of its anti-CSRF cookie). Writes nothing.
    */
-  dropRequest(reference: string): Promise<boolean>
+  sealRequest(request: AuthorizationRequest, binding: string): string
+  /** The sealed request, or null when it does not open, has expired, or was sealed for another browser. */
+  openRequest(sealed: string, binding: string): OpenedRequest | null
+  /**
+   * Records the opened request as answered with a code: true for the one
+   * caller that did (of two concurrent answers to one page, on any number
+   * of processes, only one may get a code).
+   */
+  markAnswered(opened: OpenedRequest): Promise<boolean>
   /**
    * Starts a session for a user whose password was just checked; returns the
    * cookie value, its end, and the sign-in time (`authTime`, default now on
@@ -30,6 +41,20 @@ export interface SignInService {
   endSession(id: string): Promise<void>
   /** Issues a code (60 s, single use) for an allowed request and the granted scopes. */
   issueCode(request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<string>
+}
+
+/** The anti-CSRF cookie and tokens of the issuer's forms, bound to a server key (core/csrf.ts). */
+export interface CsrfService {
+  /** Max-Age of the cookie, seconds. */
+  readonly cookieMaxAge: number
+  /** The browser's cookie when it still verifies (made under our key, not expired), else a new one to set (`fresh`). */
+  cookieFor(existing: string | undefined): { value: string; fresh: boolean }
+  /** The token a form for `purpose` carries, for this cookie. */
+  token(cookie: string, purpose: string): string
+  /** True when the cookie verifies and the token was made for it and this purpose; constant time. */
+  tokenValid(cookie: string | undefined, purpose: string, token: string | undefined): boolean
+  /** A fixed-size hash of the cookie: what a sealed request is bound to. */
+  binding(cookie: string): string
 }
 
 export interface CodeService {
@@ -116,6 +141,7 @@ export interface IssuerCore {
   issueAccessToken(request: AccessTokenRequest): IssuedToken
 
   readonly signIn: SignInService
+  readonly csrf: CsrfService
   readonly codes: CodeService
   readonly refreshTokens: RefreshTokenService
   readonly registrations: RegistrationService

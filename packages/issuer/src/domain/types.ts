@@ -6,6 +6,13 @@ export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'passwor
 /** The only grants a public client (no secret) may hold (DESIGN.md, "Apps acting for people"). */
 export const PUBLIC_CLIENT_GRANTS: readonly GrantType[] = ['authorization_code', 'refresh_token']
 
+/**
+ * DESIGN.md "Refresh tokens and revocation": a user holds at most this many
+ * live refresh-token families per client; a grant beyond revokes the family
+ * used least recently.
+ */
+export const MAX_REFRESH_FAMILIES = 50
+
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA'
 export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'PS256', 'ES256', 'EdDSA']
 
@@ -28,7 +35,7 @@ export interface Client {
   public: boolean
   /** Registered redirect URIs (RFC 6749 §3.1.2). */
   redirectUris: string[]
-  /** First-party: no consent page within a sign-in session. */
+  /** First-party: no consent page within a sign-in session. Never true for a public client (RFC 8252 §8.6). */
   skipConsent: boolean
   /**
    * Registered itself (RFC 7591), unverified: every authorization asks the

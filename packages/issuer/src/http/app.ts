@@ -4,7 +4,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
 import { StoreUnavailableError } from '../domain/errors.js'
 import type { IssuerCore } from '../core/types.js'
-import { storeUnavailable } from '../oauth/errors.js'
+import { Errors, storeUnavailable } from '../oauth/errors.js'
 import { sendOAuthError } from './oauth-reply.js'
 import { reportStoreFailure } from './store-failure.js'
 import { loggerOptions, type LoggerOption } from './logging.js'
@@ -15,6 +15,10 @@ import { metadataRoute } from './routes/metadata.js'
 import { formEndpoints } from './routes/form-endpoints.js'
 import { browserEndpoints } from './routes/browser-endpoints.js'
 import { registerEndpoint } from './routes/register.js'
+import { REVOKE_PATH } from './routes/revoke.js'
+import { logExchange, TOKEN_PATH } from './routes/token.js'
+
+const FORM_PATHS = new Set([TOKEN_PATH, REVOKE_PATH])
 
 export interface BuildAppOptions {
   /** Fastify's pino logger: false (default), true (info to stdout), or pino options (e.g. a `stream`). */
@@ -41,7 +45,15 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   app.server.maxConnections = options.limits?.maxConnections ?? defaultMaxConnections()
 
   // Fastify's default 404 logs the URL with its query string; this one logs nothing.
-  app.setNotFoundHandler(function notFound(_request, reply) {
+  // A method no route names (TRACE, PROPFIND, ...) on a form endpoint is its
+  // 405 with `Allow: POST` and the RFC 6749 §5.1 no-cache headers, like every
+  // answer of the token endpoint (RFC 9110 §15.5.6).
+  app.setNotFoundHandler(function notFound(request, reply) {
+    const path = request.url.split('?')[0]!
+    if (FORM_PATHS.has(path)) {
+      if (path === TOKEN_PATH) logExchange(core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
+      return sendOAuthError(reply, Errors.methodNotAllowed)
+    }
     return reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' })
   })
 
@@ -56,11 +68,6 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     const status = error.statusCode
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'invalid_request', error_description: 'malformed request' })
-    }
-    // DESIGN.md: a database error is a 503 with Retry-After, never a 500 (RFC 9110 §15.6.4).
-    if ((error as unknown) instanceof StoreUnavailableError) {
-      request.log.warn({ err: error }, 'database unavailable')
-      return reply.code(503).header('retry-after', String(storeUnavailable.retryAfter)).type('application/json').send(storeUnavailable.body)
     }
     request.log.error({ err: error }, 'request failed')
     return reply.code(500).send({ error: 'server_error', error_description: 'internal error' })

@@ -17,9 +17,13 @@ export interface BrowserContext {
   readonly origin: string | undefined
   /** The session cookie's value, when sent. */
   sessionCookie(): string | undefined
-  /** The anti-CSRF cookie's value, when sent. */
+  /** The anti-CSRF cookie's value, when sent (verified or not). */
   csrfCookie(): string | undefined
-  /** The anti-CSRF secret, set as a cookie first when the browser had none. */
+  /**
+   * The anti-CSRF cookie this answer's forms are bound to: the browser's own
+   * when it still verifies (never replaced then: two open pages share it),
+   * else a new one, set as a cookie first.
+   */
   csrfSecret(): string
   /** Sets the session cookie (Max-Age TESSERA_SESSION_TTL). */
   setSession(id: string): void

@@ -1,28 +1,36 @@
-// OAuth errors as data (RFC 6749 §5.2): every failure the token endpoint can
-// answer is one value with its RFC name, its HTTP status and a fixed,
-// client-safe description. Constant failures are built once, at load time,
-// with their JSON body already serialised: the error path allocates nothing.
+// OAuth errors as data (RFC 6749 §4.1.2.1, §5.2): the one error type of the
+// protocol. Every failure is one value with its RFC name, its HTTP status
+// and a fixed, client-safe description, and it says whether it may go to a
+// client's redirect URI: only the codes of the authorization response may
+// (the code is a type parameter, so a token-endpoint-only code such as
+// invalid_grant cannot be passed where a redirect is answered). Constant
+// failures are built once, at load time, with their JSON body already
+// serialised: the error path allocates nothing.
 
-/** RFC 6749 §5.2 codes, RFC 8707 §2 `invalid_target`, RFC 7591 §3.2.2 registration codes, and the two generic ones. */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_redirect_uri'
-  | 'invalid_client_metadata'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'invalid_target'
-  | 'server_error'
-  | 'temporarily_unavailable'
+/**
+ * RFC 6749 §4.1.2.1 authorization-response codes, RFC 8707 §2
+ * `invalid_target`, OpenID Connect Core §3.1.2.6 `login_required` and
+ * `consent_required`: the codes that may go to the redirect URI.
+ */
+export const AUTHORIZATION_ERROR_CODES = [
+  'invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'invalid_target',
+  'server_error', 'temporarily_unavailable', 'login_required', 'consent_required',
+] as const
+export type AuthorizationErrorCode = (typeof AUTHORIZATION_ERROR_CODES)[number]
 
-export class OAuthError {
+/** RFC 6749 §5.2 codes only the token (and revocation) endpoint answers, and RFC 7591 §3.2.2 registration codes. */
+export type TokenOnlyErrorCode = 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_redirect_uri' | 'invalid_client_metadata'
+
+export type OAuthErrorCode = AuthorizationErrorCode | TokenOnlyErrorCode
+
+export class OAuthError<C extends OAuthErrorCode = OAuthErrorCode> {
   /** The JSON body `{error, error_description}`, serialised once. */
   readonly body: string
+  /** True when the error may go back to the client's redirect URI (an authorization-response code). */
+  readonly redirectable: boolean
 
   constructor(
-    readonly error: OAuthErrorCode,
+    readonly error: C,
     readonly status: number,
     /** Client-safe text: RFC 6749 §5.2 limits it to %x20-21 / %x23-5B / %x5D-7E. */
     readonly description: string,
@@ -32,10 +40,11 @@ export class OAuthError {
     readonly challenge = false,
   ) {
     this.body = JSON.stringify({ error, error_description: description })
+    this.redirectable = (AUTHORIZATION_ERROR_CODES as readonly string[]).includes(error)
   }
 }
 
-const invalidRequest = (description: string) => new OAuthError('invalid_request', 400, description)
+const invalidRequest = (description: string): OAuthError<'invalid_request'> => new OAuthError('invalid_request', 400, description)
 
 /** Every constant failure of the token endpoint, by what went wrong. */
 export const Errors = {

@@ -8,11 +8,11 @@ import { problemPage, type PageOutcome } from './authorize/response.js'
 import { FormBody } from './form.js'
 import { LOGOUT_PATH } from './paths.js'
 import { currentSession, type BrowserContext } from './browser.js'
-import { csrfToken, csrfTokenValid, LOGOUT_PURPOSE, originAllowed } from './shared/csrf.js'
+import { formToken, formTokenValid, LOGOUT_PURPOSE, originAllowed } from './shared/csrf.js'
 
 export async function showLogout(core: IssuerCore, browser: BrowserContext): Promise<PageOutcome> {
   const session = await currentSession(core, browser)
-  const csrf = csrfToken(browser.csrfSecret(), LOGOUT_PURPOSE)
+  const csrf = formToken(core, browser, LOGOUT_PURPOSE)
   return { type: 'page', status: 200, view: { kind: 'logout', action: LOGOUT_PATH, csrf, username: session?.user.username ?? null }, outcome: 'logout_page' }
 }
 
@@ -27,7 +27,7 @@ export async function answerLogout(core: IssuerCore, body: unknown, browser: Bro
   if (!originAllowed(browser.origin, core.config.issuer)) return problemPage(Problems.forbidden, 'forbidden_origin')
   const token = readToken(body)
   if (token instanceof Problem) return problemPage(token, 'malformed_form')
-  if (!csrfTokenValid(browser.csrfCookie(), LOGOUT_PURPOSE, token)) return problemPage(Problems.forbidden, 'forbidden_csrf')
+  if (!formTokenValid(core, browser, LOGOUT_PURPOSE, token)) return problemPage(Problems.forbidden, 'forbidden_csrf')
   const id = browser.sessionCookie()
   if (id !== undefined) {
     await core.signIn.endSession(id)

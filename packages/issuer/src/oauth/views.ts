@@ -2,7 +2,7 @@
 // (floor 5): the steps answer a view, never HTML, so the protocol knows
 // nothing of markup and the pages nothing of the protocol.
 
-/** The hidden fields every answer form carries: the pending request's reference and the anti-CSRF token. */
+/** The hidden fields every answer form carries: the sealed pending request and the anti-CSRF token. */
 export interface FormFields {
   /** Where the form posts (the authorization endpoint's path). */
   action: string

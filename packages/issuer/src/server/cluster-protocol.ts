@@ -24,6 +24,9 @@ export type ClusterMessage =
   | { type: 'tessera:listening'; url: string }
   | { type: 'tessera:failed'; message: string }
   | { type: 'tessera:shutdown' }
+  /** The primary asks a worker for its metrics (a scrape); the worker answers with its registry as JSON. */
+  | { type: 'tessera:metrics-request'; id: number }
+  | { type: 'tessera:metrics'; id: number; metrics: unknown[] }
 
 /** Set by the primary in the environment of the workers it forks. */
 export const WORKER_ENV = 'TESSERA_CLUSTER_WORKER'

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { withPort, type ServeSettings } from '../config.js'
 import { resolvePort } from './free-port.js'
 import { openIssuer } from '../core/open.js'
+import { machineShare } from '../credentials/admission.js'
 import type { IssuerConfig } from '../config.js'
 import type { IssuerMetrics } from './metrics/issuer-metrics.js'
 import type { MetricsServer } from './metrics/server.js'
@@ -53,7 +54,11 @@ async function metricsFor(settings: ServeSettings): Promise<IssuerMetrics | null
 /** One issuer process: alone (`single`), or one worker of a cluster (`worker`: the primary logs the ready line, serves metrics, and tells it when to stop). */
 async function serveOne(config: IssuerConfig, settings: ServeSettings, options: ServeOptions, role: 'single' | 'worker'): Promise<RunningIssuer> {
   const metrics = await metricsFor(settings)
-  const core = await openIssuer(config, metrics ? { observer: metrics.observer } : {})
+  const core = await openIssuer(config, {
+    ...(metrics ? { observer: metrics.observer } : {}),
+    // DESIGN.md "Operations": the argon2 bound is the machine's, shared by the workers.
+    ...(role === 'worker' ? { admission: machineShare(settings.workers) } : {}),
+  })
   metrics?.gauges(() => core.gauges())
   const logs = (options.logger ?? true) ? openLogStream() : undefined
   const app = buildApp(core, { logger: logs ? { stream: logs.stream, level: settings.logLevel } : false })

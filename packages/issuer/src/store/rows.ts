@@ -2,7 +2,7 @@
 // to. (Rows with lists differ: SQLite keeps a list as JSON text, PostgreSQL
 // as TEXT[]; each store maps those itself.)
 import type { SigningAlg } from '../domain/types.js'
-import type { KeyRecord, PendingRequestRecord, SecretRecord, SessionRecord } from './types/index.js'
+import type { KeyRecord, SecretRecord, SessionRecord } from './types/index.js'
 
 export interface KeyRow {
   serial: number; kid: string; alg: string; public_jwk: string; private_key: string
@@ -10,7 +10,6 @@ export interface KeyRow {
 }
 export interface SecretRow { name: string; value: string; created_at: number }
 export interface SessionRow { id_hash: string; user_id: string; auth_time: number; created_at: number; expires_at: number }
-export interface PendingRow { id_hash: string; client_id: string; params: string; created_at: number; expires_at: number }
 
 export const toKey = (r: KeyRow): KeyRecord => ({
   serial: r.serial,
@@ -28,8 +27,4 @@ export const toSecret = (r: SecretRow): SecretRecord => ({ name: r.name, value: 
 
 export const toSession = (r: SessionRow): SessionRecord => ({
   idHash: r.id_hash, userId: r.user_id, authTime: r.auth_time, createdAt: r.created_at, expiresAt: r.expires_at,
-})
-
-export const toPending = (r: PendingRow): PendingRequestRecord => ({
-  idHash: r.id_hash, clientId: r.client_id, params: r.params, createdAt: r.created_at, expiresAt: r.expires_at,
 })

@@ -5,6 +5,7 @@
 // set-password, delete revoke sessions and refresh tokens).
 import t from 'tap'
 import { existsSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { loadConfig } from '../../src/config.js'
 import { openIssuer } from '../../src/core/open.js'
@@ -16,16 +17,16 @@ const APP = ['--name', 'Restaurants app', '--public', '--grant', 'authorization_
 t.test('client create --public: no secret; public, redirect_uris and skip_consent in --json', async (t) => {
   const db = join(t.testdir({}), 'tessera.db')
   const made = await run(['client', 'create', '--db', db, '--json', ...APP, '--redirect-uri', 'http://127.0.0.1/callback',
-    '--redirect-uri', 'com.example.app:/cb', '--skip-consent'])
+    '--redirect-uri', 'com.example.app:/cb'])
   t.equal(made.code, 0, made.stderr)
   const c = JSON.parse(made.stdout)
   t.notOk('client_secret' in c, 'a public client has no secret')
-  t.match(c, { client_id: /^tc_/, public: true, redirect_uris: ['http://127.0.0.1/callback', 'com.example.app:/cb'], skip_consent: true,
+  t.match(c, { client_id: /^tc_/, public: true, redirect_uris: ['http://127.0.0.1/callback', 'com.example.app:/cb'], skip_consent: false,
     grants: ['authorization_code', 'refresh_token'] })
   const shown = JSON.parse((await run(['client', 'show', c.client_id, '--db', db, '--json'])).stdout)
-  t.match(shown, { public: true, redirect_uris: ['http://127.0.0.1/callback', 'com.example.app:/cb'], skip_consent: true })
+  t.match(shown, { public: true, redirect_uris: ['http://127.0.0.1/callback', 'com.example.app:/cb'], skip_consent: false })
   const listed = JSON.parse((await run(['client', 'list', '--db', db, '--json'])).stdout).clients[0]
-  t.match(listed, { public: true, redirect_uris: ['http://127.0.0.1/callback', 'com.example.app:/cb'], skip_consent: true })
+  t.match(listed, { public: true, redirect_uris: ['http://127.0.0.1/callback', 'com.example.app:/cb'], skip_consent: false })
   const text = await run(['client', 'create', '--db', db, ...APP, '--redirect-uri', 'https://app.example/cb'])
   t.match(text.stdout, /public client: no secret/)
   t.notMatch(text.stdout, /client_secret:/)
@@ -36,6 +37,45 @@ t.test('client create --public: no secret; public, redirect_uris and skip_consen
   const rotate = await run(['client', 'rotate-secret', c.client_id, '--db', db])
   t.equal(rotate.code, 2)
   t.ok(oneLine(rotate.stderr) && /public: it has no secret/.test(rotate.stderr), rotate.stderr)
+})
+
+t.test('--skip-consent is for confidential clients only: refused with --public at create and update, one line (RFC 8252 §8.6)', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const refused = await run(['client', 'create', '--db', db, ...APP, '--redirect-uri', 'http://127.0.0.1/callback', '--skip-consent'])
+  t.equal(refused.code, 2)
+  t.ok(oneLine(refused.stderr), 'one line')
+  t.match(refused.stderr, /--skip-consent is for confidential clients only.*RFC 8252 §8\.6/)
+  t.notOk(existsSync(db), 'nothing was written')
+  const c = JSON.parse((await run(['client', 'create', '--db', db, '--json', ...APP, '--redirect-uri', 'http://127.0.0.1/callback'])).stdout)
+  const update = await run(['client', 'update', c.client_id, '--db', db, '--skip-consent', 'true'])
+  t.equal(update.code, 2)
+  t.ok(oneLine(update.stderr), 'one line')
+  t.match(update.stderr, /--skip-consent is for confidential clients only/)
+})
+
+t.test('a public client a database holds as --skip-consent: client list warns (one line on stderr) and shows it as not skipping', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const c = JSON.parse((await run(['client', 'create', '--db', db, '--json', ...APP, '--redirect-uri', 'http://127.0.0.1/callback'])).stdout)
+  const raw = new Database(db)
+  raw.prepare('UPDATE clients SET skip_consent = 1 WHERE id = ?').run(c.client_id)
+  raw.close()
+  const listed = await run(['client', 'list', '--db', db, '--json'])
+  t.equal(listed.code, 0)
+  t.ok(oneLine(listed.stderr), 'one warning line')
+  t.match(listed.stderr, new RegExp(`warning: client ${c.client_id} is public but stored with --skip-consent: it is asked for consent anyway`))
+  t.equal(JSON.parse(listed.stdout).clients[0].skip_consent, false, 'shown as it is treated: not skipping')
+})
+
+t.test('client update --grant without authorization_code keeps the redirect URIs (DESIGN.md "Issuer CLI")', async (t) => {
+  const db = join(t.testdir({}), 'tessera.db')
+  const c = JSON.parse((await run(['client', 'create', '--db', db, '--json', '--name', 'both', '--grant', 'authorization_code',
+    '--redirect-uri', 'https://app.example/cb', '--scope', 'read', '--audience', 'https://a.example'])).stdout)
+  const updated = await run(['client', 'update', c.client_id, '--db', db, '--json', '--grant', 'client_credentials'])
+  t.equal(updated.code, 0, updated.stderr)
+  t.match(JSON.parse(updated.stdout), { grants: ['client_credentials'], redirect_uris: ['https://app.example/cb'] }, 'kept, unused until the grant is given back')
+  const stray = await run(['client', 'update', c.client_id, '--db', db, '--grant', 'client_credentials', '--redirect-uri', 'https://b.example/cb'])
+  t.equal(stray.code, 2, 'a --redirect-uri given with no authorization_code grant is still refused')
+  t.match(stray.stderr, /--redirect-uri is for clients with the authorization_code grant/)
 })
 
 t.test('a refused redirect URI, or a refused combination, is one line, exit 2, and nothing is written', async (t) => {

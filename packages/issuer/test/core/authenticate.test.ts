@@ -106,6 +106,19 @@ t.test('admission control: password checks beyond the in-flight and queue bounds
   t.ok(busy.every((r) => r.status === 'rejected' && (r.reason as BusyError).retryAfter >= 1), 'with a Retry-After')
 })
 
+t.test('an attempt counts toward its username once admitted; one refused by admission control counts nothing (DESIGN.md "Operations")', async (t) => {
+  const config = testConfig(t)
+  const core = await openIssuer(config, { admission: { maxInFlight: 1, maxQueued: 0 } })
+  const admin = await openAdmin(config)
+  t.teardown(async () => { await core.close(); await admin.close() })
+  await admin.users.create({ username: 'dana', password: 'right-password', scopes: [] })
+  // Eleven at once for one username, one place on the machine: one admitted, ten refused.
+  const results = await Promise.allSettled(Array.from({ length: 11 }, () => core.checkUserPassword('dana', 'wrong')))
+  t.equal(results.filter((r) => r.status === 'rejected' && r.reason instanceof BusyError).length, 10, 'ten refused at once')
+  // Had the refused ones counted, the username would be locked now (10 failures).
+  t.match(await core.checkUserPassword('dana', 'right-password'), { ok: true }, 'one failure counted, not eleven: not locked')
+})
+
 t.test('health: ok with a usable database and a signing key', async (t) => {
   const core = await openIssuer(testConfig(t))
   t.same(await core.health(), { ok: true })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Admission } from '../../src/credentials/admission.js'
+import { Admission, machineShare } from '../../src/credentials/admission.js'
 import { BusyError } from '../../src/domain/errors.js'
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -53,4 +53,26 @@ t.test('defaults: os.availableParallelism() in flight, 64 queued', async (t) => 
   t.equal(admission.maxInFlight, availableParallelism())
   t.equal(admission.maxQueued, 64)
   t.throws(() => new Admission({ maxInFlight: 0 }), TypeError)
+})
+
+t.test('admit() takes a place before any work; release() gives it back unused', async (t) => {
+  const admission = new Admission({ maxInFlight: 1, maxQueued: 1 })
+  const first = admission.admit()
+  const second = admission.admit()
+  t.throws(() => admission.admit(), BusyError, 'every place taken: refused at once')
+  second.release()
+  t.equal(admission.queued, 1, 'the first still holds its place')
+  const third = admission.admit()
+  t.equal(await first.run(async () => 'a'), 'a')
+  t.equal(await third.run(async () => 'b'), 'b')
+  t.equal(admission.inFlight, 0)
+  t.equal(admission.queued, 0)
+})
+
+t.test('the bound is the machine\'s: with N workers each admits ⌊cores ÷ N⌋ (at least 1) and queues ⌈64 ÷ N⌉ (DESIGN.md "Operations")', async (t) => {
+  t.same(machineShare(1, 2), { maxInFlight: 2, maxQueued: 64 })
+  t.same(machineShare(2, 2), { maxInFlight: 1, maxQueued: 32 })
+  t.same(machineShare(3, 2), { maxInFlight: 1, maxQueued: 22 })
+  t.same(machineShare(16, 16), { maxInFlight: 1, maxQueued: 4 })
+  t.same(machineShare(4, 16), { maxInFlight: 4, maxQueued: 16 })
 })

@@ -2,9 +2,8 @@
 // the token endpoint (RFC 6749 §4.1.3, RFC 7636 §4.6) by a public client
 // that authenticates with client_id alone, for an RFC 9068 access token
 // whose sub is the person and auth_time the sign-in; single use under
-// concurrency; and the pending requests a flood of GETs leaves behind.
+// concurrency.
 import t from 'tap'
-import Database from 'better-sqlite3'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, pkce, post, redirectParams } from './fixtures/browser.js'
 import { harness } from '../fixtures/harness.js'
@@ -96,27 +95,3 @@ t.test('two concurrent redemptions of one code: exactly one 200, and the code is
   }
 })
 
-t.test('a flood of GET /oauth2/authorize leaves at most the cap of pending requests in the database', async (t) => {
-  let now = Date.now()
-  const f = await harness({ clock: () => now })
-  t.teardown(() => f.close())
-  const c = await f.createClient({ public: true, grants: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] })
-  const url = authorizeUrl({ response_type: 'code', client_id: c.id, redirect_uri: REDIRECT, code_challenge: pkce().challenge, code_challenge_method: 'S256' })
-  const db = new Database(f.config.dbPath, { readonly: true })
-  t.teardown(() => db.close())
-  const pending = () => (db.prepare('SELECT count(*) AS n FROM pending_requests').get() as { n: number }).n
-  const firstPage = hiddenFields((await f.app.inject({ url })).body)
-  const started = Date.now()
-  for (let i = 1; i < 20_000; i += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, 20_000 - i) }, () => f.app.inject({ url })))
-    if (batch.some((r) => r.statusCode !== 200)) throw new Error('a GET was not answered with the page')
-    now += 1
-  }
-  t.comment(`20,000 GETs in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  t.ok(pending() <= 10_000, `pending requests: ${pending()} (cap 10,000)`)
-  t.ok(pending() >= 9_000, 'the cap is what holds them, not an early expiry')
-  t.equal(await f.core.signIn.pendingRequest(firstPage.request), null, 'the oldest were evicted')
-  now += 10 * 60_000 + 1
-  await f.core.prune()
-  t.equal(pending(), 0, 'expired pending requests are deleted by the background pruning')
-})

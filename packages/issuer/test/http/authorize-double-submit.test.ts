@@ -1,12 +1,13 @@
 // One sign-in page answered twice at once (a double submit, a replayed
-// form): the pending request is taken atomically, so exactly one answer
-// carries a code and the other is told the page expired. A barrier in the
-// store makes both answers read the pending request before either takes
-// it, the interleaving a real race would produce.
+// form): the page's sealed request opens for both, and the store records it
+// as answered atomically, so exactly one answer carries a code and the other
+// is told the page expired (DESIGN.md "The sign-in page"). A barrier in the
+// store holds both answers until both have opened the seal and checked
+// everything, the interleaving a real race would produce.
 import t from 'tap'
 import { join } from 'node:path'
 import { openSqliteStore } from '../../src/store/sqlite/index.js'
-import type { IssuerStore, SessionStore } from '../../src/store/types/index.js'
+import type { AnsweredRequestStore, IssuerStore } from '../../src/store/types/index.js'
 import { delegate } from '../fixtures/delegate.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, pkce, post, redirectParams } from './fixtures/browser.js'
 import { harness } from '../fixtures/harness.js'
@@ -15,20 +16,19 @@ const dir = t.testdir({})
 const inner = openSqliteStore(join(dir, 'store.db'))
 let waiting: Array<() => void> = []
 let barrier = false
-const sessions = delegate<SessionStore>(inner.sessions, {
-  async getPending(idHash, now) {
-    const found = await inner.sessions.getPending(idHash, now)
+const answeredRequests = delegate<AnsweredRequestStore>(inner.answeredRequests, {
+  async markAnswered(record) {
     if (barrier) {
-      // Hold each reader until two have read: then both go on to answer.
+      // Hold each answer until two have come this far: then both try to mark the page.
       await new Promise<void>((resolve) => {
         waiting.push(resolve)
         if (waiting.length === 2) { for (const go of waiting) go(); waiting = [] }
       })
     }
-    return found
+    return inner.answeredRequests.markAnswered(record)
   },
 })
-const store = delegate<IssuerStore>(inner, { sessions })
+const store = delegate<IssuerStore>(inner, { answeredRequests })
 const h = await harness({ config: { dbPath: join(dir, 'store.db') }, deps: { store } })
 t.teardown(() => h.close())
 const REDIRECT = 'http://127.0.0.1/callback'

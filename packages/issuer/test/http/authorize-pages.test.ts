@@ -116,8 +116,9 @@ t.test('error pages: a request that cannot be redirected (400), 405, a refused f
   const expired = await (async () => {
     const jar = new CookieJar()
     const page = hiddenFields((await get(h.app, jar, authorizeUrl(params))).body)
-    await h.core.signIn.dropRequest(page.request)
-    return post(h.app, jar, AUTHORIZE, { ...page, action: 'deny' })
+    // Answered once with a code: the page is spent.
+    await post(h.app, jar, AUTHORIZE, { ...page, username: 'john', password: 'correct horse', action: 'allow' })
+    return post(h.app, jar, AUTHORIZE, { ...page, username: 'john', password: 'correct horse', action: 'allow' })
   })()
   assertPageHeaders(t, expired, 400)
   t.match(expired.body, /expired/)
@@ -134,7 +135,7 @@ t.test('the logout page and "Signed out."', async (t) => {
 
 t.test('a database failure is a 503 page with Retry-After, never a 500', async (t) => {
   const failing = async () => { throw new StoreUnavailableError('database gone') }
-  for (const overrides of [{ findClient: failing }, { signIn: { ...h.core.signIn, holdRequest: failing, session: failing } }]) {
+  for (const overrides of [{ findClient: failing }, { signIn: { ...h.core.signIn, session: failing } }]) {
     const broken = buildApp(coreWith(overrides))
     t.teardown(() => broken.close())
     const jar = new CookieJar()

@@ -3,6 +3,7 @@
 // Connect Core §3.1.2.1 semantics as DESIGN.md names them), granted scopes,
 // and sign-out (GET/POST /oauth2/logout, `user sign-out`).
 import t from 'tap'
+import Database from 'better-sqlite3'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, hiddenFields, LOGOUT, pkce, post, redirectParams } from './fixtures/browser.js'
 import { harness } from '../fixtures/harness.js'
 
@@ -11,7 +12,8 @@ const h = await harness({ clock: () => now })
 t.teardown(() => h.close())
 const REDIRECT = 'http://127.0.0.1/callback'
 const app = await h.createClient({ name: 'Restaurants app', public: true, grants: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read', 'write'] })
-const firstParty = await h.createClient({ name: 'Our own app', public: true, grants: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read', 'write'], skipConsent: true })
+// --skip-consent is for confidential clients only (RFC 8252 §8.6).
+const firstParty = await h.createClient({ name: 'Our own app', grants: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read', 'write'], skipConsent: true })
 await h.createUser({ username: 'john', password: 'correct horse', scopes: ['read', 'write'] })
 await h.createUser({ username: 'reader', password: 'reader-password', scopes: ['read'] })
 await h.createUser({ username: 'nobody-scoped', password: 'none-password' })
@@ -72,6 +74,20 @@ t.test('a --skip-consent client gets its code at once within a session; prompt=c
   t.equal(consent.statusCode, 200)
   t.match(consent.body, /Allow access\?/)
   t.match(consent.body, /Our own app/)
+})
+
+t.test('a public client that a database holds as --skip-consent is asked anyway, and prompt=none is consent_required (RFC 8252 §8.6)', async (t) => {
+  const stored = await h.createClient({ name: 'Older app', public: true, grants: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] })
+  const db = new Database(h.config.dbPath)
+  t.teardown(() => db.close())
+  // As an older issuer could have stored it, past today's CLI checks.
+  db.prepare('UPDATE clients SET skip_consent = 1 WHERE id = ?').run(stored.id)
+  const { jar } = await signedIn()
+  const res = await get(h.app, jar, url(stored.id, { scope: 'read' }))
+  t.equal(res.statusCode, 200, 'the consent page, not a code')
+  t.match(res.body, /Allow access\?/)
+  const silent = await get(h.app, jar, url(stored.id, { scope: 'read', prompt: 'none' }))
+  t.equal(redirectParams(silent).get('error'), 'consent_required')
 })
 
 t.test('a --skip-consent client still shows the password form without a session', async (t) => {

@@ -45,11 +45,11 @@ t.test('the right password starts a session and answers 303 with code, state and
   for (const attribute of ['HttpOnly', 'SameSite=Lax', 'Path=/oauth2', 'Max-Age=43200']) t.ok(session.split('; ').includes(attribute), attribute)
   t.notOk(/;\s*Secure/i.test(session), 'not Secure on an http issuer')
   const csrf = page.jar.line('tessera_csrf')!
-  for (const attribute of ['HttpOnly', 'SameSite=Strict', 'Path=/oauth2']) t.ok(csrf.split('; ').includes(attribute), `csrf cookie ${attribute}`)
+  for (const attribute of ['HttpOnly', 'SameSite=Lax', 'Path=/oauth2']) t.ok(csrf.split('; ').includes(attribute), `csrf cookie ${attribute}`)
   // Answered: the same page cannot be used again.
   const again = await signIn(page, 'john', 'correct horse')
   t.equal(again.statusCode, 400)
-  t.match(again.body, /expired or was already answered/)
+  t.match(again.body, /This sign-in page has expired\. Go back to the app and try again\./)
 })
 
 t.test('Deny is a 303 with access_denied, state and iss, and needs no password (RFC 6749 §4.1.2.1)', async (t) => {
@@ -61,7 +61,9 @@ t.test('Deny is a 303 with access_denied, state and iss, and needs no password (
   t.equal(q.get('state'), 'xyz')
   t.equal(q.get('iss'), h.config.issuer)
   t.equal(page.jar.cookies.get('tessera_session'), undefined, 'no session')
-  t.equal((await signIn(page, 'john', 'correct horse')).statusCode, 400, 'the pending request was dropped')
+  // Deny writes nothing (no POST without a password or session writes); the page still yields at most one code.
+  t.equal((await signIn(page, 'john', 'correct horse')).statusCode, 303, 'the page can still be answered once')
+  t.equal((await signIn(page, 'john', 'correct horse')).statusCode, 400, 'and only once')
 })
 
 t.test('a wrong password shows the form again, 400, and says nothing about whether the user exists', async (t) => {
@@ -150,7 +152,7 @@ t.test('the lock counts page failures toward the token endpoint too', async (t) 
   t.equal(token.statusCode, 429)
 })
 
-t.test('an https issuer marks both cookies Secure', async (t) => {
+t.test('an https issuer names every cookie with the __Host- prefix: Secure, Path=/, no Domain (DESIGN.md)', async (t) => {
   const s = await harness({ config: { issuer: 'https://issuer.example' } })
   t.teardown(() => s.close())
   const c = await s.createClient({ public: true, grants: ['authorization_code'], redirectUris: [REDIRECT], scopes: ['read'] })
@@ -160,8 +162,19 @@ t.test('an https issuer marks both cookies Secure', async (t) => {
   const res = await post(s.app, jar, AUTHORIZE, { ...page, username: 'ann', password: 'ann-password', action: 'allow' }, { origin: 'https://issuer.example' })
   t.equal(res.statusCode, 303)
   t.equal(redirectParams(res).get('iss'), 'https://issuer.example')
-  t.ok(jar.line('tessera_session')!.split('; ').includes('Secure'))
-  t.ok(jar.line('tessera_csrf')!.split('; ').includes('Secure'))
+  for (const name of ['__Host-tessera_session', '__Host-tessera_csrf']) {
+    const line = jar.line(name)
+    t.ok(line, `${name} is set`)
+    const attributes = line!.split('; ')
+    for (const a of ['Secure', 'Path=/', 'HttpOnly', 'SameSite=Lax']) t.ok(attributes.includes(a), `${name}: ${a}`)
+    t.notOk(attributes.some((a) => /^domain=/i.test(a)), `${name}: no Domain`)
+  }
+  t.equal(jar.line('tessera_session'), undefined, 'no unprefixed cookie')
+  t.equal(jar.line('tessera_csrf'), undefined, 'no unprefixed cookie')
+  // An unprefixed cookie (planted by a sibling subdomain, which cannot set a __Host- one) is never read.
+  const planted = new CookieJar()
+  planted.cookies.set('tessera_session', jar.cookies.get('__Host-tessera_session')!)
+  t.match((await get(s.app, planted, authorizeUrl({ ...params, client_id: c.id }))).body, /type="password"/, 'a session under the unprefixed name is no session')
 })
 
 t.test('signing in again replaces the browser\'s previous session', async (t) => {

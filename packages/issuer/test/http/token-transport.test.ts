@@ -15,8 +15,12 @@ function assertNoStore(t: Test, res: { headers: Record<string, unknown> }) {
 }
 
 t.test('every method but POST is 405 with Allow: POST and no-store (RFC 9110 §15.5.6, RFC 6749 §3.2)', async (t) => {
-  for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const) {
-    const res = await h.app.inject({ method, url: TOKEN })
+  // TRACE and PROPFIND (and any method no route names) too, at the token and revocation endpoints.
+  for (const [method, url] of [
+    ...(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND'] as const).map((m) => [m, TOKEN] as const),
+    ['TRACE', '/oauth2/revoke'], ['PROPFIND', `${TOKEN}?x=1`],
+  ] as const) {
+    const res = await h.app.inject({ method, url })
     t.equal(res.statusCode, 405, method)
     t.equal(res.headers.allow, 'POST', `${method} Allow`)
     assertNoStore(t, res)

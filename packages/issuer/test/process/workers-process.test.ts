@@ -48,12 +48,23 @@ t.test('/metrics on the metrics port sums the token requests of both workers', a
   t.equal((await fetch(`${server.url}/metrics`)).status, 404, 'not on the public port')
 })
 
-t.test('a worker that dies is restarted, and the port keeps answering', async (t) => {
+t.test('a worker that dies is restarted, the port keeps answering, and no counter goes backwards (DESIGN.md "Operations")', async (t) => {
+  const metrics = entries(server).find((l) => l.metrics)!.metrics!
+  const OK = 'tessera_token_requests_total{grant_type="client_credentials",outcome="ok"}'
+  const COUNT = 'tessera_token_request_duration_seconds_count{grant_type="client_credentials"}'
+  const before = await scrape(metrics)
   const [victim] = workerPids(server)
   process.kill(victim!, 'SIGKILL')
+  await until(() => !alive(victim!), 5000, 'the worker to die')
+  const meanwhile = await scrape(metrics)
+  t.equal(meanwhile.get(OK), before.get(OK), 'the dead worker\'s counts stay in the sum')
   await until(() => entries(server).some((l) => l.msg === 'worker restarted and listening'), 15_000, 'the restarted worker')
   t.ok(entries(server).some((l) => l.msg === 'worker exited: restarting it'), 'the exit is logged, with its backoff')
   for (let i = 0; i < 4; i++) t.equal(await tokenOnNewConnection(server.url, client.client_id, client.client_secret), 200)
+  const after = await scrape(metrics)
+  t.equal(after.get(OK), before.get(OK)! + 4, 'the restarted worker\'s counts add to what the dead one had')
+  t.equal(after.get(COUNT), before.get(COUNT)! + 4, 'histograms too')
+  t.equal(after.get('tessera_published_keys'), 1, 'gauges are the live workers\' only')
 })
 
 t.test('SIGTERM to the primary drains every worker (an in-flight request finishes), then exit 0', async (t) => {

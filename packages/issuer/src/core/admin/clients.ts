@@ -17,6 +17,8 @@ export type ClientInfo = Omit<ClientRecord, 'secretHash' | 'previousSecretHash' 
   registered: boolean
   /** A registered client's last code or token, ms; null: never used, or created by an operator. */
   lastUsedAt: number | null
+  /** A public client stored with skip-consent (an older database): treated as not skipping (RFC 8252 §8.6). */
+  skipConsentIgnored: boolean
 }
 
 export interface ClientInput {
@@ -37,7 +39,8 @@ export interface ClientInput {
 function info(c: ClientRecord, now: number): ClientInfo {
   return {
     id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl,
-    public: c.secretHash === null, redirectUris: c.redirectUris, skipConsent: c.skipConsent,
+    public: c.secretHash === null, redirectUris: c.redirectUris,
+    skipConsent: c.skipConsent && c.secretHash !== null, skipConsentIgnored: c.skipConsent && c.secretHash === null,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
     registered: c.registration !== null, lastUsedAt: c.registration?.lastUsedAt ?? null,
     previousSecretExpiresAt: c.previousSecretExpiresAt !== null && c.previousSecretExpiresAt > now ? c.previousSecretExpiresAt : null,
@@ -50,15 +53,28 @@ function requiredScopes(values: readonly string[]): string[] {
   return scopes
 }
 
-/** The rules that tie a client's fields together, checked on the whole record after a create or an update. */
-function checkCombination(c: { grants: GrantType[]; redirectUris: string[]; isPublic: boolean }): void {
+/** RFC 8252 §8.6: a public client's redirect URI can be claimed by any program on the device, so it never skips consent. */
+export const PUBLIC_SKIP_CONSENT =
+  '--skip-consent is for confidential clients only: a public client\'s redirect URI can be claimed by another program on the device (RFC 8252 §8.6)'
+
+/**
+ * The rules that tie a client's fields together, checked on the whole
+ * record after a create or an update. `redirectUrisGiven`: the URIs come
+ * from this command (a create, or an update with --redirect-uri); an update
+ * whose --grant leaves out authorization_code keeps the stored URIs unused
+ * (DESIGN.md "Issuer CLI").
+ */
+function checkCombination(c: { grants: GrantType[]; redirectUris: string[]; isPublic: boolean; skipConsent: boolean; redirectUrisGiven: boolean }): void {
   if (c.isPublic) {
     const other = c.grants.find((g) => !PUBLIC_CLIENT_GRANTS.includes(g))
     if (other) throw new InvalidInputError(`a public client may hold only the grants ${PUBLIC_CLIENT_GRANTS.join(' and ')}, not ${other}`)
+    if (c.skipConsent) throw new InvalidInputError(PUBLIC_SKIP_CONSENT)
   }
   const code = c.grants.includes('authorization_code')
   if (code && c.redirectUris.length === 0) throw new InvalidInputError('a client with the authorization_code grant needs at least one --redirect-uri')
-  if (!code && c.redirectUris.length > 0) throw new InvalidInputError('--redirect-uri is for clients with the authorization_code grant')
+  if (!code && c.redirectUris.length > 0 && c.redirectUrisGiven) {
+    throw new InvalidInputError('--redirect-uri is for clients with the authorization_code grant')
+  }
 }
 
 /**
@@ -76,7 +92,9 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     changes.audiences = parseAudiences(input.audiences ?? [])
     changes.redirectUris = parseRedirectUris(input.redirectUris ?? [])
     changes.skipConsent = input.skipConsent === undefined ? false : parseBoolean(input.skipConsent, 'skip-consent')
-    checkCombination({ grants: changes.grants, redirectUris: changes.redirectUris, isPublic: input.public === true })
+    checkCombination({
+      grants: changes.grants, redirectUris: changes.redirectUris, isPublic: input.public === true, skipConsent: changes.skipConsent, redirectUrisGiven: true,
+    })
   } else {
     if (input.public !== undefined) throw new InvalidInputError('a client cannot be made public or confidential after creation')
     if (input.grants !== undefined) changes.grants = parseGrants(input.grants)
@@ -135,6 +153,9 @@ export class ClientAdmin {
       grants: changes.grants ?? current.grants,
       redirectUris: changes.redirectUris ?? current.redirectUris,
       isPublic: current.secretHash === null,
+      // Only a change asked for now is refused; a public client stored as skipping (an older database) is treated as not skipping.
+      skipConsent: changes.skipConsent === true,
+      redirectUrisGiven: changes.redirectUris !== undefined,
     })
     const now = this.clock()
     const updated = await this.store.clients.update(id, changes, now)

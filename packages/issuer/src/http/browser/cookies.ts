@@ -1,19 +1,31 @@
 // The browser's cookies (DESIGN.md, "The sign-in page"): the sign-in session
 // `tessera_session` (HttpOnly, SameSite=Lax so that the app's top-level
-// navigation to the authorization endpoint carries it, Path=/oauth2, Secure
-// on https, Max-Age TESSERA_SESSION_TTL) and the anti-CSRF cookie
-// `tessera_csrf` (SameSite=Strict: only our own pages' forms need it).
-// Parsing and serialisation are @fastify/cookie's.
+// navigation to the authorization endpoint carries it, Max-Age
+// TESSERA_SESSION_TTL) and the anti-CSRF cookie `tessera_csrf` (HttpOnly,
+// SameSite=Lax too, so that a page opened from the app sees the cookie an
+// open page is bound to and keeps it: two sign-in tabs both work). On an
+// http (loopback) issuer they live at Path=/oauth2; on an https issuer every
+// cookie bears the `__Host-` prefix (Secure, Path=/, no Domain: RFC 6265bis
+// §4.1.3.2), so a sibling subdomain cannot plant one. Parsing and
+// serialisation are @fastify/cookie's.
+import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import type { BrowserContext } from '../../oauth/browser.js'
 import { SESSION_COOKIE_PATH } from '../../oauth/paths.js'
-import { csrfSecret } from '../../oauth/shared/csrf.js'
 
 export const SESSION_COOKIE = 'tessera_session'
 export const CSRF_COOKIE = 'tessera_csrf'
+const HOST_PREFIX = '__Host-'
 
-const secure = (core: IssuerCore): boolean => core.config.issuer.startsWith('https:')
+/** A cookie's name and attributes on this issuer: `__Host-` prefixed, Secure and Path=/ on https. */
+export function cookieSpec(core: IssuerCore, name: string): { name: string; options: CookieSerializeOptions } {
+  const secure = core.config.issuer.startsWith('https:')
+  return {
+    name: secure ? HOST_PREFIX + name : name,
+    options: { path: secure ? '/' : SESSION_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure },
+  }
+}
 
 function readCookie(request: FastifyRequest, name: string): string | undefined {
   const value = request.cookies[name]
@@ -22,24 +34,25 @@ function readCookie(request: FastifyRequest, name: string): string | undefined {
 
 export function browserContext(core: IssuerCore, request: FastifyRequest, reply: FastifyReply): BrowserContext {
   const origin = request.headers.origin
+  const session = cookieSpec(core, SESSION_COOKIE)
+  const csrfSpec = cookieSpec(core, CSRF_COOKIE)
   let csrf: string | undefined
   return {
     origin: typeof origin === 'string' ? origin : undefined,
-    sessionCookie: () => readCookie(request, SESSION_COOKIE),
-    csrfCookie: () => readCookie(request, CSRF_COOKIE),
+    sessionCookie: () => readCookie(request, session.name),
+    csrfCookie: () => readCookie(request, csrfSpec.name),
     csrfSecret() {
       if (csrf !== undefined) return csrf
-      const { value, fresh } = csrfSecret(readCookie(request, CSRF_COOKIE))
-      if (fresh) reply.setCookie(CSRF_COOKIE, value, { path: SESSION_COOKIE_PATH, httpOnly: true, sameSite: 'strict', secure: secure(core) })
+      // A cookie that still verifies is kept (never replaced by a page view); any other is replaced.
+      const { value, fresh } = core.csrf.cookieFor(readCookie(request, csrfSpec.name))
+      if (fresh) reply.setCookie(csrfSpec.name, value, { ...csrfSpec.options, maxAge: core.csrf.cookieMaxAge })
       return (csrf = value)
     },
     setSession(id) {
-      reply.setCookie(SESSION_COOKIE, id, {
-        path: SESSION_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: secure(core), maxAge: core.config.sessionTtl,
-      })
+      reply.setCookie(session.name, id, { ...session.options, maxAge: core.config.sessionTtl })
     },
     clearSession() {
-      reply.clearCookie(SESSION_COOKIE, { path: SESSION_COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: secure(core) })
+      reply.clearCookie(session.name, session.options)
     },
   }
 }

@@ -1,20 +1,22 @@
 // POST /oauth2/authorize: the sign-in page's form, as named steps in order:
-// Origin → form → anti-CSRF token (bound to the cookie and to the pending
-// request) → the pending request → the client still registered → Deny, or
-// who allows (the password typed now, or the session) → granted scopes →
-// the code. A refused form (403) changes nothing. The password is checked
+// Origin → form → anti-CSRF token (bound to the cookie and to the sealed
+// request) → the sealed request (opens under the server key, unexpired,
+// sealed for this browser's cookie; else 400, no password checked) → the
+// client still registered → Deny, or who allows (the password typed now, or
+// the session) → granted scopes → the page marked answered (one page, one
+// code) → the code. A refused form (403, 400) changes nothing. The password is checked
 // as in the password grant (core.checkUserPassword: argon2id, admission
 // control, the shared per-username failure counter and lock), and the answer
 // is a 303 (RFC 9700 §4.12: never 307 after a POST of credentials).
 import { BusyError } from '../../domain/errors.js'
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
-import { authorizePurpose, csrfTokenValid, originAllowed } from '../shared/csrf.js'
+import { authorizePurpose, formTokenValid, originAllowed } from '../shared/csrf.js'
 import { currentSession, type BrowserContext } from '../browser.js'
 import { FormBody } from '../form.js'
 import { issue, type Seen } from './begin.js'
 import { AuthorizationError, busyProblem, Problem, Problems, Refusals } from './errors.js'
-import { grantedScopes, signInOutcome } from './interaction.js'
+import { grantedScopes, signInOutcome, type PageFields } from './interaction.js'
 import { redirectUriMatches } from './redirect-uri.js'
 import { problemPage, refusal, Refused, type Outcome, type PageOutcome } from './response.js'
 
@@ -49,10 +51,10 @@ async function stillRegistered(core: IssuerCore, request: AuthorizationRequest):
 }
 
 /** Step: the password typed on the page; success starts a session (a previous one of this browser ends). */
-async function signIn(core: IssuerCore, client: Client, request: AuthorizationRequest, reference: string, form: Form, browser: BrowserContext): Promise<SignedInUser | PageOutcome> {
+async function signIn(core: IssuerCore, client: Client, request: AuthorizationRequest, fields: PageFields, form: Form, browser: BrowserContext): Promise<SignedInUser | PageOutcome> {
   const { username, password } = form
   const again = (status: number, message: string, outcome: string, retryAfter?: number) =>
-    signInOutcome(client, request, reference, browser.csrfSecret(), { status, username, message, outcome, retryAfter })
+    signInOutcome(client, request, fields, { status, username, message, outcome, retryAfter })
   if (username === undefined || password === undefined) return again(400, Messages.missing, 'missing_credentials')
   let checked
   try {
@@ -86,41 +88,42 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
   if (form instanceof Problem) return problemPage(form, 'malformed_form')
 
   const reference = form.request
-  if (reference === undefined || !csrfTokenValid(browser.csrfCookie(), authorizePurpose(reference), form.csrf)) {
+  if (reference === undefined || !formTokenValid(core, browser, authorizePurpose(reference), form.csrf)) {
     return problemPage(Problems.forbidden, 'forbidden_csrf')
   }
+  // The same page again (a wrong password, "sign in to continue"): same sealed request, same token.
+  const fields: PageFields = { reference, csrf: form.csrf! }
 
-  const request = await core.signIn.pendingRequest(reference)
-  if (request === null) return problemPage(Problems.expired, 'expired')
+  const opened = core.signIn.openRequest(reference, core.csrf.binding(browser.csrfCookie()!))
+  if (opened === null) return problemPage(Problems.expired, 'expired')
+  const { request } = opened
 
   const client = await stillRegistered(core, request)
   if (client instanceof Problem) return problemPage(client, 'client_gone')
   seen.clientId = client.id
   const refuse = (error: AuthorizationError) => refusal(new Refused(request.redirectUri, request.state, error), core.config.issuer)
 
-  // RFC 6749 §4.1.2.1 access_denied: no password needed to say no.
-  if (form.action === 'deny') {
-    if (!(await core.signIn.dropRequest(reference))) return problemPage(Problems.expired, 'expired')
-    return refuse(Refusals.accessDenied)
-  }
+  // RFC 6749 §4.1.2.1 access_denied: no password needed to say no, and nothing
+  // written (saying no again, from this page, tells the app nothing new).
+  if (form.action === 'deny') return refuse(Refusals.accessDenied)
   if (form.action !== 'allow') return problemPage(Problems.malformedForm, 'malformed_form')
 
   let user: SignedInUser
   if (form.username !== undefined || form.password !== undefined) {
-    const signedIn = await signIn(core, client, request, reference, form, browser)
+    const signedIn = await signIn(core, client, request, fields, form, browser)
     if ('type' in signedIn) return signedIn
     user = signedIn
   } else {
     const session = request.prompt === 'login' ? null : await currentSession(core, browser)
     // The session ended since the page was shown (or the page asked for a password): sign in again.
-    if (session === null) return signInOutcome(client, request, reference, browser.csrfSecret(), { message: Messages.signInAgain, outcome: 'sign_in_page' })
+    if (session === null) return signInOutcome(client, request, fields, { message: Messages.signInAgain, outcome: 'sign_in_page' })
     user = session.user
   }
 
   const scopes = grantedScopes(request, user.scopes)
-  // Answered either way: the page cannot be used again. Taken atomically, so
-  // of two answers sent at once (a double submit, a replayed form) one gets the code.
-  if (!(await core.signIn.dropRequest(reference))) return problemPage(Problems.expired, 'expired')
   if (scopes instanceof AuthorizationError) return refuse(scopes)
+  // One page, at most one code: marked atomically in the store, so of two
+  // answers sent at once (a double submit, a replayed form) one gets the code.
+  if (!(await core.signIn.markAnswered(opened))) return problemPage(Problems.expired, 'expired')
   return issue(core, client, request, user, scopes)
 }

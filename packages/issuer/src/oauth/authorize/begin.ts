@@ -1,12 +1,15 @@
 // GET /oauth2/authorize (RFC 6749 §4.1.1): the request's checks, then what
-// the person must do. A page holds the checked request server-side (core:
-// 10 minutes, capped) and carries only its reference; a code that needs no
-// page (a --skip-consent client within a session) is issued at once.
+// the person must do. A page carries the checked request itself, sealed
+// under a server key and bound to the browser's anti-CSRF cookie (core:
+// 10 minutes): showing it writes nothing to the database (DESIGN.md, "The
+// sign-in page"). A code that needs no page (a --skip-consent client within
+// a session) is issued at once.
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { currentSession, type BrowserContext } from '../browser.js'
 import { AuthorizationError, Problem } from './errors.js'
-import { consentOutcome, nextStep, signInOutcome } from './interaction.js'
+import { authorizePurpose } from '../shared/csrf.js'
+import { consentOutcome, nextStep, signInOutcome, type PageFields } from './interaction.js'
 import { checkAuthorizationRequest } from './request.js'
 import { codeResponse, problemPage, refusal, Refused, type Outcome } from './response.js'
 
@@ -20,6 +23,13 @@ export async function issue(core: IssuerCore, client: Client, request: Authoriza
   const code = await core.signIn.issueCode(request, user, scopes)
   if (client.registered) await core.registrations.recordUse(client)
   return codeResponse(request.redirectUri, code, request.state, core.config.issuer)
+}
+
+/** The hidden fields of a page for this request: the request sealed for this browser, and the token bound to both. */
+function sealedFields(core: IssuerCore, browser: BrowserContext, request: AuthorizationRequest): PageFields {
+  const cookie = browser.csrfSecret()
+  const reference = core.signIn.sealRequest(request, core.csrf.binding(cookie))
+  return { reference, csrf: core.csrf.token(cookie, authorizePurpose(reference)) }
 }
 
 export async function beginAuthorization(core: IssuerCore, url: string, browser: BrowserContext, seen: Seen): Promise<Outcome> {
@@ -37,9 +47,8 @@ export async function beginAuthorization(core: IssuerCore, url: string, browser:
   if (next instanceof AuthorizationError) return refusal(new Refused(request.redirectUri, request.state, next), core.config.issuer)
   if (next.kind === 'code') return issue(core, client, request, session!.user, next.scopes)
 
-  const reference = await core.signIn.holdRequest(request)
-  const secret = browser.csrfSecret()
+  const fields = sealedFields(core, browser, request)
   return next.kind === 'sign-in'
-    ? signInOutcome(client, request, reference, secret)
-    : consentOutcome(client, request, reference, secret, session!.user, next.scopes)
+    ? signInOutcome(client, request, fields)
+    : consentOutcome(client, request, fields, session!.user, next.scopes)
 }

@@ -5,36 +5,38 @@
 // goes back to the client's redirect URI (RFC 6749 §4.1.2.1, with the OpenID
 // Connect Core §3.1.2.6 prompt errors and RFC 8707 §2 invalid_target).
 import { BusyError } from '../../domain/errors.js'
-import type { OAuthError } from '../errors.js'
+import { OAuthError, type AuthorizationErrorCode } from '../errors.js'
 
-export type AuthorizationErrorCode =
-  | 'invalid_request'
-  | 'unauthorized_client'
-  | 'access_denied'
-  | 'unsupported_response_type'
-  | 'invalid_scope'
-  | 'invalid_target'
-  | 'server_error'
-  | 'temporarily_unavailable'
-  | 'login_required'
-  | 'consent_required'
+export type { AuthorizationErrorCode } from '../errors.js'
 
-export class AuthorizationError {
+/** An OAuth error whose code may go to the redirect URI (the type parameter says so; `redirectable` is true). */
+export class AuthorizationError extends OAuthError<AuthorizationErrorCode> {
   constructor(
-    readonly error: AuthorizationErrorCode,
+    error: AuthorizationErrorCode,
     /** Client-safe text (RFC 6749 §4.1.2.1: %x20-21 / %x23-5B / %x5D-7E). */
-    readonly description: string,
-  ) {}
+    description: string,
+  ) {
+    super(error, 400, description)
+  }
 }
 
-/** A token-endpoint check reused here (scope, resource): same code, same text. */
-export const fromOAuthError = (e: OAuthError): AuthorizationError =>
-  new AuthorizationError(e.error as AuthorizationErrorCode, e.description)
+/**
+ * A token-endpoint check reused here (scope, resource): same code, same
+ * text. Only an error whose code is an authorization-response code is
+ * accepted (a compile-time check, no cast).
+ */
+export const fromOAuthError = (e: OAuthError<AuthorizationErrorCode>): AuthorizationError =>
+  new AuthorizationError(e.error, e.description)
+
+/** DESIGN.md "The sign-in page": `state`, `nonce` and `login_hint` longer than this are invalid_request. */
+export const MAX_ECHOED_LENGTH = 2048
 
 const invalidRequest = (description: string) => new AuthorizationError('invalid_request', description)
 
 export const Refusals = {
   repeatedParameter: invalidRequest('a parameter was sent more than once'),
+  // DESIGN.md: the values the page carries back are bounded (a sealed request stays small).
+  tooLong: invalidRequest(`state, nonce and login_hint may hold at most ${MAX_ECHOED_LENGTH} characters`),
   missingResponseType: invalidRequest('response_type is required'),
   unsupportedResponseType: new AuthorizationError('unsupported_response_type', 'response_type must be code'),
   unauthorizedClient: new AuthorizationError('unauthorized_client', 'the client may not use the authorization code grant'),
@@ -72,7 +74,8 @@ export const Problems = {
   redirectUriRequired: bad('The client has several redirect URIs: redirect_uri is required.', 'No redirect to the app was made.'),
   redirectUriMismatch: bad('The redirect_uri is not registered for this client.', 'No redirect to the app was made.'),
   malformedForm: bad('The form is malformed.', BACK),
-  expired: bad('This sign-in page has expired or was already answered.', BACK),
+  // DESIGN.md: a sealed request that does not open, has expired, belongs to another cookie, or was answered.
+  expired: bad('This sign-in page has expired. Go back to the app and try again.'),
   clientGone: bad('The app that asked for this sign-in is no longer registered.'),
   forbidden: new Problem(403, 'This form was refused', ['It did not come from this sign-in page in this browser.', BACK]),
   unavailable: new Problem(503, 'Temporarily unavailable', ['The service cannot answer right now. Try again in a moment.'], 2),

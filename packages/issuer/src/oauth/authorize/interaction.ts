@@ -10,7 +10,6 @@ import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/ty
 import { intersectScopes } from '../shared/scopes.js'
 import { AUTHORIZE_PATH } from '../paths.js'
 import { formTargets } from './form-targets.js'
-import { authorizePurpose, csrfToken } from '../shared/csrf.js'
 import { AuthorizationError, Refusals } from './errors.js'
 import type { PageOutcome } from './response.js'
 
@@ -74,11 +73,17 @@ export interface SignInExtras {
   outcome?: string
 }
 
-/** The password form for a held request. */
-export function signInOutcome(client: Client, request: AuthorizationRequest, reference: string, csrfSecret: string, extras: SignInExtras = {}): PageOutcome {
+/** A page's hidden fields: the sealed request and the anti-CSRF token bound to it. */
+export interface PageFields {
+  reference: string
+  csrf: string
+}
+
+/** The password form for a sealed request. */
+export function signInOutcome(client: Client, request: AuthorizationRequest, fields: PageFields, extras: SignInExtras = {}): PageOutcome {
   const view = {
     kind: 'sign-in' as const,
-    action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
+    action: AUTHORIZE_PATH, reference: fields.reference, csrf: fields.csrf,
     ...shownName(client), scopes: request.scopes, username: extras.username, message: extras.message,
   }
   return {
@@ -88,10 +93,10 @@ export function signInOutcome(client: Client, request: AuthorizationRequest, ref
 }
 
 /** The Allow / Deny page within a session. */
-export function consentOutcome(client: Client, request: AuthorizationRequest, reference: string, csrfSecret: string, user: SignedInUser, scopes: string[]): PageOutcome {
+export function consentOutcome(client: Client, request: AuthorizationRequest, fields: PageFields, user: SignedInUser, scopes: string[]): PageOutcome {
   const view = {
     kind: 'consent' as const,
-    action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
+    action: AUTHORIZE_PATH, reference: fields.reference, csrf: fields.csrf,
     ...shownName(client), scopes, username: user.username, switchUserHref: switchUserHref(request),
   }
   return { type: 'page', status: 200, view, formTargets: formTargets(request.redirectUri), outcome: 'consent_page' }

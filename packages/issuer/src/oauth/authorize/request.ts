@@ -3,7 +3,7 @@
 //   1. query → client → redirect URI: failures are pages, never redirects
 //      (RFC 6749 §4.1.2.1: no open redirector);
 //   2. then every failure goes back to the redirect URI: repeated parameters
-//      → response_type → grant → PKCE (RFC 7636, S256 only: RFC 9700
+//      → lengths (state, nonce, login_hint) → response_type → grant → PKCE (RFC 7636, S256 only: RFC 9700
 //      §2.1.1) → scope → resource (RFC 8707) → prompt.
 // The result is the AuthorizationRequest the sign-in page answers.
 import type { AuthorizationRequest, Client } from '../../domain/types.js'
@@ -13,7 +13,7 @@ import { parseForm, type FormValue } from '../form.js'
 import { single } from '../shared/parameters.js'
 import { selectAudience } from '../shared/resource.js'
 import { grantScopes } from '../shared/scope.js'
-import { AuthorizationError, fromOAuthError, Problem, Problems, Refusals } from './errors.js'
+import { AuthorizationError, fromOAuthError, MAX_ECHOED_LENGTH, Problem, Problems, Refusals } from './errors.js'
 import { selectRedirectUri } from './redirect-uri.js'
 import { Refused } from './response.js'
 
@@ -52,6 +52,14 @@ async function findClient(core: IssuerCore, params: Params): Promise<Client | Pr
 /** Step 2: RFC 6749 §3.1: parameters MUST NOT be included more than once. */
 function checkRepeated(params: Params): AuthorizationError | undefined {
   return PARAMETERS.some((p) => Array.isArray(params[p])) ? Refusals.repeatedParameter : undefined
+}
+
+/** Values a client sends to have them back (DESIGN.md: each at most 2,048 characters), read or not by this issuer's steps. */
+const BOUNDED = ['state', 'nonce', 'login_hint'] as const
+
+/** Step: `state`, `nonce` and `login_hint` are at most MAX_ECHOED_LENGTH characters (they travel in the sealed request). */
+function checkLengths(params: Params): AuthorizationError | undefined {
+  return BOUNDED.some((p) => (single(params, p)?.length ?? 0) > MAX_ECHOED_LENGTH) ? Refusals.tooLong : undefined
 }
 
 /** Step: RFC 6749 §4.1.1 response_type=code. */
@@ -110,6 +118,9 @@ export async function checkAuthorizationRequest(core: IssuerCore, url: string): 
 
   const repeated = checkRepeated(params)
   if (repeated !== undefined) return refuse(repeated)
+
+  const tooLong = checkLengths(params)
+  if (tooLong !== undefined) return refuse(tooLong)
 
   const responseType = checkResponseType(params)
   if (responseType !== undefined) return refuse(responseType)

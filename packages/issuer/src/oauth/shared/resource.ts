@@ -12,7 +12,7 @@ export function selectAudience(
   fallback: string | undefined,
   resource: string | undefined,
   audience: string | undefined,
-): string | OAuthError {
+): string | OAuthError<'invalid_request' | 'invalid_target'> {
   if (resource !== undefined && audience !== undefined) return Errors.resourceAndAudience
   const requested = resource ?? audience
   if (requested === undefined) return fallback ?? allowed[0] ?? Errors.invalidTarget

@@ -8,7 +8,7 @@ import { Errors, type OAuthError } from '../errors.js'
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 
 /** The granted scopes, in request order without duplicates (or the ceiling's order when omitted). */
-export function grantScopes(requested: string | undefined, ceiling: readonly string[]): string[] | OAuthError {
+export function grantScopes(requested: string | undefined, ceiling: readonly string[]): string[] | OAuthError<'invalid_scope'> {
   if (requested === undefined) {
     if (ceiling.length === 0) return Errors.noScope
     return ceiling.slice()

@@ -10,6 +10,7 @@ import { ConfigError } from '../../domain/errors.js'
 import { redactUrl } from '../location.js'
 import type { OpenOptions } from '../options.js'
 import type { ClientStore, IssuerStore, StoreSnapshot } from '../types/index.js'
+import { PgAnsweredRequests } from './answered-requests.js'
 import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
@@ -36,6 +37,7 @@ class PostgresStore implements IssuerStore {
   readonly sessions: PgSessions
   readonly refresh: PgRefresh
   readonly registrations: PgRegistrations
+  readonly answeredRequests: PgAnsweredRequests
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -52,6 +54,7 @@ class PostgresStore implements IssuerStore {
     this.refresh = new PgRefresh(db)
     // This process's copy of the clients re-reads after a registration or a prune (a failed re-read is the next poll's).
     this.registrations = new PgRegistrations(db, async () => { await mirror?.resync() })
+    this.answeredRequests = new PgAnsweredRequests(db)
   }
 
   exportAll(): Promise<StoreSnapshot> {

@@ -169,6 +169,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX clients_registered_unused ON clients (created_at) WHERE registered AND last_used_at IS NULL;
   CREATE INDEX clients_registered_used ON clients (last_used_at) WHERE registered;
   `,
+
+  // 3 -> 4: the sign-in page's pending request travels sealed in its form
+  // (a page view writes nothing): the table of pending requests goes, and
+  // only the hashes of sealed requests answered with a code are kept, until
+  // the seal expires (one page, at most one code).
+  `
+  DROP TABLE pending_requests;
+  CREATE TABLE answered_requests (
+    hash        TEXT PRIMARY KEY,
+    expires_at  BIGINT NOT NULL
+  );
+  CREATE INDEX answered_requests_expires ON answered_requests (expires_at);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

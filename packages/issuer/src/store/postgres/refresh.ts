@@ -8,6 +8,7 @@
 import type {
   NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult,
 } from '../types/index.js'
+import { MAX_REFRESH_FAMILIES } from '../../domain/types.js'
 import type { PgDb, Sql } from './database.js'
 
 export interface FamilyRow {
@@ -42,6 +43,15 @@ export async function insertTokenRow(sql: Sql, t: RefreshTokenRecord): Promise<v
 
 /** A family with its first token; shared with the code redemption (sessions.ts), which stores one in its transaction. */
 export async function insertFamily(sql: Sql, family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void> {
+  // One grant of this user and client at a time (the lock ends with the
+  // transaction): the count and the eviction below cannot interleave.
+  await sql.query("SELECT pg_advisory_xact_lock(hashtextextended('tessera-refresh-families ' || $1 || ' ' || $2, 0))", [family.userId, family.clientId])
+  // Beyond the MAX_REFRESH_FAMILIES - 1 families used most recently (a family's last use is its
+  // newest token's creation): revoked, to make room for the new one.
+  await sql.query(`DELETE FROM refresh_families WHERE id IN (
+    SELECT f.id FROM refresh_families f WHERE f.user_id = $1 AND f.client_id = $2
+    ORDER BY (SELECT max(t.created_at) FROM refresh_tokens t WHERE t.family_id = f.id) DESC NULLS LAST, f.created_at DESC, f.id COLLATE "C" DESC
+    OFFSET $3)`, [family.userId, family.clientId, MAX_REFRESH_FAMILIES - 1])
   await insertFamilyRow(sql, family)
   await insertTokenRow(sql, { ...token, familyId: family.id, generation: 0, spentAt: null, successorHash: null, successorSalt: null })
 }

@@ -1,15 +1,15 @@
-// The sign-in side in PostgreSQL: pending authorization requests, sign-in
-// sessions and authorization codes (RFC 6749 §4.1), every id and code
+// The sign-in side in PostgreSQL: sign-in sessions and authorization
+// codes (RFC 6749 §4.1), every id and code
 // stored only as a hash. A code is redeemed by one statement that decides,
 // `UPDATE ... SET spent_at WHERE spent_at IS NULL ... RETURNING`: of two
 // concurrent redemptions the second waits on the first's row lock, then
 // READ COMMITTED re-checks the condition on the committed row, finds it
 // spent, and takes the replay path (RFC 6749 §4.1.2).
 import type {
-  CodeRecord, NewRefreshToken, PendingRequestRecord, RefreshFamilyRecord, SessionRecord, SessionStore,
+  CodeRecord, NewRefreshToken, RefreshFamilyRecord, SessionRecord, SessionStore,
   SessionWithUser, SpendCodeResult,
 } from '../types/index.js'
-import { toPending, toSession, type PendingRow, type SessionRow } from '../rows.js'
+import { toSession, type SessionRow } from '../rows.js'
 import type { PgDb, Sql } from './database.js'
 import { insertFamily } from './refresh.js'
 
@@ -36,28 +36,6 @@ export class PgSessions implements SessionStore {
 
   constructor(db: PgDb) {
     this.#db = db
-  }
-
-  async insertPending(r: PendingRequestRecord, cap: number): Promise<void> {
-    // One statement: the oldest beyond the cap go, then this one is stored.
-    // Concurrent inserts may each see the same count, so the cap can be
-    // passed by as many as arrive at once: still bounded.
-    await this.#db.query(`WITH evicted AS (
-        DELETE FROM pending_requests WHERE id_hash IN (
-          SELECT id_hash FROM pending_requests ORDER BY created_at, id_hash COLLATE "C"
-          LIMIT GREATEST(0, (SELECT count(*) FROM pending_requests) - $6::bigint + 1)))
-      INSERT INTO pending_requests (id_hash, client_id, params, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-    [r.idHash, r.clientId, r.params, r.createdAt, r.expiresAt, cap])
-  }
-
-  async getPending(idHash: string, now: number): Promise<PendingRequestRecord | null> {
-    const { rows } = await this.#db.query<PendingRow>('SELECT * FROM pending_requests WHERE id_hash = $1 AND expires_at > $2', [idHash, now])
-    return rows[0] ? toPending(rows[0]) : null
-  }
-
-  async deletePending(idHash: string): Promise<boolean> {
-    const { rowCount } = await this.#db.query('DELETE FROM pending_requests WHERE id_hash = $1', [idHash])
-    return rowCount === 1
   }
 
   insertSession(s: SessionRecord): Promise<void> {
@@ -107,10 +85,9 @@ export class PgSessions implements SessionStore {
 
   prune(now: number, codeRetentionMs: number): Promise<number> {
     return this.#db.tx(async (sql) => {
-      const pending = await sql.query('DELETE FROM pending_requests WHERE expires_at <= $1', [now])
       const sessions = await sql.query('DELETE FROM sessions WHERE expires_at <= $1', [now])
       const codes = await sql.query('DELETE FROM authorization_codes WHERE expires_at <= $1', [now - codeRetentionMs])
-      return (pending.rowCount ?? 0) + (sessions.rowCount ?? 0) + (codes.rowCount ?? 0)
+      return (sessions.rowCount ?? 0) + (codes.rowCount ?? 0)
     })
   }
 }

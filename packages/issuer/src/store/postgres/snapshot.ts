@@ -33,6 +33,8 @@ export async function exportAll(db: PgDb): Promise<StoreSnapshot> {
       sessions: (await all<SessionRow>('SELECT * FROM sessions ORDER BY created_at, id_hash COLLATE "C"')).map(toSession),
       refreshFamilies: (await all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id COLLATE "C"')).map(toFamily),
       refreshTokens: (await all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id COLLATE "C", generation')).map(toToken),
+      answeredRequests: (await all<{ hash: string; expires_at: number }>('SELECT * FROM answered_requests ORDER BY hash COLLATE "C"'))
+        .map((r) => ({ hash: r.hash, expiresAt: Number(r.expires_at) })),
     }
   }, { snapshot: true, timeoutMs: BULK_TIMEOUT_MS })
 }
@@ -68,6 +70,7 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       hash: t.hash, family_id: t.familyId, generation: t.generation, created_at: t.createdAt, expires_at: t.expiresAt,
       spent_at: t.spentAt, successor_hash: t.successorHash, successor_salt: t.successorSalt,
     })))
+    await insertRows(sql, 'answered_requests', s.answeredRequests.map((a) => ({ hash: a.hash, expires_at: a.expiresAt })))
     // Servers already running on the target reload keys and clients.
     await bumpKeysVersion(sql)
     await bumpClientsVersion(sql)

@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ConfigError } from '../../domain/errors.js'
 import type { IssuerStore, StoreSnapshot } from '../types/index.js'
+import { SqliteAnsweredRequests } from './answered-requests.js'
 import { SqliteClients } from './clients.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
@@ -27,6 +28,7 @@ class SqliteStore implements IssuerStore {
   readonly sessions: SqliteSessions
   readonly refresh: SqliteRefresh
   readonly registrations: SqliteRegistrations
+  readonly answeredRequests: SqliteAnsweredRequests
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -42,6 +44,7 @@ class SqliteStore implements IssuerStore {
     this.sessions = new SqliteSessions(db)
     this.refresh = new SqliteRefresh(db)
     this.registrations = new SqliteRegistrations(db)
+    this.answeredRequests = new SqliteAnsweredRequests(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

@@ -5,6 +5,7 @@
 import type {
   NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult,
 } from '../types/index.js'
+import { MAX_REFRESH_FAMILIES } from '../../domain/types.js'
 import type { SqliteDb } from './database.js'
 
 export interface FamilyRow {
@@ -42,7 +43,14 @@ export const INSERT_TOKEN = `INSERT INTO refresh_tokens (hash, family_id, genera
 export function familyWriter(db: SqliteDb): (family: RefreshFamilyRecord, token: NewRefreshToken) => void {
   const insertFamily = db.raw.prepare<[FamilyRow]>(INSERT_FAMILY)
   const insertToken = db.raw.prepare<[TokenRow]>(INSERT_TOKEN)
+  // Beyond the MAX_REFRESH_FAMILIES - 1 families of this user and client used most recently (a
+  // family's last use is its newest token's creation): revoked, to make room for the new one.
+  const evict = db.raw.prepare<[string, string, number]>(`DELETE FROM refresh_families WHERE id IN (
+    SELECT f.id FROM refresh_families f WHERE f.user_id = ? AND f.client_id = ?
+    ORDER BY (SELECT max(t.created_at) FROM refresh_tokens t WHERE t.family_id = f.id) DESC NULLS LAST, f.created_at DESC, f.id DESC
+    LIMIT -1 OFFSET ?)`)
   return (family, token) => {
+    evict.run(family.userId, family.clientId, MAX_REFRESH_FAMILIES - 1)
     insertFamily.run(familyRow(family))
     insertToken.run(tokenRow({ ...token, familyId: family.id, generation: 0, spentAt: null, successorHash: null, successorSalt: null }))
   }

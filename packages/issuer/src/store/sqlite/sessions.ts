@@ -1,12 +1,11 @@
-// The sign-in side in SQLite: pending authorization requests (capped),
-// sign-in sessions and authorization codes. A code is redeemed by one
+// The sign-in side in SQLite: sign-in sessions and authorization codes. A code is redeemed by one
 // `UPDATE ... WHERE spent_at IS NULL` inside an IMMEDIATE transaction: of
 // concurrent redemptions, on any number of processes, exactly one wins.
 import type {
-  CodeRecord, NewRefreshToken, PendingRequestRecord, RefreshFamilyRecord, SessionRecord, SessionStore,
+  CodeRecord, NewRefreshToken, RefreshFamilyRecord, SessionRecord, SessionStore,
   SessionWithUser, SpendCodeResult,
 } from '../types/index.js'
-import { toPending, toSession, type PendingRow, type SessionRow } from '../rows.js'
+import { toSession, type SessionRow } from '../rows.js'
 import type { SqliteDb } from './database.js'
 import { familyWriter } from './refresh.js'
 
@@ -31,9 +30,6 @@ type RefreshGrant = { family: RefreshFamilyRecord; token: NewRefreshToken } | nu
 
 export class SqliteSessions implements SessionStore {
   readonly #db: SqliteDb
-  readonly #insertPending: (row: PendingRow, cap: number) => void
-  readonly #getPending
-  readonly #deletePending
   readonly #insertSession
   readonly #getSession
   readonly #deleteSession
@@ -45,19 +41,6 @@ export class SqliteSessions implements SessionStore {
   constructor(db: SqliteDb) {
     this.#db = db
     const raw = db.raw
-    const insertPending = raw.prepare<[PendingRow]>(`INSERT INTO pending_requests (id_hash, client_id, params, created_at, expires_at)
-      VALUES (@id_hash, @client_id, @params, @created_at, @expires_at)`)
-    const countPending = raw.prepare<[], { n: number }>('SELECT count(*) AS n FROM pending_requests')
-    const evictPending = raw.prepare<[number]>(`DELETE FROM pending_requests WHERE id_hash IN
-      (SELECT id_hash FROM pending_requests ORDER BY created_at, id_hash LIMIT ?)`)
-    this.#insertPending = db.writer((row: PendingRow, cap: number): void => {
-      const excess = countPending.get()!.n - cap + 1
-      if (excess > 0) evictPending.run(excess)
-      insertPending.run(row)
-    })
-    this.#getPending = raw.prepare<[string, number], PendingRow>('SELECT * FROM pending_requests WHERE id_hash = ? AND expires_at > ?')
-    this.#deletePending = raw.prepare<[string]>('DELETE FROM pending_requests WHERE id_hash = ?')
-
     this.#insertSession = raw.prepare<[SessionRow]>(INSERT_SESSION)
     this.#getSession = raw.prepare<[string, number], SessionRow & { username: string; scopes: string }>(`
       SELECT s.*, u.username, u.scopes FROM sessions s JOIN users u ON u.id = s.user_id
@@ -84,24 +67,10 @@ export class SqliteSessions implements SessionStore {
       return { outcome: 'invalid' }
     })
 
-    const prunePending = raw.prepare<[number]>('DELETE FROM pending_requests WHERE expires_at <= ?')
     const pruneSessions = raw.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?')
     const pruneCodes = raw.prepare<[number]>('DELETE FROM authorization_codes WHERE expires_at <= ?')
     this.#prune = db.writer((now: number, codeRetentionMs: number): number =>
-      prunePending.run(now).changes + pruneSessions.run(now).changes + pruneCodes.run(now - codeRetentionMs).changes)
-  }
-
-  async insertPending(r: PendingRequestRecord, cap: number): Promise<void> {
-    this.#insertPending({ id_hash: r.idHash, client_id: r.clientId, params: r.params, created_at: r.createdAt, expires_at: r.expiresAt }, cap)
-  }
-
-  async getPending(idHash: string, now: number): Promise<PendingRequestRecord | null> {
-    const r = this.#db.guard(() => this.#getPending.get(idHash, now))
-    return r ? toPending(r) : null
-  }
-
-  async deletePending(idHash: string): Promise<boolean> {
-    return this.#db.guard(() => this.#deletePending.run(idHash)).changes === 1
+      pruneSessions.run(now).changes + pruneCodes.run(now - codeRetentionMs).changes)
   }
 
   async insertSession(s: SessionRecord): Promise<void> {

@@ -2,6 +2,7 @@
 // and loaded into an empty database in one transaction.
 import { ConflictError } from '../../domain/errors.js'
 import type { StoreSnapshot } from '../types/index.js'
+import { INSERT_ANSWERED, type AnsweredRow } from './answered-requests.js'
 import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
 import type { SqliteDb } from './database.js'
 import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRow } from '../rows.js'
@@ -21,6 +22,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     sessions: all<SessionRow>('SELECT * FROM sessions ORDER BY created_at, id_hash'),
     families: all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id'),
     tokens: all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id, generation'),
+    answered: all<AnsweredRow>('SELECT * FROM answered_requests ORDER BY hash'),
     holdsData: all<{ n: number }>(`SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM users)
       + (SELECT count(*) FROM signing_keys) AS n`),
   }
@@ -32,6 +34,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     session: raw.prepare(INSERT_SESSION),
     family: raw.prepare(INSERT_FAMILY),
     token: raw.prepare(INSERT_TOKEN),
+    answered: raw.prepare(INSERT_ANSWERED),
   }
   const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
 
@@ -44,6 +47,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       sessions: q.sessions.all().map(toSession),
       refreshFamilies: q.families.all().map(toFamily),
       refreshTokens: q.tokens.all().map(toToken),
+      answeredRequests: q.answered.all().map((r) => ({ hash: r.hash, expiresAt: r.expires_at })),
     })),
     importAll: db.writer((s: StoreSnapshot): void => {
       if (q.holdsData.get()!.n > 0) throw new ConflictError(`${db.path} already holds data: db copy needs an empty target`)
@@ -55,6 +59,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       for (const x of s.sessions) insert.session.run(sessionRow(x))
       for (const f of s.refreshFamilies) insert.family.run(familyRow(f))
       for (const t of s.refreshTokens) insert.token.run(tokenRow(t))
+      for (const a of s.answeredRequests) insert.answered.run({ hash: a.hash, expires_at: a.expiresAt })
       bumpKeys.run()
     }),
   }

@@ -4,6 +4,7 @@
 // async, and every write that must be atomic is one domain operation here
 // (one transaction, or one statement, inside the store), never a
 // transaction handed out to callers. Times are milliseconds since the epoch.
+import type { AnsweredRequestRecord, AnsweredRequestStore } from './answered-requests.js'
 import type { ClientRecord, ClientStore } from './clients.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
 import type { LoginThrottleStore } from './logins.js'
@@ -12,6 +13,7 @@ import type { RegistrationStore } from './registrations.js'
 import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
+export type * from './answered-requests.js'
 export type * from './clients.js'
 export type * from './keys.js'
 export type * from './logins.js'
@@ -34,10 +36,12 @@ export interface IssuerStore {
   readonly sessions: SessionStore
   readonly refresh: RefreshStore
   readonly registrations: RegistrationStore
+  readonly answeredRequests: AnsweredRequestStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
-   * stay encrypted), sessions and refresh tokens. Read in one transaction.
+   * stay encrypted), sessions, refresh tokens and answered sealed requests.
+   * Read in one transaction.
    */
   exportAll(): Promise<StoreSnapshot>
   /**
@@ -70,4 +74,5 @@ export interface StoreSnapshot {
   sessions: SessionRecord[]
   refreshFamilies: RefreshFamilyRecord[]
   refreshTokens: RefreshTokenRecord[]
+  answeredRequests: AnsweredRequestRecord[]
 }

@@ -48,7 +48,14 @@ export type RotateResult =
   | { outcome: 'refused'; current: RefreshLookup | null }
 
 export interface RefreshStore {
-  /** A new family with its first token, in one transaction. */
+  /**
+   * A new family with its first token, in one transaction. The user keeps
+   * at most MAX_REFRESH_FAMILIES families of this client: those beyond the
+   * newest's most recently used others (a family's last use is its newest
+   * token's creation) are revoked in the same transaction, atomically
+   * against concurrent grants. The code redemption (spendCode) stores its
+   * family under the same rule.
+   */
   insertFamily(family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void>
   /** The token with its family, or null when unknown. Read only. */
   find(hash: string): Promise<RefreshLookup | null>

@@ -1,18 +1,9 @@
-// The sign-in side (RFC 6749 §4.1): authorization requests waiting for the
-// person on the sign-in page, sign-in sessions, and authorization codes.
+// The sign-in side (RFC 6749 §4.1): sign-in sessions and authorization
+// codes. (The request a sign-in page answers is not stored: it travels
+// sealed in the page's form, see answered-requests.ts.)
 // Every id and code is stored only as a hash (SHA-256 of a value with at
 // least 256 random bits), so a copy of the database opens nothing.
 import type { NewRefreshToken, RefreshFamilyRecord } from './refresh.js'
-
-/** An authorization request the sign-in page is answering (expires with the page). */
-export interface PendingRequestRecord {
-  idHash: string
-  clientId: string
-  /** The checked request, serialised by the HTTP layer. */
-  params: string
-  createdAt: number
-  expiresAt: number
-}
 
 export interface SessionRecord {
   idHash: string
@@ -56,20 +47,6 @@ export type SpendCodeResult =
   | { outcome: 'invalid' }
 
 export interface SessionStore {
-  /**
-   * Stores a pending request. At most `cap` are kept: beyond it the oldest
-   * are dropped, so a flood of authorization requests cannot grow the
-   * database without bound.
-   */
-  insertPending(request: PendingRequestRecord, cap: number): Promise<void>
-  /** The pending request, or null when unknown or expired at `now`. */
-  getPending(idHash: string, now: number): Promise<PendingRequestRecord | null>
-  /**
-   * Deletes a pending request; true for the one call that deleted it
-   * (atomic: of two concurrent answers to one page, one takes it).
-   */
-  deletePending(idHash: string): Promise<boolean>
-
   insertSession(session: SessionRecord): Promise<void>
   /** The session with its user, or null when unknown, expired, or the user is gone. */
   getSession(idHash: string, now: number): Promise<SessionWithUser | null>
@@ -87,7 +64,7 @@ export interface SessionStore {
   spendCode(hash: string, now: number, refresh: { family: RefreshFamilyRecord; token: NewRefreshToken } | null): Promise<SpendCodeResult>
 
   /**
-   * Deletes expired pending requests and sessions, and codes expired more
+   * Deletes expired sessions, and codes expired more
    * than `codeRetentionMs` ago (kept that long so that a replayed code is
    * still recognised, RFC 6749 §4.1.2); returns how many rows went.
    */

@@ -1,0 +1,35 @@
+// DESIGN.md "The sign-in page": "no number of such GETs from other browsers
+// or addresses makes another browser's open sign-in or consent page fail,
+// and together they grow the database by at most 5 MiB." A real issuer
+// process on SQLite, a victim's open page, 10,500 strangers' cookie-less
+// GETs naming the same public client with the longest state allowed, then
+// the victim signs in on the page it opened before.
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { closeAgent, flood, provision } from './fixtures/flood.js'
+import { startServer, stop } from '../fixtures/process.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-flood-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+const db = join(dir, 'tessera.db')
+const size = (): number => ['', '-wal'].reduce((sum, suffix) => {
+  try { return sum + statSync(db + suffix).size } catch { return sum }
+}, 0)
+
+const clientId = await provision(db)
+const server = await startServer(db)
+t.teardown(async () => { closeAgent(); await stop(server) })
+
+t.test('10,500 strangers\' GETs: the victim\'s open page still signs in, the database grows by at most 5 MiB', async (t) => {
+  const before = size()
+  const result = await flood(server.url, clientId, 10_500)
+  const grown = size() - before
+  t.comment(`flood: ${result.seconds.toFixed(1)} s; strangers' answers ${JSON.stringify([...result.strangers])}; ` +
+    `victim ${result.victim.status}; database grew ${(grown / 1024 / 1024).toFixed(2)} MiB`)
+  t.equal(result.strangers.get(200), 10_500, 'every stranger was shown a page')
+  t.equal(result.victim.status, 303, 'the victim\'s answer is the authorization response')
+  t.match(result.victim.location ?? '', /[?&]code=[A-Za-z0-9_-]{43}(&|$)/, 'with a code')
+  t.ok(grown <= 5 * 1024 * 1024, `the database grew by ${grown} bytes (at most 5 MiB)`)
+})
