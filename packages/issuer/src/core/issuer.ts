@@ -9,6 +9,7 @@ import { planMaintenance } from '../keys/rotation.js'
 import { signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
+import { Accounts } from './accounts.js'
 import { Codes } from './codes.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
@@ -32,6 +33,8 @@ export interface IssuerParts {
   admission: Admission
   /** The server secret refresh-token successors are derived with. */
   refreshKey: Buffer
+  /** The server secret device cookies are signed with. */
+  deviceKey: Buffer
   observer: IssuerObserver
   pollIntervalMs: number
   onError: (err: Error) => void
@@ -43,6 +46,7 @@ export class Issuer implements IssuerCore {
   readonly signIn: SignIn
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
+  readonly accounts: Accounts
   readonly #p: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -59,7 +63,8 @@ export class Issuer implements IssuerCore {
     this.config = config
     this.observer = parts.observer
     this.#clients = new ClientDirectory(store.clients, clock, admission, () => config.maxTtl)
-    this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock)
+    this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock, parts.deviceKey)
+    this.accounts = new Accounts(store, admission, clock, config)
     this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
@@ -73,8 +78,12 @@ export class Issuer implements IssuerCore {
     return this.#clients.find(clientId)
   }
 
-  checkUserPassword(username: string, password: string): Promise<LoginOutcome> {
-    return this.#passwords.check(username, password)
+  checkUserPassword(username: string, password: string, device?: { cookie: string | undefined }): Promise<LoginOutcome> {
+    return this.#passwords.check(username, password, device)
+  }
+
+  rememberDevice(cookie: string | undefined, userId: string): string {
+    return this.#passwords.remember(cookie, userId)
   }
 
   issueAccessToken(request: AccessTokenRequest): IssuedToken {
@@ -171,12 +180,14 @@ export class Issuer implements IssuerCore {
     this.#lastFailure = undefined
   }
 
-  /** Deletes expired failed-login records, pending requests, sessions, codes and refresh tokens. */
+  /** Deletes expired failed-login records, pending requests, sessions, codes, refresh tokens, one-time tokens and limit counters. */
   async prune(): Promise<void> {
     const { store, clock } = this.#p
     await store.logins.prune(clock(), LOGIN_THROTTLE)
     await store.sessions.prune(clock(), CODE_RETENTION_MS)
     await store.refresh.prune(clock())
+    await store.oneTimeTokens.prune(clock())
+    await store.limits.prune(clock())
   }
 
   /** Reports a background failure once per distinct message, not at every poll. */

@@ -38,6 +38,9 @@ export type OpenedIssuer = IssuerCore & { refresh(): Promise<void>; prune(): Pro
 
 const MAX_START_ATTEMPTS = 5
 
+/** The name of the server secret device cookies are signed with (DESIGN.md, "Accounts"). */
+export const DEVICE_KEY_NAME = 'device-cookie-key'
+
 export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}): Promise<OpenedIssuer> {
   const clock = deps.clock ?? Date.now
   const observer = deps.observer ?? NO_OBSERVER
@@ -61,6 +64,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
     if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
     if (!ring.signer()) throw new Error('could not obtain a signing key')
     const refreshKey = await keys.serverSecret(REFRESH_KEY_NAME)
+    const deviceKey = await keys.serverSecret(DEVICE_KEY_NAME)
     await dummyPasswordHash()
     return new Issuer({
       config,
@@ -71,6 +75,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       admission: new Admission({ ...deps.admission, onRefused: () => observer.argon2Refused() }),
       observer,
       refreshKey,
+      deviceKey,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),
     })

@@ -14,7 +14,9 @@ import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
 import { PgKeys } from './keys.js'
+import { PgLimits } from './limits.js'
 import { PgLogins } from './logins.js'
+import { PgOneTimeTokens } from './one-time-tokens.js'
 import { migrate } from './migrations.js'
 import { PgRefresh } from './refresh.js'
 import { PgSessions } from './sessions.js'
@@ -34,6 +36,8 @@ class PostgresStore implements IssuerStore {
   readonly keys: PgKeys
   readonly sessions: PgSessions
   readonly refresh: PgRefresh
+  readonly oneTimeTokens: PgOneTimeTokens
+  readonly limits: PgLimits
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -48,6 +52,8 @@ class PostgresStore implements IssuerStore {
     this.keys = new PgKeys(db)
     this.sessions = new PgSessions(db)
     this.refresh = new PgRefresh(db)
+    this.oneTimeTokens = new PgOneTimeTokens(db)
+    this.limits = new PgLimits(db)
   }
 
   exportAll(): Promise<StoreSnapshot> {

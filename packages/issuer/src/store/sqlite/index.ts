@@ -9,7 +9,9 @@ import { SqliteClients } from './clients.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
 import { SqliteKeys } from './keys.js'
+import { SqliteLimits } from './limits.js'
 import { SqliteLogins } from './logins.js'
+import { SqliteOneTimeTokens } from './one-time-tokens.js'
 import { SqliteRefresh } from './refresh.js'
 import { SqliteSessions } from './sessions.js'
 import { snapshotter } from './snapshot.js'
@@ -25,6 +27,8 @@ class SqliteStore implements IssuerStore {
   readonly keys: SqliteKeys
   readonly sessions: SqliteSessions
   readonly refresh: SqliteRefresh
+  readonly oneTimeTokens: SqliteOneTimeTokens
+  readonly limits: SqliteLimits
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -39,6 +43,8 @@ class SqliteStore implements IssuerStore {
     this.keys = new SqliteKeys(db)
     this.sessions = new SqliteSessions(db)
     this.refresh = new SqliteRefresh(db)
+    this.oneTimeTokens = new SqliteOneTimeTokens(db)
+    this.limits = new SqliteLimits(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

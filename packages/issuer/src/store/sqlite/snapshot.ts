@@ -8,6 +8,8 @@ import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRo
 import { INSERT_KEY, INSERT_SECRET, keyRow } from './keys.js'
 import { familyRow, INSERT_FAMILY, INSERT_TOKEN, toFamily, tokenRow, toToken, type FamilyRow, type TokenRow } from './refresh.js'
 import { INSERT_SESSION, sessionRow } from './sessions.js'
+import { INSERT_LIMIT, toLimitCounter, type LimitRow } from './limits.js'
+import { INSERT_ONE_TIME_TOKEN, oneTimeTokenRow, toOneTimeToken, type OneTimeTokenRow } from './one-time-tokens.js'
 import { INSERT_USER, toUser, userRow, type UserRow } from './users.js'
 
 export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importAll(s: StoreSnapshot): void } {
@@ -21,6 +23,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     sessions: all<SessionRow>('SELECT * FROM sessions ORDER BY created_at, id_hash'),
     families: all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id'),
     tokens: all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id, generation'),
+    oneTimeTokens: all<OneTimeTokenRow>('SELECT * FROM one_time_tokens ORDER BY created_at, hash'),
+    limits: all<LimitRow>('SELECT * FROM limit_counters ORDER BY key_hash'),
     holdsData: all<{ n: number }>(`SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM users)
       + (SELECT count(*) FROM signing_keys) AS n`),
   }
@@ -32,6 +36,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     session: raw.prepare(INSERT_SESSION),
     family: raw.prepare(INSERT_FAMILY),
     token: raw.prepare(INSERT_TOKEN),
+    oneTimeToken: raw.prepare(INSERT_ONE_TIME_TOKEN),
+    limit: raw.prepare(INSERT_LIMIT),
   }
   const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
 
@@ -44,6 +50,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       sessions: q.sessions.all().map(toSession),
       refreshFamilies: q.families.all().map(toFamily),
       refreshTokens: q.tokens.all().map(toToken),
+      oneTimeTokens: q.oneTimeTokens.all().map(toOneTimeToken),
+      limitCounters: q.limits.all().map(toLimitCounter),
     })),
     importAll: db.writer((s: StoreSnapshot): void => {
       if (q.holdsData.get()!.n > 0) throw new ConflictError(`${db.path} already holds data: db copy needs an empty target`)
@@ -55,6 +63,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       for (const x of s.sessions) insert.session.run(sessionRow(x))
       for (const f of s.refreshFamilies) insert.family.run(familyRow(f))
       for (const t of s.refreshTokens) insert.token.run(tokenRow(t))
+      for (const t of s.oneTimeTokens) insert.oneTimeToken.run(oneTimeTokenRow(t))
+      for (const c of s.limitCounters) insert.limit.run({ key_hash: c.keyHash, count: c.count, window_end: c.windowEnd })
       bumpKeys.run()
     }),
   }

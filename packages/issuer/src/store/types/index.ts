@@ -6,14 +6,18 @@
 // transaction handed out to callers. Times are milliseconds since the epoch.
 import type { ClientRecord, ClientStore } from './clients.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
+import type { LimitCounterRecord, LimitStore } from './limits.js'
 import type { LoginThrottleStore } from './logins.js'
+import type { OneTimeTokenRecord, OneTimeTokenStore } from './one-time-tokens.js'
 import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './refresh.js'
 import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
 export type * from './clients.js'
 export type * from './keys.js'
+export type * from './limits.js'
 export type * from './logins.js'
+export type * from './one-time-tokens.js'
 export type * from './refresh.js'
 export type * from './sessions.js'
 export type * from './users.js'
@@ -31,10 +35,13 @@ export interface IssuerStore {
   readonly keys: KeyStore
   readonly sessions: SessionStore
   readonly refresh: RefreshStore
+  readonly oneTimeTokens: OneTimeTokenStore
+  readonly limits: LimitStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
-   * stay encrypted), sessions and refresh tokens. Read in one transaction.
+   * stay encrypted), sessions, refresh tokens, one-time tokens and limit
+   * counters. Read in one transaction.
    */
   exportAll(): Promise<StoreSnapshot>
   /**
@@ -67,4 +74,6 @@ export interface StoreSnapshot {
   sessions: SessionRecord[]
   refreshFamilies: RefreshFamilyRecord[]
   refreshTokens: RefreshTokenRecord[]
+  oneTimeTokens: OneTimeTokenRecord[]
+  limitCounters: LimitCounterRecord[]
 }
