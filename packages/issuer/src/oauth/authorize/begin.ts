@@ -39,6 +39,6 @@ export async function beginAuthorization(core: IssuerCore, url: string, browser:
   const reference = await core.signIn.holdRequest(request)
   const secret = browser.csrfSecret()
   return next.kind === 'sign-in'
-    ? signInOutcome(client, request, reference, secret)
+    ? signInOutcome(core.config, client, request, reference, secret)
     : consentOutcome(client, request, reference, secret, session!.user, next.scopes)
 }

@@ -35,6 +35,11 @@ export function csrfTokenValid(secret: string | undefined, purpose: string, toke
 /** Purposes: one pending authorization request, or the logout form. */
 export const authorizePurpose = (reference: string): string => `authorize\0${reference}`
 export const LOGOUT_PURPOSE = 'logout'
+/** The accounts pages (DESIGN.md, "Accounts"): sign-up is bound to the pending request it carries (or none). */
+export const signupPurpose = (request: string | undefined): string => `signup\0${request ?? ''}`
+export const VERIFY_EMAIL_PURPOSE = 'verify-email'
+export const FORGOT_PURPOSE = 'forgot'
+export const RESET_PURPOSE = 'reset'
 
 /**
  * DESIGN.md: an `Origin` header that is present must be the issuer's origin
