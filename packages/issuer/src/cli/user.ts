@@ -68,12 +68,15 @@ export async function userCommand(args: string[], io: CliIo): Promise<void> {
       const password = checkPassword(await readNewPassword(io, values['password-stdin'] === true))
       await withAdmin(io, values, async (admin, config) => {
         const user = await admin.users.create({ username, scopes: list(values.scope), password, email, name })
-        warnWeakPassword(io, config, password, [user.username, user.email ?? undefined])
         if (user.scopes.length === 0) {
           warn(io, `user ${user.username} has no scope, so the password grant and the sign-in page can grant it nothing: give --scope when creating a user`)
         }
         warnCommaScopes(io, list(values.scope))
-        if (values.json) return printJson(io, userJson(user))
+        warnWeakPassword(io, config, password, [user.username, user.email ?? undefined])
+        if (values.json) {
+          const shown = { user_id: user.id, username: user.username, scopes: user.scopes }
+          return printJson(io, user.email === null && user.name === null ? shown : { ...shown, email: user.email, email_verified: user.emailVerified, name: user.name })
+        }
         printLines(io, [`Created user ${user.username}.`, ...userLines(user)])
       })
       return
