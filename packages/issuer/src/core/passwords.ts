@@ -32,9 +32,15 @@ export class PasswordCheck {
     private readonly deviceSecret: Buffer,
   ) {}
 
-  /** The user a typed value names: by normalised username, else by verified address. */
+  /**
+   * The user a typed value names: by normalised username, else by verified
+   * address. Both look-ups always run, so a name, an address and an unknown
+   * value cost the same (DESIGN.md: unknown user and wrong password are
+   * indistinguishable in time).
+   */
   async find(normalised: string): Promise<UserRecord | null> {
-    return (await this.users.getByUsername(normalised)) ?? (await this.users.getByVerifiedEmail(normalised))
+    const [byName, byAddress] = await Promise.all([this.users.getByUsername(normalised), this.users.getByVerifiedEmail(normalised)])
+    return byName ?? byAddress
   }
 
   /**
