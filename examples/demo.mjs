@@ -3,7 +3,9 @@
 // a temporary database, provisions a client and a user with the CLI, starts
 // the Fastify restaurant API, runs both example clients, signs john in on
 // the issuer's page in headless Chromium for a public app (authorization
-// code with PKCE) and shows a refresh rotation and a replay caught, shows
+// code with PKCE) and shows a refresh rotation and a replay caught, lets a
+// newcomer sign up on their own and confirm their address from the message
+// a local SMTP receiver caught, shows
 // what the API refuses, rotates the signing key while a client keeps calling, and shuts
 // everything down. Exits 0 only when every step behaved as expected.
 import { execFile, spawn } from 'node:child_process'
@@ -17,6 +19,8 @@ import { run as runService, clientCredentialsSource } from './client-credentials
 import { run as runUser } from './password-grant/client.js'
 import { signIn as signInNative } from './native-app/app.js'
 import { allowInBrowser } from './shared/sign-in-page.js'
+import { confirmAddress, signUpAndAllow } from './shared/sign-up.js'
+import { SMTPServer } from 'smtp-server'
 import { buildApp } from './restaurants-fastify/server.js'
 import { callApi, describe } from './shared/api.js'
 import { decodeJwt, discover } from './shared/token-source.js'
@@ -50,9 +54,9 @@ function cli(db, args, stdin) {
 }
 
 /** Starts `tessera-issuer serve` on port 0 and resolves with the URL from its first log line that has one. */
-function startIssuer(db) {
+function startIssuer(db, env = {}) {
   const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db], {
-    env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...cleanEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
   child.stderr.on('data', (chunk) => { stderr += chunk })
@@ -69,15 +73,47 @@ function startIssuer(db) {
   return { child, ready, exited }
 }
 
+/** A mail receiver of the demo's own on loopback: every message it gets, as text. */
+async function startMailbox() {
+  const messages = []
+  const waiting = []
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, session, done) {
+      let raw = ''
+      stream.on('data', (d) => { raw += d })
+      stream.on('end', () => {
+        // nodemailer writes long lines quoted-printable: undo the soft breaks and escapes.
+        const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16)))
+        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(text)?.[1] ?? '', link: /https?:\/\/\S+/.exec(text.split('\r\n\r\n').slice(1).join('\n'))?.[0] })
+        waiting.shift()?.()
+        done()
+      })
+    },
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `smtp://127.0.0.1:${server.server.address().port}`,
+    async next() {
+      const deadline = Date.now() + 15_000
+      while (messages.length === 0 && Date.now() < deadline) await new Promise((resolve) => { waiting.push(resolve); setTimeout(resolve, 200) })
+      if (messages.length === 0) throw new Error('no message arrived within 15 s')
+      return messages.shift()
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  }
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'tessera-demo-'))
+const mailbox = await startMailbox()
 const db = join(dir, 'tessera.db')
 let issuerProcess = null
 let api = null
 let failed = false
 try {
   step('Start an issuer on a temporary database')
-  log(`  $ tessera-issuer serve --host 127.0.0.1 --port 0 --db ${db}`)
-  issuerProcess = startIssuer(db)
+  log(`  $ TESSERA_SIGNUP=open TESSERA_SIGNUP_SCOPE=read TESSERA_SMTP_URL=${mailbox.url} tessera-issuer serve --host 127.0.0.1 --port 0 --db ${db}`)
+  issuerProcess = startIssuer(db, { TESSERA_SIGNUP: 'open', TESSERA_SIGNUP_SCOPE: 'read', TESSERA_SMTP_URL: mailbox.url })
   const url = await issuerProcess.ready
   // Port 0 and no --issuer: the issuer names itself after the port it got.
   const { issuer } = await (await fetch(new URL('/.well-known/oauth-authorization-server', url))).json()
@@ -143,6 +179,18 @@ try {
   const revoked = await refresh(third.body.refresh_token)
   expect(revoked.status === 400 && revoked.body.error === 'invalid_grant', 'and the newest refresh token of that family stops working too')
 
+  step('A newcomer signs up on their own (TESSERA_SIGNUP=open) and confirms their address by e-mail')
+  const { tokens: newcomer } = await signInNative({
+    issuer, clientId: mobile.client_id, scope: 'read', log: indent,
+    open: (url) => signUpAndAllow(url, { username: 'maria', email: 'maria@example.com', password: randomBytes(12).toString('base64url'), log: indent }),
+  })
+  const maria = await cli(db, ['user', 'show', 'maria'])
+  expect(decodeJwt(newcomer.access_token).payload.sub === maria.user_id, `the app got a token for maria, a user nobody provisioned (scopes ${JSON.stringify(maria.scopes)})`)
+  const message = await mailbox.next()
+  indent(`the SMTP receiver got "${message.subject}" for ${message.to.join(', ')}, with one link: ${message.link.replace(/token=.*/, 'token=...')}`)
+  indent(`"Confirm" on that page -> ${await confirmAddress(message.link)}`)
+  expect((await cli(db, ['user', 'show', 'maria'])).email_verified === true, 'user show maria: email_verified true')
+
   step('What the API refuses')
   const serviceToken = await serviceTokens.getToken()
   const refusals = [
@@ -206,6 +254,7 @@ try {
     if (code !== 0) failed = true
   }
   await rm(dir, { recursive: true, force: true })
+  await mailbox.close()
 }
 log(failed ? '\nThe demo FAILED.' : '\nEverything worked: the demo is over.')
 process.exit(failed ? 1 : 0)

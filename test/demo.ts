@@ -22,5 +22,7 @@ t.test('examples/demo.mjs runs to exit 0', async (t) => {
   t.match(output, /ok: each refresh rotates/, 'shows a refresh rotation')
   t.match(output, /ok: the replay is caught: invalid_grant/, 'shows a refresh-token replay caught')
   t.match(output, /ok: and the newest refresh token of that family stops working too/, 'and its family revoked')
+  t.match(output, /ok: the app got a token for maria, a user nobody provisioned/, 'shows a newcomer signing up in the middle of an app\'s sign-in')
+  t.match(output, /ok: user show maria: email_verified true/, 'and confirming the address from the message its SMTP receiver caught')
   if (code !== 0) t.comment(output)
 })

@@ -4,6 +4,7 @@
 // read from TESSERA_KEY_ENCRYPTION_KEY or from a file named by
 // --key-encryption-key-file, never from a command-line value.
 import { readFileSync, statSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { ConfigError } from './domain/errors.js'
 import type { SigningAlg } from './domain/types.js'
 import {
@@ -53,6 +54,30 @@ export interface IssuerConfig {
   readonly registrationAudiences: readonly string[]
   /** The scopes a registered client may ask for (all of them when it asks none). Default none. */
   readonly registrationScope: readonly string[]
+  /** `open`: people may create their own accounts (DESIGN.md, "Accounts"). Default off. */
+  readonly signup: 'off' | 'open'
+  /** The scopes a person who signs up gets. Default none. */
+  readonly signupScope: readonly string[]
+  /** nodemailer's smtp:// or smtps:// URL: e-mail is on when set. Default unset. */
+  readonly smtpUrl: string | null
+  /** The From: of every message; null: `no-reply@` + the issuer's host (see mailFrom()). */
+  readonly mailFrom: string | null
+  /** The shortest password a person may choose on the pages, characters after NFC. Default 8. */
+  readonly passwordMinLength: number
+  /** Reverse proxies whose X-Forwarded-For is believed (Fastify trustProxy), or null: none. */
+  readonly trustProxy: readonly string[] | null
+}
+
+/**
+ * The From: of every message: TESSERA_MAIL_FROM, else `no-reply@` + the
+ * issuer's host, an IP host as an address literal (RFC 5321 §4.1.3:
+ * `no-reply@[127.0.0.1]`, `no-reply@[IPv6:::1]`).
+ */
+export function mailFrom(config: Pick<IssuerConfig, 'mailFrom' | 'issuer'>): string {
+  if (config.mailFrom !== null) return config.mailFrom
+  const host = new URL(config.issuer).hostname
+  if (host.startsWith('[')) return `no-reply@[IPv6:${host.slice(1, -1)}]`
+  return isIP(host) === 4 ? `no-reply@[${host}]` : `no-reply@${host}`
 }
 
 /** The defaults of the issuer's settings, from the one table (config/settings.ts). */

@@ -66,15 +66,28 @@ export const HELP: Record<string, CommandHelp> = {
     flags: [['--grace SECONDS', 'the previous secret keeps working this long (default 0: it stops at once)']],
   },
   'user create': {
-    usage: 'user create --username NAME [--scope "read"] (--password-stdin | prompt)',
-    about: ['Creates a user for the sign-in page and the password grant; asks for the password twice on a terminal.'],
+    usage: 'user create --username NAME [--scope "read"] [--email ADDR] [--name TEXT] (--password-stdin | prompt)',
+    about: ['Creates a user for the sign-in page and the password grant; asks for the password twice on a terminal.',
+      'A password the sign-up pages would refuse is accepted, with a warning.'],
     flags: [
       ['--username NAME', 'matched case-insensitively (NFC, lower case); required'],
       ['--scope "A B"', 'the scopes the user may be granted, space-separated; repeatable (default: none, so nothing can be granted)'],
+      ['--email ADDR', 'the e-mail address (counts as verified: sign-in and password reset use it)'],
+      ['--name TEXT', 'the display name'],
       ['--password-stdin', 'read the password from the first line of standard input'],
     ],
   },
-  'user list': { usage: 'user list', about: ['Lists the users (never their password hashes).'], flags: [] },
+  'user list': { usage: 'user list', about: ['Lists the users with their e-mail address, whether it is verified, and name (never password hashes).'], flags: [] },
+  'user show': { usage: 'user show NAME', about: ['Shows one user: id, scopes, e-mail address and whether it is verified, name.'], flags: [] },
+  'user update': {
+    usage: 'user update NAME [--scope ..] [--email ADDR] [--name TEXT]',
+    about: ['Changes a user in place (same user_id, the sub of its tokens); what is not given stays.'],
+    flags: [
+      ['--scope "A B"', `the scopes, space-separated; ${LIST_REPLACES}`],
+      ['--email ADDR', 'a new e-mail address, counted as verified ("" removes it)'],
+      ['--name TEXT', 'a new display name ("" removes it)'],
+    ],
+  },
   'user delete': { usage: 'user delete NAME', about: ['Deletes a user, their sessions and refresh tokens.'], flags: [] },
   'user set-password': {
     usage: 'user set-password NAME (--password-stdin | prompt)',
@@ -112,7 +125,7 @@ export const HELP: Record<string, CommandHelp> = {
 
 export const GROUPS: Record<string, string[]> = {
   client: ['create', 'list', 'show', 'update', 'delete', 'rotate-secret'],
-  user: ['create', 'list', 'delete', 'set-password', 'sign-out'],
+  user: ['create', 'list', 'show', 'update', 'delete', 'set-password', 'sign-out'],
   keys: ['list', 'rotate', 'retire', 'export-jwks'],
   db: ['copy', 'backup'],
 }

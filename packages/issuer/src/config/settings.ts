@@ -5,7 +5,7 @@
 // command line (config.ts reads it from its variable or a file).
 import { availableParallelism } from 'node:os'
 import { SIGNING_ALGS, type SigningAlg } from '../domain/types.js'
-import { audienceProblem, issuerProblem, SCOPE_TOKEN } from './values.js'
+import { audienceProblem, issuerProblem, parseAddressList, parseScopeList, SCOPE_TOKEN, smtpUrlProblem } from './values.js'
 
 /** pino's levels, most severe first; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -117,6 +117,36 @@ export const ISSUER_SETTINGS = {
     flag: 'registration-scope', variable: 'TESSERA_REGISTRATION_SCOPE', arg: 'SCOPES', shown: 'none',
     help: 'the scopes (space-separated) a registered client may ask for; one that asks none gets them all',
     fallback: Object.freeze([]) as readonly string[], parse: spaceList(scopeProblem, 'scope'),
+  },
+  signup: {
+    flag: 'signup', variable: 'TESSERA_SIGNUP', arg: 'off|open', shown: 'off',
+    help: 'open: the sign-in page offers "Create an account"', fallback: 'off' as 'off' | 'open', parse: oneOf(['off', 'open'] as const),
+  },
+  signupScope: {
+    flag: 'signup-scope', variable: 'TESSERA_SIGNUP_SCOPE', arg: '"A B"', shown: 'none',
+    help: 'the scopes a person who signs up gets (space-delimited)', fallback: [] as readonly string[], parse: parseScopeList,
+  },
+  smtpUrl: {
+    flag: 'smtp-url', variable: 'TESSERA_SMTP_URL', arg: 'URL', shown: 'none',
+    help: 'smtp://[user:password@]host:port or smtps://...: turns on e-mail (address verification, password reset)',
+    fallback: null as string | null,
+    parse: (value: string, source: string): Parsed<string | null> => {
+      const problem = smtpUrlProblem(value, source)
+      return problem === null ? ok(value) : no(problem)
+    },
+  },
+  mailFrom: {
+    flag: 'mail-from', variable: 'TESSERA_MAIL_FROM', arg: 'ADDRESS', shown: 'no-reply@ + the issuer\'s host',
+    help: 'the From: of every message', fallback: null as string | null, parse: nonEmpty,
+  },
+  passwordMinLength: {
+    flag: 'password-min-length', variable: 'TESSERA_PASSWORD_MIN_LENGTH', arg: 'N', shown: '8',
+    help: 'the shortest password a person may choose on the pages (characters)', fallback: 8, parse: integer(1, 256),
+  },
+  trustProxy: {
+    flag: 'trust-proxy', variable: 'TESSERA_TRUST_PROXY', arg: 'ADDRS', shown: 'none',
+    help: 'addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (comma- or space-separated)',
+    fallback: null as readonly string[] | null, parse: parseAddressList,
   },
 } as const
 

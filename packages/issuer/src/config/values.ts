@@ -2,6 +2,7 @@
 // RFC 8414 §2), loopback hosts, the key encryption key. Pure functions, one
 // problem line each, shared by the settings table and the CLI.
 import { isIP } from 'node:net'
+import type { Parsed } from './settings.js'
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
@@ -64,4 +65,40 @@ export function audienceProblem(value: string): string | null {
   if (value.includes('#')) return 'it must not contain a fragment (RFC 8707 §2)'
   if (/\s/.test(value) || CONTROL.test(value)) return 'it must not contain spaces or control characters'
   return null
+}
+
+/** A space-delimited scope list (RFC 6749 §3.3), sorted, without duplicates. */
+export function parseScopeList(value: string, source: string): Parsed<readonly string[]> {
+  const scopes = value.split(' ').filter((s) => s !== '')
+  const bad = scopes.find((s) => !SCOPE_TOKEN.test(s))
+  if (bad !== undefined) return { ok: false, problem: `${source}: bad scope "${bad}": a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)` }
+  return { ok: true, value: [...new Set(scopes)].sort() }
+}
+
+/** An smtp:// or smtps:// URL with a host (nodemailer's connection URL); a problem line, or null. */
+export function smtpUrlProblem(value: string, source: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return `${source} must be a URL like smtp://user:password@mail.example:587, got something else`
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return `${source} must begin with smtp:// or smtps://`
+  if (url.hostname === '') return `${source} must name a host`
+  return null
+}
+
+/** Addresses or CIDRs (comma- or space-separated), as Fastify's trustProxy takes them. */
+export function parseAddressList(value: string, source: string): Parsed<readonly string[] | null> {
+  const items = value.split(/[\s,]+/).filter((s) => s !== '')
+  if (items.length === 0) return { ok: false, problem: `${source} must list addresses or CIDRs` }
+  for (const item of items) {
+    const [address, bits, ...rest] = item.split('/')
+    const family = isIP(address ?? '')
+    const max = family === 4 ? 32 : 128
+    if (family === 0 || rest.length > 0 || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > max))) {
+      return { ok: false, problem: `${source}: "${item}" is not an IP address or CIDR (e.g. 10.0.0.0/8, 127.0.0.1, ::1)` }
+    }
+  }
+  return { ok: true, value: items }
 }

@@ -9,6 +9,7 @@ import { planMaintenance } from '../keys/rotation.js'
 import { signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
+import { Accounts } from './accounts.js'
 import { Codes } from './codes.js'
 import { Csrf } from './csrf.js'
 import { PasswordCheck } from './passwords.js'
@@ -38,6 +39,8 @@ export interface IssuerParts {
   requestKey: Buffer
   /** The server secret anti-CSRF cookies and tokens are made with. */
   csrfKey: Buffer
+  /** The server secret device cookies are signed with. */
+  deviceKey: Buffer
   observer: IssuerObserver
   pollIntervalMs: number
   onError: (err: Error) => void
@@ -51,6 +54,7 @@ export class Issuer implements IssuerCore {
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
   readonly registrations: Registrations
+  readonly accounts: Accounts
   readonly #p: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -67,7 +71,8 @@ export class Issuer implements IssuerCore {
     this.config = config
     this.observer = parts.observer
     this.#clients = new ClientDirectory(store.clients, clock, admission, () => config.maxTtl)
-    this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock)
+    this.#passwords = new PasswordCheck(store.users, store.logins, admission, clock, parts.deviceKey)
+    this.accounts = new Accounts(store, admission, clock, config)
     this.signIn = new SignIn(store.sessions, store.answeredRequests, clock, () => config.sessionTtl * 1000, parts.requestKey)
     this.csrf = new Csrf(parts.csrfKey, clock)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
@@ -83,8 +88,12 @@ export class Issuer implements IssuerCore {
     return this.#clients.find(clientId)
   }
 
-  checkUserPassword(username: string, password: string): Promise<LoginOutcome> {
-    return this.#passwords.check(username, password)
+  checkUserPassword(username: string, password: string, device?: { cookie: string | undefined }): Promise<LoginOutcome> {
+    return this.#passwords.check(username, password, device)
+  }
+
+  rememberDevice(cookie: string | undefined, userId: string): string {
+    return this.#passwords.remember(cookie, userId)
   }
 
   issueAccessToken(request: AccessTokenRequest): IssuedToken {
@@ -183,7 +192,8 @@ export class Issuer implements IssuerCore {
 
   /**
    * Deletes expired failed-login records, answered sealed requests, sessions,
-   * codes and refresh tokens, and registered clients past their lifetime.
+   * codes, refresh tokens, one-time tokens and limit counters, and registered
+   * clients past their lifetime.
    */
   async prune(): Promise<void> {
     const { store, clock } = this.#p
@@ -192,6 +202,8 @@ export class Issuer implements IssuerCore {
     await store.answeredRequests.prune(clock())
     await store.refresh.prune(clock())
     await this.registrations.prune()
+    await store.oneTimeTokens.prune(clock())
+    await store.limits.prune(clock())
   }
 
   /** Reports a background failure once per distinct message, not at every poll. */

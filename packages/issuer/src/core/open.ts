@@ -40,6 +40,9 @@ export type OpenedIssuer = IssuerCore & { refresh(): Promise<void>; prune(): Pro
 
 const MAX_START_ATTEMPTS = 5
 
+/** The name of the server secret device cookies are signed with (DESIGN.md, "Accounts"). */
+export const DEVICE_KEY_NAME = 'device-cookie-key'
+
 export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}): Promise<OpenedIssuer> {
   const clock = deps.clock ?? Date.now
   const observer = deps.observer ?? NO_OBSERVER
@@ -65,6 +68,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
     const refreshKey = await keys.serverSecret(REFRESH_KEY_NAME)
     const requestKey = await keys.serverSecret(REQUEST_KEY_NAME)
     const csrfKey = await keys.serverSecret(CSRF_KEY_NAME)
+    const deviceKey = await keys.serverSecret(DEVICE_KEY_NAME)
     await dummyPasswordHash()
     return new Issuer({
       config,
@@ -77,6 +81,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       refreshKey,
       requestKey,
       csrfKey,
+      deviceKey,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),
     })

@@ -57,6 +57,68 @@ export interface CsrfService {
   binding(cookie: string): string
 }
 
+/** A sign-up form's values (DESIGN.md, "Accounts"). */
+export interface SignUpInput {
+  username: string
+  /** Required when e-mail is on, ignored otherwise. */
+  email?: string
+  password: string
+}
+
+/** The password rules of the pages (credentials/password-rules.ts), as refusals. */
+export type PasswordRefusal = 'password_too_short' | 'password_too_long' | 'password_personal' | 'password_common'
+
+/** Each refusal rule of sign-up: one message each on the page. */
+export type SignUpRule =
+  | 'username_invalid' | 'username_taken'
+  | 'email_missing' | 'email_invalid' | 'email_taken' | 'email_is_username'
+  | PasswordRefusal
+
+export type SignUpResult =
+  /** Created. `verification`: the token to mail to `to` (e-mail on). */
+  | { ok: true; user: User; verification: { to: string; token: string } | null }
+  | { ok: false; rule: SignUpRule }
+  /** A limit: 429 with Retry-After, nothing created. */
+  | { ok: false; rule: 'limited'; retryAfter: number }
+
+export type ResetResult =
+  | { ok: true; username: string }
+  | { ok: false; rule: PasswordRefusal | 'invalid_token' }
+
+/** People's own accounts: sign-up, address verification, password reset (DESIGN.md, "Accounts"). */
+export interface AccountService {
+  /** True when TESSERA_SMTP_URL is set. */
+  readonly mailEnabled: boolean
+  /**
+   * Creates the account under every rule and limit (per client address,
+   * its /64 for IPv6, and in all). Throws BusyError when admission control
+   * refuses the argon2 computation.
+   */
+  signUp(input: SignUpInput, clientAddress: string): Promise<SignUpResult>
+  /** A verification token (24 h) for `address`, the user's address or pending address. */
+  newVerification(userId: string, address: string): Promise<string>
+  /** The live verification token's username and address, without spending it; null when it no longer confirms anything. */
+  verification(token: string): Promise<{ username: string; address: string } | null>
+  /** Spends the token and marks its address verified; false for an unknown, expired, used or voided token. */
+  confirmEmail(token: string): Promise<boolean>
+  /** Counts a forgot-password request of this client address; false past the limit (then nothing is sent). */
+  forgotAllowed(clientAddress: string): Promise<boolean>
+  /**
+   * For "Forgot your password?", after the answer: the account the value
+   * names, when its address is verified and its message limit allows, with
+   * a new reset token (older ones voided); else null.
+   */
+  prepareReset(login: string): Promise<{ to: string; username: string; token: string } | null>
+  /** The live reset token's username, without spending it; else null. */
+  resetAccount(token: string): Promise<{ username: string } | null>
+  /**
+   * Sets the password under the sign-up rules, spending the token: ends
+   * every session, revokes every refresh token, clears the failure count
+   * and lock. Throws BusyError as signUp does.
+   */
+  resetPassword(token: string, password: string): Promise<ResetResult>
+}
+
 export interface CodeService {
   /**
    * Checks a presented code (RFC 6749 §4.1.3, RFC 7636 §4.6) without
@@ -127,15 +189,19 @@ export interface IssuerCore {
 
   /**
    * The user check of the password grant and the sign-in page, with the
-   * failed-login throttle (per normalised username, existing or not, state
-   * in the database): the attempt is counted before the password is
+   * failed-login throttle (per account when the value names one by username
+   * or verified address, else per normalised value; per device for a
+   * browser whose device cookie names the account; state in the database): the attempt is counted before the password is
    * checked; a locked username is refused before any hashing, even with the
    * right password; unknown user and wrong password cost the same.
    * A username over 256 characters is invalid_grant with nothing hashed,
    * counted or stored. Throws BusyError when admission control refuses the
    * argon2 computation.
    */
-  checkUserPassword(username: string, password: string): Promise<LoginOutcome>
+  checkUserPassword(username: string, password: string, device?: { cookie: string | undefined }): Promise<LoginOutcome>
+
+  /** The device cookie's new value once `userId` signed in (or signed up) on this browser (DESIGN.md, "Accounts"). */
+  rememberDevice(cookie: string | undefined, userId: string): string
 
   /** Signs an RFC 9068 access token with the key that signs now. Synchronous: no I/O. */
   issueAccessToken(request: AccessTokenRequest): IssuedToken
@@ -145,6 +211,7 @@ export interface IssuerCore {
   readonly codes: CodeService
   readonly refreshTokens: RefreshTokenService
   readonly registrations: RegistrationService
+  readonly accounts: AccountService
 
   /** The published keys (RFC 7517), public members only; cheap (cached). */
   jwks(): Jwks

@@ -17,6 +17,15 @@ export const LOGIN_THROTTLE: ThrottlePolicy = {
 /** The throttle's key for a normalised username: SHA-256, base64url (43 characters whatever the name). */
 export const usernameKey = (normalised: string): string => createHash('sha256').update(normalised, 'utf8').digest('base64url')
 
+/**
+ * DESIGN.md, "Accounts": failures count per account when the value typed
+ * names one (username or verified address alike), and per device for a
+ * browser holding a device cookie for it. Hashed like the username key;
+ * the prefixes keep the three kinds of key apart.
+ */
+export const accountKey = (userId: string): string => usernameKey(`\0account\0${userId}`)
+export const deviceKey = (userId: string, nonce: string): string => usernameKey(`\0device\0${userId}\0${nonce}`)
+
 /** Whole seconds until `lockedUntil`, at least 1 (a Retry-After value). */
 export const retryAfterSeconds = (lockedUntil: number, now: number): number =>
   Math.max(1, Math.ceil((lockedUntil - now) / 1000))

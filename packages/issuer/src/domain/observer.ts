@@ -18,6 +18,8 @@ export interface IssuerObserver {
   databaseError(): void
   /** An argon2 computation was refused by admission control (503). */
   argon2Refused(): void
+  /** A message (verification, reset) was handed to the mail server, or could not be. */
+  mailSent(kind: string, outcome: 'ok' | 'failed'): void
 }
 
 export const NO_OBSERVER: IssuerObserver = {
@@ -26,4 +28,5 @@ export const NO_OBSERVER: IssuerObserver = {
   replayDetected() {},
   databaseError() {},
   argon2Refused() {},
+  mailSent() {},
 }

@@ -71,7 +71,8 @@ export interface IssuedToken {
 
 /** Outcome of a password check against the failed-login throttle. */
 export type LoginOutcome =
-  | { ok: true; user: User }
+  /** `device`: the device cookie's new value (sign-in pages only, DESIGN.md "Accounts"). */
+  | { ok: true; user: User; device?: string }
   | { ok: false; reason: 'invalid_grant' }
   | { ok: false; reason: 'locked'; retryAfter: number }
 

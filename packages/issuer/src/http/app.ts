@@ -4,6 +4,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
 import { StoreUnavailableError } from '../domain/errors.js'
 import type { IssuerCore } from '../core/types.js'
+import type { MailTransport } from '../domain/mail.js'
 import { Errors, storeUnavailable } from '../oauth/errors.js'
 import { sendOAuthError } from './oauth-reply.js'
 import { reportStoreFailure } from './store-failure.js'
@@ -27,6 +28,8 @@ export interface BuildAppOptions {
   tokenBodyLimit?: number
   /** Timeouts and the connection bound (defaults per DESIGN.md; tests shorten them). */
   limits?: TransportLimits
+  /** Where the accounts pages' messages go (server/ supplies nodemailer over TESSERA_SMTP_URL). */
+  mailer?: MailTransport
 }
 
 export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): FastifyInstance {
@@ -41,6 +44,8 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     ...serverOptions(options.limits ?? {}),
     clientErrorHandler,
     frameworkErrors,
+    // DESIGN.md, "Accounts": X-Forwarded-For is believed from these proxies only, never without them.
+    ...(core.config.trustProxy !== null ? { trustProxy: [...core.config.trustProxy] } : {}),
   })
   app.server.maxConnections = options.limits?.maxConnections ?? defaultMaxConnections()
 
@@ -74,7 +79,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   })
 
   app.register(formEndpoints, { core, bodyLimit: options.tokenBodyLimit })
-  app.register(browserEndpoints, { core })
+  app.register(browserEndpoints, { core, mailer: options.mailer })
   // RFC 7591: only when open; off, the path is the 404 of any unknown path (DESIGN.md).
   if (core.config.registration === 'open') app.register(registerEndpoint, { core })
   app.register(jwksRoute, { core })

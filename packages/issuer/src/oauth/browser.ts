@@ -15,6 +15,8 @@ const SESSION_FORM = /^[A-Za-z0-9_-]{43}$/
 export interface BrowserContext {
   /** The Origin header, when sent. */
   readonly origin: string | undefined
+  /** The client's address (behind TESSERA_TRUST_PROXY, from X-Forwarded-For), for the per-address limits. */
+  readonly clientAddress: string
   /** The session cookie's value, when sent. */
   sessionCookie(): string | undefined
   /** The anti-CSRF cookie's value, when sent (verified or not). */
@@ -29,6 +31,10 @@ export interface BrowserContext {
   setSession(id: string): void
   /** Deletes the session cookie. */
   clearSession(): void
+  /** The device cookie's value, when sent (DESIGN.md, "Accounts"). */
+  deviceCookie(): string | undefined
+  /** Sets the device cookie (1 year). */
+  setDevice(value: string): void
 }
 
 export interface CurrentSession {

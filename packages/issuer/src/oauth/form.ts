@@ -64,3 +64,19 @@ export function parseForm(body: string): FormBody {
   }
   return new FormBody(params, malformed)
 }
+
+/**
+ * A browser form's fields, each sent at most once: the values of `fields`
+ * (others are ignored), or null when the body is not a well-formed form or
+ * a field was repeated.
+ */
+export function readFields<F extends string>(body: unknown, fields: readonly F[]): Partial<Record<F, string>> | null {
+  if (!(body instanceof FormBody) || body.malformed) return null
+  const form: Partial<Record<F, string>> = {}
+  for (const name of fields) {
+    const value = body.params[name]
+    if (Array.isArray(value)) return null
+    if (value !== undefined) form[name] = value
+  }
+  return form
+}

@@ -8,3 +8,11 @@ export const LOGOUT_PATH = '/oauth2/logout'
 export const SESSION_COOKIE_PATH = '/oauth2'
 /** RFC 7591 §3 client registration endpoint (TESSERA_REGISTRATION=open). */
 export const REGISTER_PATH = '/oauth2/register'
+
+/** DESIGN.md, "Accounts": sign-up (TESSERA_SIGNUP=open), and the pages of e-mail (TESSERA_SMTP_URL). */
+export const SIGNUP_PATH = '/oauth2/signup'
+export const VERIFY_EMAIL_PATH = '/oauth2/verify-email'
+export const FORGOT_PATH = '/oauth2/forgot'
+export const RESET_PATH = '/oauth2/reset'
+/** Where each of those forms' 303 goes: a GET page showing the outcome, taking no token, changing nothing. */
+export const DONE_SUFFIX = '/done'

@@ -25,6 +25,10 @@ export interface SignInView extends FormFields, ClientNaming {
   username?: string
   /** One line above the form ("Wrong username or password."). */
   message?: string
+  /** "Create an account" (TESSERA_SIGNUP=open), carrying the pending request. */
+  signupHref?: string
+  /** "Forgot your password?" (e-mail on). */
+  forgotHref?: string
 }
 
 export interface ConsentView extends FormFields, ClientNaming {
@@ -49,6 +53,37 @@ export interface MessageView {
   lines: readonly string[]
 }
 
+/** The sign-up form (DESIGN.md, "Accounts"). */
+export interface SignUpView {
+  action: string
+  csrf: string
+  /** The sign-in page's opaque `request` value, passed through, or undefined without a pending request. */
+  request?: string
+  /** The app the person signs up for, when there is a pending request. */
+  clientName?: string
+  /** The e-mail field (e-mail on: required). */
+  emailField: boolean
+  minLength: number
+  username?: string
+  email?: string
+  message?: string
+  /** Back to the sign-in page of the same request. */
+  signInHref?: string
+}
+
+/** One form of the e-mail pages: verify ("Confirm"), forgot, reset. */
+export interface AccountFormView {
+  action: string
+  csrf: string
+  /** The mailed token the form carries (verify, reset). */
+  token?: string
+  /** Verify: the address being confirmed. Reset: the account's username (for password managers). */
+  subject?: string
+  login?: string
+  message?: string
+  minLength?: number
+}
+
 /** Every page a browser endpoint can answer, by kind. */
 export type PageView =
   | ({ kind: 'sign-in' } & SignInView)
@@ -56,3 +91,5 @@ export type PageView =
   | ({ kind: 'logout' } & LogoutView)
   | { kind: 'signed-out' }
   | ({ kind: 'message' } & MessageView)
+  | ({ kind: 'signup' } & SignUpView)
+  | ({ kind: 'verify-email' | 'forgot' | 'reset' } & AccountFormView)

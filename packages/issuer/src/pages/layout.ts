@@ -21,6 +21,7 @@ ul.scopes{margin:0 0 1rem;padding:0;list-style:none;display:flex;flex-wrap:wrap;
 ul.scopes li{border:1px solid var(--line);border-radius:999px;padding:.1rem .7rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9rem;overflow-wrap:anywhere}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 input{display:block;width:100%;font:inherit;padding:.6rem .7rem;margin:0 0 1rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
+[hidden]{display:none!important}
 input:focus{outline:2px solid var(--accent);outline-offset:1px}
 .buttons{display:flex;gap:.75rem;margin-top:.5rem}
 button{flex:1;font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}

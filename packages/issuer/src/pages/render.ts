@@ -2,6 +2,7 @@
 import type { Html } from './html.js'
 import type { PageView } from '../oauth/views.js'
 import { logoutPage, signedOutPage } from './logout.js'
+import { forgotPage, resetPage, signUpPage, verifyEmailPage } from './accounts.js'
 import { messagePage } from './messages.js'
 import { consentPage, signInPage } from './sign-in.js'
 
@@ -12,5 +13,9 @@ export function renderPage(view: PageView): Html {
     case 'logout': return logoutPage(view)
     case 'signed-out': return signedOutPage()
     case 'message': return messagePage(view)
+    case 'signup': return signUpPage(view)
+    case 'verify-email': return verifyEmailPage(view)
+    case 'forgot': return forgotPage(view)
+    case 'reset': return resetPage(view)
   }
 }

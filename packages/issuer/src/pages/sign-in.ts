@@ -29,6 +29,12 @@ const buttons = html`<div class="buttons">
 <button type="submit" name="action" value="deny" class="secondary" formnovalidate>Deny</button>
 </div>`
 
+/** "Forgot your password?" (e-mail on) and "Create an account" (sign-up open), each only when its feature is. */
+function accountLinks(view: SignInView): Html {
+  return html`${view.forgotHref ? html`<p class="muted"><a href="${view.forgotHref}">Forgot your password?</a></p>` : ''}
+${view.signupHref ? html`<p class="muted">New here? <a href="${view.signupHref}">Create an account</a></p>` : ''}`
+}
+
 /** Username, password, Allow and Deny: the page without a session (or with prompt=login). */
 export function signInPage(view: SignInView): Html {
   return layout('Sign in', html`<h1>Sign in</h1>
@@ -37,12 +43,13 @@ ${scopeList(view.scopes)}
 ${view.message ? html`<p class="alert" role="alert">${view.message}</p>` : ''}
 <form method="post" action="${view.action}">
 ${hidden(view)}
-<label for="username">Username</label>
+<label for="username">Username or e-mail address</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${view.username ?? ''}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 ${buttons}
-</form>`)
+</form>
+${accountLinks(view)}`)
 }
 
 /** Within a session: who is signed in, what the client asks, Allow and Deny, and a way to switch user. */

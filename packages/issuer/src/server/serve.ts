@@ -61,7 +61,9 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
   })
   metrics?.gauges(() => core.gauges())
   const logs = (options.logger ?? true) ? openLogStream() : undefined
-  const app = buildApp(core, { logger: logs ? { stream: logs.stream, level: settings.logLevel } : false })
+  const mailer = config.smtpUrl !== null ? (await import('./mail-transport.js')).smtpTransport(config.smtpUrl) : undefined
+  const app = buildApp(core, { logger: logs ? { stream: logs.stream, level: settings.logLevel } : false, mailer })
+  app.addHook('onClose', async () => mailer?.close())
 
   let url: string
   let metricsServer: MetricsServer | undefined

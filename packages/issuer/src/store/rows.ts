@@ -2,7 +2,7 @@
 // to. (Rows with lists differ: SQLite keeps a list as JSON text, PostgreSQL
 // as TEXT[]; each store maps those itself.)
 import type { SigningAlg } from '../domain/types.js'
-import type { KeyRecord, SecretRecord, SessionRecord } from './types/index.js'
+import type { KeyRecord, SecretRecord, SessionRecord, UserChanges, UserRecord } from './types/index.js'
 
 export interface KeyRow {
   serial: number; kid: string; alg: string; public_jwk: string; private_key: string
@@ -28,3 +28,16 @@ export const toSecret = (r: SecretRow): SecretRecord => ({ name: r.name, value: 
 export const toSession = (r: SessionRow): SessionRecord => ({
   idHash: r.id_hash, userId: r.user_id, authTime: r.auth_time, createdAt: r.created_at, expiresAt: r.expires_at,
 })
+
+/** The record with `changes` applied (both stores). */
+export function applyUserChanges(user: UserRecord, changes: UserChanges, now: number): UserRecord {
+  const next = { ...user, updatedAt: now }
+  if (changes.scopes !== undefined) next.scopes = changes.scopes
+  if (changes.name !== undefined) next.name = changes.name
+  if (changes.emailPending !== undefined) next.emailPending = changes.emailPending
+  if (changes.email !== undefined) {
+    next.email = changes.email.address
+    next.emailVerified = changes.email.address !== null && changes.email.verified
+  }
+  return next
+}

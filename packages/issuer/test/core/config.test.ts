@@ -3,7 +3,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import { chmodSync, chownSync, symlinkSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { loadConfig, parseKeyEncryptionKey } from '../../src/config.js'
+import { loadConfig, mailFrom, parseKeyEncryptionKey } from '../../src/config.js'
 import { ConfigError } from '../../src/domain/errors.js'
 
 function problems(env: NodeJS.ProcessEnv, flags: Record<string, string | undefined> = {}): readonly string[] {
@@ -22,6 +22,7 @@ t.test('defaults', async (t) => {
     signingAlg: 'RS256', keyEncryptionKey: null, jwksMaxAge: 300, keyRotationDays: null, maxTtl: 3600,
     sessionTtl: 43_200, refreshIdleTtl: 1_209_600, refreshMaxTtl: 7_776_000, refreshReuseGrace: 10,
     registration: 'off', registrationAudiences: [], registrationScope: [],
+    signup: 'off', signupScope: [], smtpUrl: null, mailFrom: null, passwordMinLength: 8, trustProxy: null,
   })
   t.equal(loadConfig({ PORT: '9000' }, {}).issuer, 'http://localhost:9000', 'the default issuer follows the port')
 })
@@ -110,4 +111,25 @@ t.test('sign-in and refresh-token lifetimes: TESSERA_SESSION_TTL, TESSERA_REFRES
   t.equal(p.length, 4, 'one line per bad value')
   t.match(p.join('\n'), /TESSERA_SESSION_TTL must be a positive integer/)
   t.match(p.join('\n'), /TESSERA_REFRESH_REUSE_GRACE must be an integer from 0 to 3600/)
+})
+
+t.test('accounts settings (DESIGN.md, "Accounts"): each read and checked, one line per problem', async (t) => {
+  const config = loadConfig({
+    TESSERA_SIGNUP: 'open', TESSERA_SIGNUP_SCOPE: 'write read read', TESSERA_SMTP_URL: 'smtps://u:p@mail.example:465',
+    TESSERA_MAIL_FROM: 'accounts@example.com', TESSERA_PASSWORD_MIN_LENGTH: '12', TESSERA_TRUST_PROXY: '10.0.0.0/8, ::1',
+  }, {})
+  t.match(config, { signup: 'open', signupScope: ['read', 'write'], smtpUrl: 'smtps://u:p@mail.example:465', mailFrom: 'accounts@example.com', passwordMinLength: 12 })
+  t.same(config.trustProxy, ['10.0.0.0/8', '::1'])
+  t.same(loadConfig({}, { signup: 'open', 'trust-proxy': '127.0.0.1' }).trustProxy, ['127.0.0.1'], 'flags too')
+  t.same(problems({
+    TESSERA_SIGNUP: 'yes', TESSERA_SIGNUP_SCOPE: 'a "b"', TESSERA_SMTP_URL: 'http://mail.example', TESSERA_PASSWORD_MIN_LENGTH: '0',
+    TESSERA_TRUST_PROXY: 'proxy.example',
+  }).length, 5, 'one line each')
+})
+
+t.test('mailFrom: TESSERA_MAIL_FROM, else no-reply@ + the issuer\'s host, an IP host as an address literal', async (t) => {
+  t.equal(mailFrom(loadConfig({ TESSERA_ISSUER: 'https://id.example.com' }, {})), 'no-reply@id.example.com')
+  t.equal(mailFrom(loadConfig({ TESSERA_ISSUER: 'http://127.0.0.1:8080' }, {})), 'no-reply@[127.0.0.1]')
+  t.equal(mailFrom(loadConfig({ TESSERA_ISSUER: 'http://[::1]:8080' }, {})), 'no-reply@[IPv6:::1]')
+  t.equal(mailFrom(loadConfig({ TESSERA_MAIL_FROM: 'Me <me@example.com>' }, {})), 'Me <me@example.com>')
 })

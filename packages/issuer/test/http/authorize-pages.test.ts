@@ -60,7 +60,8 @@ t.test('the sign-in page: headers, fields, client name and scopes, escaped', asy
   t.match(res.body, '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;')
   t.match(res.body, '<li>a&lt;b&gt;c&#39;&amp;</li>', 'the scope, escaped')
   t.notMatch(res.body, /"st"|<b>/, 'the state is not shown')
-  t.match(res.body, /<label for="username">Username<\/label>\s*<input id="username" name="username"[^>]*autocomplete="username"/)
+  // DESIGN.md, "Accounts": the one field takes a username or a verified e-mail address.
+  t.match(res.body, /<label for="username">Username or e-mail address<\/label>\s*<input id="username" name="username"[^>]*autocomplete="username"/)
   t.match(res.body, /<label for="password">Password<\/label>\s*<input id="password" name="password" type="password" autocomplete="current-password"/)
   t.match(res.body, /<button type="submit" name="action" value="allow">Allow<\/button>/)
   t.match(res.body, /<button type="submit" name="action" value="deny"[^>]*formnovalidate>Deny<\/button>/)

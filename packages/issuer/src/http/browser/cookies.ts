@@ -1,13 +1,14 @@
 // The browser's cookies (DESIGN.md, "The sign-in page"): the sign-in session
 // `tessera_session` (HttpOnly, SameSite=Lax so that the app's top-level
 // navigation to the authorization endpoint carries it, Max-Age
-// TESSERA_SESSION_TTL) and the anti-CSRF cookie `tessera_csrf` (HttpOnly,
+// TESSERA_SESSION_TTL), the anti-CSRF cookie `tessera_csrf` (HttpOnly,
 // SameSite=Lax too, so that a page opened from the app sees the cookie an
-// open page is bound to and keeps it: two sign-in tabs both work). On an
-// http (loopback) issuer they live at Path=/oauth2; on an https issuer every
-// cookie bears the `__Host-` prefix (Secure, Path=/, no Domain: RFC 6265bis
-// §4.1.3.2), so a sibling subdomain cannot plant one. Parsing and
-// serialisation are @fastify/cookie's.
+// open page is bound to and keeps it: two sign-in tabs both work), and the
+// device cookie `tessera_device` (DESIGN.md, "Accounts": signed by the
+// core, HttpOnly, SameSite=Lax, 1 year). On an http (loopback) issuer they
+// live at Path=/oauth2; on an https issuer every cookie bears the `__Host-`
+// prefix (Secure, Path=/, no Domain: RFC 6265bis §4.1.3.2), so a sibling
+// subdomain cannot plant one. Parsing and serialisation are @fastify/cookie's.
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
@@ -17,6 +18,9 @@ import { SESSION_COOKIE_PATH } from '../../oauth/paths.js'
 export const SESSION_COOKIE = 'tessera_session'
 export const CSRF_COOKIE = 'tessera_csrf'
 const HOST_PREFIX = '__Host-'
+export const DEVICE_COOKIE = 'tessera_device'
+/** The device cookie lasts a year (DESIGN.md, "Accounts"). */
+const DEVICE_MAX_AGE = 365 * 86_400
 
 /** A cookie's name and attributes on this issuer: `__Host-` prefixed, Secure and Path=/ on https. */
 export function cookieSpec(core: IssuerCore, name: string): { name: string; options: CookieSerializeOptions } {
@@ -37,8 +41,12 @@ export function browserContext(core: IssuerCore, request: FastifyRequest, reply:
   const session = cookieSpec(core, SESSION_COOKIE)
   const csrfSpec = cookieSpec(core, CSRF_COOKIE)
   let csrf: string | undefined
+  // The device cookie (DESIGN.md, "Accounts") follows the rule of every cookie: __Host- on https.
+  const device = cookieSpec(core, DEVICE_COOKIE)
   return {
     origin: typeof origin === 'string' ? origin : undefined,
+    // Fastify's request.ip: the socket's address, or X-Forwarded-For's under TESSERA_TRUST_PROXY only.
+    clientAddress: request.ip,
     sessionCookie: () => readCookie(request, session.name),
     csrfCookie: () => readCookie(request, csrfSpec.name),
     csrfSecret() {
@@ -53,6 +61,10 @@ export function browserContext(core: IssuerCore, request: FastifyRequest, reply:
     },
     clearSession() {
       reply.clearCookie(session.name, session.options)
+    },
+    deviceCookie: () => readCookie(request, device.name),
+    setDevice(value) {
+      reply.setCookie(device.name, value, { ...device.options, maxAge: DEVICE_MAX_AGE })
     },
   }
 }

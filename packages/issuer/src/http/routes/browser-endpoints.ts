@@ -1,5 +1,5 @@
-// The browser-facing endpoints, GET/POST /oauth2/authorize and GET/POST
-// /oauth2/logout, in one encapsulated plugin (like the token endpoint's): its
+// The browser-facing endpoints, GET/POST /oauth2/authorize, GET/POST
+// /oauth2/logout and the accounts pages (routes/accounts.ts), in one encapsulated plugin (like the token endpoint's): its
 // own cookie parsing (@fastify/cookie) and form parser (@fastify/formbody
 // over the issuer's own form decoding, which keeps repeated fields visible),
 // registered here only, so the token endpoint's parser is untouched; its own
@@ -16,13 +16,16 @@ import { problemPage } from '../../oauth/authorize/response.js'
 import { sendOutcome } from '../browser/reply.js'
 import { parseForm } from '../../oauth/form.js'
 import { AUTHORIZE_PATH, LOGOUT_PATH } from '../../oauth/paths.js'
+import type { MailTransport } from '../../domain/mail.js'
+import { mailDelivery } from '../browser/mail.js'
+import { accountPaths, accountRoutes } from './accounts.js'
 import { authorizeRoutes } from './authorize.js'
 import { logoutRoutes } from './logout.js'
 
 /** A sign-in form is small; anything larger is refused (413). */
 export const BROWSER_BODY_LIMIT = 16 * 1024
 
-export async function browserEndpoints(app: FastifyInstance, options: { core: IssuerCore }): Promise<void> {
+export async function browserEndpoints(app: FastifyInstance, options: { core: IssuerCore; mailer?: MailTransport }): Promise<void> {
   const { core } = options
   app.removeAllContentTypeParsers()
   await app.register(cookie)
@@ -41,7 +44,7 @@ export async function browserEndpoints(app: FastifyInstance, options: { core: Is
     return sendOutcome(reply, problemPage(Problems.internal, 'server_error'))
   })
 
-  for (const url of [AUTHORIZE_PATH, LOGOUT_PATH]) {
+  for (const url of [AUTHORIZE_PATH, LOGOUT_PATH, ...accountPaths(core)]) {
     // RFC 9110 §15.5.6: 405 names the allowed methods.
     app.route({
       method: ['HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
@@ -55,4 +58,5 @@ export async function browserEndpoints(app: FastifyInstance, options: { core: Is
   }
   authorizeRoutes(app, core)
   logoutRoutes(app, core)
+  accountRoutes(app, core, mailDelivery(app, core, options.mailer))
 }

@@ -13,7 +13,7 @@ import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/ty
 import type { IssuerCore } from '../../core/types.js'
 import { authorizePurpose, formTokenValid, originAllowed } from '../shared/csrf.js'
 import { currentSession, type BrowserContext } from '../browser.js'
-import { FormBody } from '../form.js'
+import { readFields } from '../form.js'
 import { issue, type Seen } from './begin.js'
 import { AuthorizationError, busyProblem, Problem, Problems, Refusals } from './errors.js'
 import { grantedScopes, signInOutcome, type PageFields } from './interaction.js'
@@ -31,16 +31,7 @@ export const Messages = {
 } as const
 
 /** Step: a form body, each field at most once. */
-function readForm(body: unknown): Form | Problem {
-  if (!(body instanceof FormBody) || body.malformed) return Problems.malformedForm
-  const form: Form = {}
-  for (const name of FIELDS) {
-    const value = body.params[name]
-    if (Array.isArray(value)) return Problems.malformedForm
-    if (value !== undefined) form[name] = value
-  }
-  return form
-}
+const readForm = (body: unknown): Form | Problem => readFields(body, FIELDS) ?? Problems.malformedForm
 
 /** Step: the client is still registered, with the grant and the redirect URI the request was checked against. */
 async function stillRegistered(core: IssuerCore, request: AuthorizationRequest): Promise<Client | Problem> {
@@ -54,11 +45,11 @@ async function stillRegistered(core: IssuerCore, request: AuthorizationRequest):
 async function signIn(core: IssuerCore, client: Client, request: AuthorizationRequest, fields: PageFields, form: Form, browser: BrowserContext): Promise<SignedInUser | PageOutcome> {
   const { username, password } = form
   const again = (status: number, message: string, outcome: string, retryAfter?: number) =>
-    signInOutcome(client, request, fields, { status, username, message, outcome, retryAfter })
+    signInOutcome(core.config, client, request, fields, { status, username, message, outcome, retryAfter })
   if (username === undefined || password === undefined) return again(400, Messages.missing, 'missing_credentials')
   let checked
   try {
-    checked = await core.checkUserPassword(username, password)
+    checked = await core.checkUserPassword(username, password, { cookie: browser.deviceCookie() })
   } catch (err) {
     if (!(err instanceof BusyError)) throw err
     core.observer.signIn('busy')
@@ -78,6 +69,7 @@ async function signIn(core: IssuerCore, client: Client, request: AuthorizationRe
   if (previous !== undefined) await core.signIn.endSession(previous)
   const session = await core.signIn.startSession(checked.user)
   browser.setSession(session.id)
+  if (checked.device !== undefined) browser.setDevice(checked.device)
   return { userId: checked.user.id, username: checked.user.username, scopes: checked.user.scopes, authTime: session.authTime }
 }
 
@@ -116,7 +108,7 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
   } else {
     const session = request.prompt === 'login' ? null : await currentSession(core, browser)
     // The session ended since the page was shown (or the page asked for a password): sign in again.
-    if (session === null) return signInOutcome(client, request, fields, { message: Messages.signInAgain, outcome: 'sign_in_page' })
+    if (session === null) return signInOutcome(core.config, client, request, fields, { message: Messages.signInAgain, outcome: 'sign_in_page' })
     user = session.user
   }
 

@@ -49,6 +49,6 @@ export async function beginAuthorization(core: IssuerCore, url: string, browser:
 
   const fields = sealedFields(core, browser, request)
   return next.kind === 'sign-in'
-    ? signInOutcome(client, request, fields)
+    ? signInOutcome(core.config, client, request, fields)
     : consentOutcome(client, request, fields, session!.user, next.scopes)
 }

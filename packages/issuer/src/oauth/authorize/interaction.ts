@@ -8,7 +8,8 @@
 // and the pages' views.
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import { intersectScopes } from '../shared/scopes.js'
-import { AUTHORIZE_PATH } from '../paths.js'
+import type { IssuerConfig } from '../../config.js'
+import { AUTHORIZE_PATH, FORGOT_PATH, SIGNUP_PATH } from '../paths.js'
 import { formTargets } from './form-targets.js'
 import { AuthorizationError, Refusals } from './errors.js'
 import type { PageOutcome } from './response.js'
@@ -53,7 +54,10 @@ export function nextStep(client: Client, request: AuthorizationRequest, user: Si
 }
 
 /** The same authorization request with prompt=login: the consent page's "sign in as someone else". */
-export function switchUserHref(request: AuthorizationRequest): string {
+export const switchUserHref = (request: AuthorizationRequest): string => authorizeHref(request, 'login')
+
+/** The authorization request again as a URL (its checked parameters), with `prompt` as given. */
+export function authorizeHref(request: AuthorizationRequest, prompt: AuthorizationRequest['prompt']): string {
   const query = new URLSearchParams({ response_type: 'code', client_id: request.clientId })
   if (request.redirectUriSent !== null) query.set('redirect_uri', request.redirectUriSent)
   if (request.scopeRequested) query.set('scope', request.scopes.join(' '))
@@ -61,7 +65,7 @@ export function switchUserHref(request: AuthorizationRequest): string {
   query.set('code_challenge', request.codeChallenge)
   query.set('code_challenge_method', 'S256')
   query.set('resource', request.audience)
-  query.set('prompt', 'login')
+  if (prompt !== null) query.set('prompt', prompt)
   return `${AUTHORIZE_PATH}?${query}`
 }
 
@@ -79,12 +83,28 @@ export interface PageFields {
   csrf: string
 }
 
+/**
+ * The sign-in page's links (DESIGN.md, "Accounts"): "Create an account"
+ * carrying the pending (sealed) request when sign-up is open, "Forgot your
+ * password?" when e-mail is on; neither otherwise.
+ */
+export function accountLinks(config: Pick<IssuerConfig, 'signup' | 'smtpUrl'>, reference: string): { signupHref?: string; forgotHref?: string } {
+  return {
+    signupHref: config.signup === 'open' ? `${SIGNUP_PATH}?${new URLSearchParams({ request: reference })}` : undefined,
+    forgotHref: config.smtpUrl !== null ? FORGOT_PATH : undefined,
+  }
+}
+
 /** The password form for a sealed request. */
-export function signInOutcome(client: Client, request: AuthorizationRequest, fields: PageFields, extras: SignInExtras = {}): PageOutcome {
+export function signInOutcome(
+  config: Pick<IssuerConfig, 'signup' | 'smtpUrl'>, client: Client, request: AuthorizationRequest, fields: PageFields,
+  extras: SignInExtras = {},
+): PageOutcome {
   const view = {
     kind: 'sign-in' as const,
     action: AUTHORIZE_PATH, reference: fields.reference, csrf: fields.csrf,
     ...shownName(client), scopes: request.scopes, username: extras.username, message: extras.message,
+    ...accountLinks(config, fields.reference),
   }
   return {
     type: 'page', status: extras.status ?? 200, view, formTargets: formTargets(request.redirectUri),

@@ -3,6 +3,7 @@
 // redirect URI (RFC 6749 §4.1.2, RFC 9700 §4.12) with `iss` (RFC 9207 §2)
 // and `state` as sent, in the query (response_mode query), appended to any
 // query the registered URI already has (RFC 6749 §3.1.2: "MUST retain").
+import type { AfterAnswer } from '../../domain/mail.js'
 import type { PageView } from '../views.js'
 import type { AuthorizationError, Problem } from './errors.js'
 
@@ -21,6 +22,8 @@ export interface RedirectOutcome {
   type: 'redirect'
   location: string
   outcome: string
+  /** Work for after the answer is sent: the message to mail, if any (DESIGN.md, "Accounts"). */
+  after?: AfterAnswer
 }
 
 export type Outcome = PageOutcome | RedirectOutcome
@@ -64,4 +67,9 @@ export function problemPage(problem: Problem, outcome: string): PageOutcome {
     type: 'page', status: problem.status, view: { kind: 'message', title: problem.title, lines: problem.lines },
     retryAfter: problem.retryAfter, outcome,
   }
+}
+
+/** A 303 to one of our own pages (a form's outcome page, or the authorization request again). */
+export function seeOther(location: string, outcome: string, after?: AfterAnswer): RedirectOutcome {
+  return { type: 'redirect', location, outcome, after }
 }

@@ -13,6 +13,11 @@ import type { BrowserContext } from '../browser.js'
 /** Purposes: one sealed authorization request, or the logout form. */
 export const authorizePurpose = (reference: string): string => `authorize\0${reference}`
 export const LOGOUT_PURPOSE = 'logout'
+/** The accounts pages (DESIGN.md, "Accounts"): sign-up is bound to the pending request it carries (or none). */
+export const signupPurpose = (request: string | undefined): string => `signup\0${request ?? ''}`
+export const VERIFY_EMAIL_PURPOSE = 'verify-email'
+export const FORGOT_PURPOSE = 'forgot'
+export const RESET_PURPOSE = 'reset'
 
 /** The token a form of this browser for `purpose` carries (the cookie is set first when the browser has none that verifies). */
 export function formToken(core: IssuerCore, browser: BrowserContext, purpose: string): string {

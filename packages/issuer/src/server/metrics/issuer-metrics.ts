@@ -23,6 +23,7 @@ export const SERIES = {
   signingKeyAge: 'tessera_signing_key_age_seconds',
   publishedKeys: 'tessera_published_keys',
   databaseErrors: 'tessera_database_errors_total',
+  mailMessages: 'tessera_mail_messages_total',
 } as const
 
 export interface IssuerMetrics {
@@ -57,10 +58,15 @@ export function createIssuerMetrics(): IssuerMetrics {
   const databaseErrors = new Counter({
     name: SERIES.databaseErrors, help: 'Database operations that failed (answered 503).', registers,
   })
+  const mailMessages = new Counter({
+    name: SERIES.mailMessages, help: 'E-mail messages (verification, reset) handed to the mail server, by kind and outcome (ok, failed).',
+    labelNames: ['kind', 'outcome'] as const, registers,
+  })
   // Zero from the start, so that a rate over a series that never moved is 0, not absent.
   argon2Refused.inc(0)
   databaseErrors.inc(0)
   for (const kind of ['refresh_token', 'authorization_code']) replays.inc({ kind }, 0)
+  for (const kind of ['verify-email', 'reset-password']) for (const outcome of ['ok', 'failed']) mailMessages.inc({ kind, outcome }, 0)
   for (const outcome of ['ok', 'invalid_credentials', 'locked', 'busy'] satisfies SignInOutcome[]) signIns.inc({ outcome }, 0)
 
   let source: (() => IssuerGauges) | undefined
@@ -99,6 +105,7 @@ export function createIssuerMetrics(): IssuerMetrics {
     replayDetected(kind) { replays.inc({ kind }) },
     databaseError() { databaseErrors.inc() },
     argon2Refused() { argon2Refused.inc() },
+    mailSent(kind, outcome) { mailMessages.inc({ kind, outcome }) },
   }
   return { registry, observer, gauges(fn) { source = fn } }
 }

@@ -15,7 +15,9 @@ import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
 import { PgKeys } from './keys.js'
+import { PgLimits } from './limits.js'
 import { PgLogins } from './logins.js'
+import { PgOneTimeTokens } from './one-time-tokens.js'
 import { migrate } from './migrations.js'
 import { PgRefresh } from './refresh.js'
 import { PgRegistrations } from './registrations.js'
@@ -38,6 +40,8 @@ class PostgresStore implements IssuerStore {
   readonly refresh: PgRefresh
   readonly registrations: PgRegistrations
   readonly answeredRequests: PgAnsweredRequests
+  readonly oneTimeTokens: PgOneTimeTokens
+  readonly limits: PgLimits
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -55,6 +59,8 @@ class PostgresStore implements IssuerStore {
     // This process's copy of the clients re-reads after a registration or a prune (a failed re-read is the next poll's).
     this.registrations = new PgRegistrations(db, async () => { await mirror?.resync() })
     this.answeredRequests = new PgAnsweredRequests(db)
+    this.oneTimeTokens = new PgOneTimeTokens(db)
+    this.limits = new PgLimits(db)
   }
 
   exportAll(): Promise<StoreSnapshot> {

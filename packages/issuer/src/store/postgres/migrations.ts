@@ -182,6 +182,39 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX answered_requests_expires ON answered_requests (expires_at);
   `,
+
+  // 4 -> 5: accounts (DESIGN.md, "Accounts: sign-up, e-mail and password
+  // reset"): users' e-mail address (normalised; unique among verified
+  // addresses), its verified flag, a pending new address and a display
+  // name; one-time tokens mailed for verification and reset (hashed); and
+  // the limit counters (a fixed-size hash of each key, one fixed window).
+  `
+  ALTER TABLE users ADD COLUMN email TEXT;
+  ALTER TABLE users ADD COLUMN email_verified BOOLEAN NOT NULL DEFAULT false;
+  ALTER TABLE users ADD COLUMN name TEXT;
+  ALTER TABLE users ADD COLUMN email_pending TEXT;
+  CREATE UNIQUE INDEX users_email_verified ON users (email) WHERE email_verified;
+  CREATE INDEX users_email ON users (email);
+  CREATE INDEX users_email_pending ON users (email_pending);
+
+  CREATE TABLE one_time_tokens (
+    hash        TEXT PRIMARY KEY,
+    purpose     TEXT NOT NULL,
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    address     TEXT,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+  );
+  CREATE INDEX one_time_tokens_user ON one_time_tokens (user_id, purpose);
+  CREATE INDEX one_time_tokens_expires ON one_time_tokens (expires_at);
+
+  CREATE TABLE limit_counters (
+    key_hash    TEXT PRIMARY KEY,
+    count       INTEGER NOT NULL,
+    window_end  BIGINT NOT NULL
+  );
+  CREATE INDEX limit_counters_window ON limit_counters (window_end);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

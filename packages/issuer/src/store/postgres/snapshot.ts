@@ -10,7 +10,9 @@ import { BULK_TIMEOUT_MS, type PgDb, type Sql } from './database.js'
 import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRow } from '../rows.js'
 import { bumpKeysVersion, insertKey, insertSecret, SELECT_KEYS, SELECT_SECRETS } from './keys.js'
 import { toFamily, toToken, type FamilyRow, type TokenRow } from './refresh.js'
-import { toUser, type UserRow } from './users.js'
+import { toUser, userRow, type UserRow } from './users.js'
+import { toLimitCounter, type LimitRow } from './limits.js'
+import { toOneTimeToken, type OneTimeTokenRow } from './one-time-tokens.js'
 
 const BATCH = 1000
 
@@ -35,6 +37,8 @@ export async function exportAll(db: PgDb): Promise<StoreSnapshot> {
       refreshTokens: (await all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id COLLATE "C", generation')).map(toToken),
       answeredRequests: (await all<{ hash: string; expires_at: number }>('SELECT * FROM answered_requests ORDER BY hash COLLATE "C"'))
         .map((r) => ({ hash: r.hash, expiresAt: Number(r.expires_at) })),
+      oneTimeTokens: (await all<OneTimeTokenRow>('SELECT * FROM one_time_tokens ORDER BY created_at, hash COLLATE "C"')).map(toOneTimeToken),
+      limitCounters: (await all<LimitRow>('SELECT * FROM limit_counters ORDER BY key_hash COLLATE "C"')).map(toLimitCounter),
     }
   }, { snapshot: true, timeoutMs: BULK_TIMEOUT_MS })
 }
@@ -53,9 +57,7 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       registered: c.registration !== null, registration_address_hash: c.registration?.addressHash ?? null,
       last_used_at: c.registration?.lastUsedAt ?? null,
     })))
-    await insertRows(sql, 'users', s.users.map((u) => ({
-      id: u.id, username: u.username, scopes: u.scopes, password_hash: u.passwordHash, created_at: u.createdAt, updated_at: u.updatedAt,
-    })))
+    await insertRows(sql, 'users', s.users.map((u) => ({ ...userRow(u) })))
     // Oldest first, one by one: the serials the target assigns keep the keys' order, which is all the timeline reads.
     for (const k of s.keys) await insertKey(sql, k)
     for (const x of s.secrets) await insertSecret(sql, x)
@@ -71,6 +73,10 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       spent_at: t.spentAt, successor_hash: t.successorHash, successor_salt: t.successorSalt,
     })))
     await insertRows(sql, 'answered_requests', s.answeredRequests.map((a) => ({ hash: a.hash, expires_at: a.expiresAt })))
+    await insertRows(sql, 'one_time_tokens', s.oneTimeTokens.map((t) => ({
+      hash: t.hash, purpose: t.purpose, user_id: t.userId, address: t.address, created_at: t.createdAt, expires_at: t.expiresAt,
+    })))
+    await insertRows(sql, 'limit_counters', s.limitCounters.map((c) => ({ key_hash: c.keyHash, count: c.count, window_end: c.windowEnd })))
     // Servers already running on the target reload keys and clients.
     await bumpKeysVersion(sql)
     await bumpClientsVersion(sql)

@@ -10,7 +10,9 @@ import { SqliteClients } from './clients.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
 import { SqliteKeys } from './keys.js'
+import { SqliteLimits } from './limits.js'
 import { SqliteLogins } from './logins.js'
+import { SqliteOneTimeTokens } from './one-time-tokens.js'
 import { SqliteRefresh } from './refresh.js'
 import { SqliteRegistrations } from './registrations.js'
 import { SqliteSessions } from './sessions.js'
@@ -29,6 +31,8 @@ class SqliteStore implements IssuerStore {
   readonly refresh: SqliteRefresh
   readonly registrations: SqliteRegistrations
   readonly answeredRequests: SqliteAnsweredRequests
+  readonly oneTimeTokens: SqliteOneTimeTokens
+  readonly limits: SqliteLimits
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -45,6 +49,8 @@ class SqliteStore implements IssuerStore {
     this.refresh = new SqliteRefresh(db)
     this.registrations = new SqliteRegistrations(db)
     this.answeredRequests = new SqliteAnsweredRequests(db)
+    this.oneTimeTokens = new SqliteOneTimeTokens(db)
+    this.limits = new SqliteLimits(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

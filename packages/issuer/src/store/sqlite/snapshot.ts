@@ -9,6 +9,8 @@ import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRo
 import { INSERT_KEY, INSERT_SECRET, keyRow } from './keys.js'
 import { familyRow, INSERT_FAMILY, INSERT_TOKEN, toFamily, tokenRow, toToken, type FamilyRow, type TokenRow } from './refresh.js'
 import { INSERT_SESSION, sessionRow } from './sessions.js'
+import { INSERT_LIMIT, toLimitCounter, type LimitRow } from './limits.js'
+import { INSERT_ONE_TIME_TOKEN, oneTimeTokenRow, toOneTimeToken, type OneTimeTokenRow } from './one-time-tokens.js'
 import { INSERT_USER, toUser, userRow, type UserRow } from './users.js'
 
 export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importAll(s: StoreSnapshot): void } {
@@ -23,6 +25,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     families: all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id'),
     tokens: all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id, generation'),
     answered: all<AnsweredRow>('SELECT * FROM answered_requests ORDER BY hash'),
+    oneTimeTokens: all<OneTimeTokenRow>('SELECT * FROM one_time_tokens ORDER BY created_at, hash'),
+    limits: all<LimitRow>('SELECT * FROM limit_counters ORDER BY key_hash'),
     holdsData: all<{ n: number }>(`SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM users)
       + (SELECT count(*) FROM signing_keys) AS n`),
   }
@@ -35,6 +39,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     family: raw.prepare(INSERT_FAMILY),
     token: raw.prepare(INSERT_TOKEN),
     answered: raw.prepare(INSERT_ANSWERED),
+    oneTimeToken: raw.prepare(INSERT_ONE_TIME_TOKEN),
+    limit: raw.prepare(INSERT_LIMIT),
   }
   const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
 
@@ -48,6 +54,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       refreshFamilies: q.families.all().map(toFamily),
       refreshTokens: q.tokens.all().map(toToken),
       answeredRequests: q.answered.all().map((r) => ({ hash: r.hash, expiresAt: r.expires_at })),
+      oneTimeTokens: q.oneTimeTokens.all().map(toOneTimeToken),
+      limitCounters: q.limits.all().map(toLimitCounter),
     })),
     importAll: db.writer((s: StoreSnapshot): void => {
       if (q.holdsData.get()!.n > 0) throw new ConflictError(`${db.path} already holds data: db copy needs an empty target`)
@@ -60,6 +68,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       for (const f of s.refreshFamilies) insert.family.run(familyRow(f))
       for (const t of s.refreshTokens) insert.token.run(tokenRow(t))
       for (const a of s.answeredRequests) insert.answered.run({ hash: a.hash, expires_at: a.expiresAt })
+      for (const t of s.oneTimeTokens) insert.oneTimeToken.run(oneTimeTokenRow(t))
+      for (const c of s.limitCounters) insert.limit.run({ key_hash: c.keyHash, count: c.count, window_end: c.windowEnd })
       bumpKeys.run()
     }),
   }

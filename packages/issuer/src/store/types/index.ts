@@ -7,7 +7,9 @@
 import type { AnsweredRequestRecord, AnsweredRequestStore } from './answered-requests.js'
 import type { ClientRecord, ClientStore } from './clients.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
+import type { LimitCounterRecord, LimitStore } from './limits.js'
 import type { LoginThrottleStore } from './logins.js'
+import type { OneTimeTokenRecord, OneTimeTokenStore } from './one-time-tokens.js'
 import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './refresh.js'
 import type { RegistrationStore } from './registrations.js'
 import type { SessionRecord, SessionStore } from './sessions.js'
@@ -16,7 +18,9 @@ import type { UserRecord, UserStore } from './users.js'
 export type * from './answered-requests.js'
 export type * from './clients.js'
 export type * from './keys.js'
+export type * from './limits.js'
 export type * from './logins.js'
+export type * from './one-time-tokens.js'
 export type * from './refresh.js'
 export type * from './registrations.js'
 export type * from './sessions.js'
@@ -37,11 +41,13 @@ export interface IssuerStore {
   readonly refresh: RefreshStore
   readonly registrations: RegistrationStore
   readonly answeredRequests: AnsweredRequestStore
+  readonly oneTimeTokens: OneTimeTokenStore
+  readonly limits: LimitStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
-   * stay encrypted), sessions, refresh tokens and answered sealed requests.
-   * Read in one transaction.
+   * stay encrypted), sessions, refresh tokens, answered sealed requests,
+   * one-time tokens and limit counters. Read in one transaction.
    */
   exportAll(): Promise<StoreSnapshot>
   /**
@@ -75,4 +81,6 @@ export interface StoreSnapshot {
   refreshFamilies: RefreshFamilyRecord[]
   refreshTokens: RefreshTokenRecord[]
   answeredRequests: AnsweredRequestRecord[]
+  oneTimeTokens: OneTimeTokenRecord[]
+  limitCounters: LimitCounterRecord[]
 }
