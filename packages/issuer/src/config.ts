@@ -47,6 +47,8 @@ export interface IssuerConfig {
   readonly refreshMaxTtl: number
   /** Seconds in which a just-rotated refresh token may be presented again; 0: never. Default 10. */
   readonly refreshReuseGrace: number
+  /** TESSERA_DPOP_NONCE on: DPoP proofs at the token endpoint must carry a nonce the issuer gave (RFC 9449 §8). Default off. */
+  readonly dpopNonce: boolean
 }
 
 /** The defaults of the issuer's settings, from the one table (config/settings.ts). */

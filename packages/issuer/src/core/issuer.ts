@@ -10,6 +10,7 @@ import { signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
 import { Codes } from './codes.js'
+import { DpopState } from './dpop.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { SignIn } from './sign-in.js'
@@ -32,6 +33,8 @@ export interface IssuerParts {
   admission: Admission
   /** The server secret refresh-token successors are derived with. */
   refreshKey: Buffer
+  /** The server secret DPoP nonces are made under. */
+  dpopNonceKey: Buffer
   observer: IssuerObserver
   pollIntervalMs: number
   onError: (err: Error) => void
@@ -43,6 +46,7 @@ export class Issuer implements IssuerCore {
   readonly signIn: SignIn
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
+  readonly dpop: DpopState
   readonly #p: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -63,6 +67,7 @@ export class Issuer implements IssuerCore {
     this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
+    this.dpop = new DpopState(store.dpopProofs, clock, parts.dpopNonceKey)
   }
 
   authenticateClient(clientId: string, clientSecret: string | undefined): Promise<Client | null> {
@@ -95,6 +100,8 @@ export class Issuer implements IssuerCore {
       scope: request.scopes.join(' '),
     }
     if (request.authTime !== undefined) claims.auth_time = Math.floor(request.authTime / 1000)
+    // RFC 9449 §6.1: a DPoP-bound token names its key by thumbprint.
+    if (request.jkt !== undefined) claims.cnf = { jkt: request.jkt }
     return { accessToken: signer.sign(claims), expiresIn: request.ttl }
   }
 
@@ -171,12 +178,13 @@ export class Issuer implements IssuerCore {
     this.#lastFailure = undefined
   }
 
-  /** Deletes expired failed-login records, pending requests, sessions, codes and refresh tokens. */
+  /** Deletes expired failed-login records, pending requests, sessions, codes, refresh tokens and DPoP proof records. */
   async prune(): Promise<void> {
     const { store, clock } = this.#p
     await store.logins.prune(clock(), LOGIN_THROTTLE)
     await store.sessions.prune(clock(), CODE_RETENTION_MS)
     await store.refresh.prune(clock())
+    await store.dpopProofs.prune(clock())
   }
 
   /** Reports a background failure once per distinct message, not at every poll. */

@@ -13,6 +13,7 @@ import { planMaintenance } from '../keys/rotation.js'
 import { openStore } from '../store/open.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { REFRESH_KEY_NAME } from './refresh-tokens.js'
+import { DPOP_NONCE_KEY_NAME } from './dpop.js'
 import { Issuer } from './issuer.js'
 import { NO_OBSERVER, type IssuerObserver } from '../domain/observer.js'
 
@@ -61,6 +62,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
     if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
     if (!ring.signer()) throw new Error('could not obtain a signing key')
     const refreshKey = await keys.serverSecret(REFRESH_KEY_NAME)
+    const dpopNonceKey = await keys.serverSecret(DPOP_NONCE_KEY_NAME)
     await dummyPasswordHash()
     return new Issuer({
       config,
@@ -71,6 +73,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       admission: new Admission({ ...deps.admission, onRefused: () => observer.argon2Refused() }),
       observer,
       refreshKey,
+      dpopNonceKey,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),
     })

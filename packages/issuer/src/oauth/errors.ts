@@ -3,7 +3,7 @@
 // client-safe description. Constant failures are built once, at load time,
 // with their JSON body already serialised: the error path allocates nothing.
 
-/** RFC 6749 §5.2 codes, RFC 8707 §2 `invalid_target`, and the two generic ones. */
+/** RFC 6749 §5.2 codes, RFC 8707 §2 `invalid_target`, the two generic ones, and RFC 9449 §5's DPoP ones. */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -14,6 +14,8 @@ export type OAuthErrorCode =
   | 'invalid_target'
   | 'server_error'
   | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 export class OAuthError {
   /** The JSON body `{error, error_description}`, serialised once. */
@@ -87,6 +89,9 @@ export const Errors = {
   // RFC 8707 §2 resource, and its alias `audience`.
   resourceAndAudience: invalidRequest('send resource or audience, not both'),
   invalidTarget: new OAuthError('invalid_target', 400, 'the requested resource is not allowed for this client'),
+
+  // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens (`--dpop`) always sends a proof.
+  dpopRequired: invalidRequest('this client must send a DPoP proof (RFC 9449)'),
 
   // Anything unexpected: never the internals.
   serverError: new OAuthError('server_error', 500, 'internal error'),

@@ -70,7 +70,7 @@ t.test('a client whose secret hash is argon2id (imported) authenticates', async 
   await admin.store.clients.insert({
     id: 'tc_imported', name: 'legacy', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
     secretHash: await argon2.hash('old-secret', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }), previousSecretHash: null, previousSecretExpiresAt: null,
-    redirectUris: [], skipConsent: false, createdAt: now, updatedAt: now,
+    redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, createdAt: now, updatedAt: now,
   })
   t.equal((await core.authenticateClient('tc_imported', 'old-secret'))?.id, 'tc_imported')
   t.equal(await core.authenticateClient('tc_imported', 'other'), null)

@@ -20,7 +20,7 @@ t.test('defaults', async (t) => {
   t.same(loadConfig({}, {}), {
     host: '127.0.0.1', port: 8080, issuer: 'http://localhost:8080', issuerExplicit: false, dbPath: './data/tessera.db',
     signingAlg: 'RS256', keyEncryptionKey: null, jwksMaxAge: 300, keyRotationDays: null, maxTtl: 3600,
-    sessionTtl: 43_200, refreshIdleTtl: 1_209_600, refreshMaxTtl: 7_776_000, refreshReuseGrace: 10,
+    sessionTtl: 43_200, refreshIdleTtl: 1_209_600, refreshMaxTtl: 7_776_000, refreshReuseGrace: 10, dpopNonce: false,
   })
   t.equal(loadConfig({ PORT: '9000' }, {}).issuer, 'http://localhost:9000', 'the default issuer follows the port')
 })

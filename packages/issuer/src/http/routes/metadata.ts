@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import { grantTypesSupported } from '../../oauth/grants/index.js'
 import { AUTHORIZE_PATH } from '../../oauth/paths.js'
+import { DPOP_ALGS } from '../../oauth/dpop/index.js'
 import { JWKS_PATH } from './jwks.js'
 import { REVOKE_PATH } from './revoke.js'
 import { TOKEN_PATH } from './token.js'
@@ -37,6 +38,8 @@ export async function metadataRoute(app: FastifyInstance, options: { core: Issue
       token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
       revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
       scopes_supported: scopes,
+      // RFC 9449 §5.1: the proof algorithms accepted, EdDSA under both its names (RFC 9864).
+      dpop_signing_alg_values_supported: DPOP_ALGS,
     }
   })
 }

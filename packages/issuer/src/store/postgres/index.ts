@@ -13,6 +13,7 @@ import type { ClientStore, IssuerStore, StoreSnapshot } from '../types/index.js'
 import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
+import { PgDpopProofs } from './dpop-proofs.js'
 import { PgKeys } from './keys.js'
 import { PgLogins } from './logins.js'
 import { migrate } from './migrations.js'
@@ -34,6 +35,7 @@ class PostgresStore implements IssuerStore {
   readonly keys: PgKeys
   readonly sessions: PgSessions
   readonly refresh: PgRefresh
+  readonly dpopProofs: PgDpopProofs
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -48,6 +50,7 @@ class PostgresStore implements IssuerStore {
     this.keys = new PgKeys(db)
     this.sessions = new PgSessions(db)
     this.refresh = new PgRefresh(db)
+    this.dpopProofs = new PgDpopProofs(db)
   }
 
   exportAll(): Promise<StoreSnapshot> {

@@ -33,6 +33,8 @@ export async function exportAll(db: PgDb): Promise<StoreSnapshot> {
       sessions: (await all<SessionRow>('SELECT * FROM sessions ORDER BY created_at, id_hash COLLATE "C"')).map(toSession),
       refreshFamilies: (await all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id COLLATE "C"')).map(toFamily),
       refreshTokens: (await all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id COLLATE "C", generation')).map(toToken),
+      dpopProofs: (await all<{ jti_hash: string; expires_at: number }>('SELECT * FROM dpop_proofs ORDER BY jti_hash COLLATE "C"'))
+        .map((r) => ({ jtiHash: r.jti_hash, expiresAt: r.expires_at })),
     }
   }, { snapshot: true, timeoutMs: BULK_TIMEOUT_MS })
 }
@@ -48,6 +50,7 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl, secret_hash: c.secretHash,
       previous_secret_hash: c.previousSecretHash, previous_secret_expires_at: c.previousSecretExpiresAt,
       redirect_uris: c.redirectUris, skip_consent: c.skipConsent, created_at: c.createdAt, updated_at: c.updatedAt,
+      dpop_bound_access_tokens: c.dpopBoundAccessTokens,
     })))
     await insertRows(sql, 'users', s.users.map((u) => ({
       id: u.id, username: u.username, scopes: u.scopes, password_hash: u.passwordHash, created_at: u.createdAt, updated_at: u.updatedAt,
@@ -60,12 +63,13 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
     })))
     await insertRows(sql, 'refresh_families', s.refreshFamilies.map((f) => ({
       id: f.id, client_id: f.clientId, user_id: f.userId, scopes: f.scopes, audience: f.audience, auth_time: f.authTime,
-      code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt,
+      code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt, dpop_jkt: f.dpopJkt,
     })))
     await insertRows(sql, 'refresh_tokens', s.refreshTokens.map((t) => ({
       hash: t.hash, family_id: t.familyId, generation: t.generation, created_at: t.createdAt, expires_at: t.expiresAt,
       spent_at: t.spentAt, successor_hash: t.successorHash, successor_salt: t.successorSalt,
     })))
+    await insertRows(sql, 'dpop_proofs', s.dpopProofs.map((p) => ({ jti_hash: p.jtiHash, expires_at: p.expiresAt })))
     // Servers already running on the target reload keys and clients.
     await bumpKeysVersion(sql)
     await bumpClientsVersion(sql)

@@ -8,6 +8,7 @@ import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteClients } from './clients.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
+import { SqliteDpopProofs } from './dpop-proofs.js'
 import { SqliteKeys } from './keys.js'
 import { SqliteLogins } from './logins.js'
 import { SqliteRefresh } from './refresh.js'
@@ -25,6 +26,7 @@ class SqliteStore implements IssuerStore {
   readonly keys: SqliteKeys
   readonly sessions: SqliteSessions
   readonly refresh: SqliteRefresh
+  readonly dpopProofs: SqliteDpopProofs
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -39,6 +41,7 @@ class SqliteStore implements IssuerStore {
     this.keys = new SqliteKeys(db)
     this.sessions = new SqliteSessions(db)
     this.refresh = new SqliteRefresh(db)
+    this.dpopProofs = new SqliteDpopProofs(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

@@ -19,6 +19,8 @@ export interface ClientRecord {
   redirectUris: string[]
   /** A first-party client: no consent page within a sign-in session. */
   skipConsent: boolean
+  /** `--dpop`: its token requests must carry a DPoP proof (RFC 9449 §5.2). */
+  dpopBoundAccessTokens: boolean
   createdAt: number
   updatedAt: number
 }
@@ -32,6 +34,7 @@ export interface ClientChanges {
   ttl?: number
   redirectUris?: string[]
   skipConsent?: boolean
+  dpopBoundAccessTokens?: boolean
 }
 
 export interface ClientStore {

@@ -5,6 +5,7 @@
 // (one transaction, or one statement, inside the store), never a
 // transaction handed out to callers. Times are milliseconds since the epoch.
 import type { ClientRecord, ClientStore } from './clients.js'
+import type { DpopProofRecord, DpopProofStore } from './dpop-proofs.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
 import type { LoginThrottleStore } from './logins.js'
 import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './refresh.js'
@@ -12,6 +13,7 @@ import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
 export type * from './clients.js'
+export type * from './dpop-proofs.js'
 export type * from './keys.js'
 export type * from './logins.js'
 export type * from './refresh.js'
@@ -31,10 +33,12 @@ export interface IssuerStore {
   readonly keys: KeyStore
   readonly sessions: SessionStore
   readonly refresh: RefreshStore
+  readonly dpopProofs: DpopProofStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
-   * stay encrypted), sessions and refresh tokens. Read in one transaction.
+   * stay encrypted), sessions, refresh tokens and the DPoP proofs seen.
+   * Read in one transaction.
    */
   exportAll(): Promise<StoreSnapshot>
   /**
@@ -67,4 +71,6 @@ export interface StoreSnapshot {
   sessions: SessionRecord[]
   refreshFamilies: RefreshFamilyRecord[]
   refreshTokens: RefreshTokenRecord[]
+  /** DPoP proofs still within their window: a proof replayed on the copy is refused too. */
+  dpopProofs: DpopProofRecord[]
 }
