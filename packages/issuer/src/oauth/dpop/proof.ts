@@ -65,7 +65,7 @@ export const MAX_JTI_LENGTH = 256
 export const PROOF_MAX_AGE_MS = 60_000
 export const PROOF_MAX_AHEAD_MS = 10_000
 
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
 /** What the endpoint expects of the proof. */
 export interface ProofExpectations {
