@@ -3,7 +3,7 @@
 // with the failure it answers: oauth/dpop/proof.ts is pure, so the clock
 // is a parameter and every proof is made here.
 import t from 'tap'
-import { createHash, createHmac } from 'node:crypto'
+import { createHash, createHmac, generateKeyPairSync, sign } from 'node:crypto'
 import { checkProof, DpopFailure, ProofFailures } from '../../src/oauth/dpop/proof.js'
 import { claimsNow, dpopKey, proof, TOKEN_URL, unsigned } from '../fixtures/dpop.js'
 
@@ -51,6 +51,10 @@ t.test('typ must be dpop+jwt', async (t) => {
   await refusedWith(t, [await proof(es, { now: NOW_S, header: { typ: 'application/dpop+jwt' } })], ProofFailures.typ, 'the media type form is not the typ RFC 9449 names')
 })
 
+t.test('a crit header is refused: no extension is understood (RFC 7515 §4.1.11)', async (t) => {
+  await refusedWith(t, [await proof(es, { now: NOW_S, header: { crit: ['b64'], b64: true } })], ProofFailures.crit, 'crit')
+})
+
 t.test('alg none and HMAC algorithms are refused before any key is used', async (t) => {
   await refusedWith(t, [unsigned({ typ: 'dpop+jwt', alg: 'none', jwk: es.publicJwk }, claimsNow(NOW_S))], ProofFailures.alg, 'alg none')
   const secret = Buffer.alloc(32, 7)
@@ -78,6 +82,10 @@ t.test('the jwk must be of the alg\'s type', async (t) => {
   await refusedWith(t, [await proof(es, { now: NOW_S, header: { jwk: { ...es.publicJwk, crv: 'P-384' } } })], ProofFailures.jwkType, 'ES256 with another curve')
   await refusedWith(t, [await proof(es, { now: NOW_S, header: { jwk: { ...es.publicJwk, y: undefined } } })], ProofFailures.jwkType, 'a key missing a member')
   await refusedWith(t, [await proof(es, { now: NOW_S, header: { jwk: { ...es.publicJwk, x: 'AAAA' } } })], ProofFailures.jwkInvalid, 'a point not on the curve')
+  const weak = generateKeyPairSync('rsa', { modulusLength: 1024 })
+  const { n, e } = weak.publicKey.export({ format: 'jwk' })
+  const input = `${Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'RS256', jwk: { kty: 'RSA', n, e } })).toString('base64url')}.${Buffer.from(JSON.stringify(claimsNow(NOW_S))).toString('base64url')}`
+  await refusedWith(t, [`${input}.${sign('sha256', Buffer.from(input), weak.privateKey).toString('base64url')}`], ProofFailures.jwkInvalid, 'an RSA key under 2048 bits (RFC 7518 §3.3)')
 })
 
 t.test('the signature must verify under the jwk of the header', async (t) => {

@@ -20,7 +20,7 @@ export { isThumbprint, jwkThumbprint } from './thumbprint.js'
  */
 export async function verifyDpopProof(core: IssuerCore, values: readonly string[], expect: ProofExpectations): Promise<CheckedProof | DpopFailure> {
   const now = core.dpop.now()
-  const proof = await checkProof(values, expect, now)
+  const proof = checkProof(values, expect, now)
   if (proof instanceof DpopFailure) return proof
   if (core.config.dpopNonce && !nonceAccepted(core.dpop.nonceKey, proof.nonce, now)) return ProofFailures.nonce
   // Kept while the proof's iat is acceptable anywhere: its window, and the clock skew allowed ahead.

@@ -3,11 +3,16 @@
 // an access token is presented, the token (`ath`). The header rules are
 // checked here before any key is imported: one header, one compact JWS,
 // `typ` dpop+jwt, an asymmetric `alg` of the allow-list, a public `jwk` of
-// that algorithm's type; then the signature under that `jwk` (jose), then
-// the claims. Pure: nonces and replay (which need the store) are the
-// caller's (index.ts). Every failure is a value with a client-safe reason.
-import { createHash } from 'node:crypto'
-import { importJWK, jwtVerify, type CryptoKey, type JWTPayload } from 'jose'
+// that algorithm's type; then the signature under that `jwk`, then the
+// claims. Pure: nonces and replay (which need the store) are the caller's
+// (index.ts). Every failure is a value with a client-safe reason.
+//
+// The signature is checked with node:crypto over a KeyObject made once per
+// key (cached by thumbprint), as the issuer signs: jose's WebCrypto path
+// cost three times the CPU per proof here (measured: 335 µs against 105 µs
+// for ES256), and the alg, key type and RSA size rules jose would apply are
+// the header rules checked above and the modulus check below.
+import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { jwkThumbprint } from './thumbprint.js'
 
 export type DpopErrorCode = 'invalid_dpop_proof' | 'use_dpop_nonce'
@@ -28,6 +33,7 @@ export const ProofFailures = {
   notJws: invalid('the DPoP proof must be one JWS in compact serialization'),
   badHeader: invalid('the DPoP proof header is not a JSON object'),
   typ: invalid('the DPoP proof typ must be dpop+jwt'),
+  crit: invalid('the DPoP proof header names critical extensions this issuer does not know'),
   alg: invalid('the DPoP proof alg must be one of ES256 PS256 RS256 EdDSA Ed25519'),
   jwkMissing: invalid('the DPoP proof header must carry a jwk'),
   jwkPrivate: invalid('the DPoP proof jwk must be a public key'),
@@ -87,23 +93,52 @@ export interface CheckedProof {
   nonce: unknown
 }
 
-/** Imported keys by alg and thumbprint: a client signs every proof with one key (bounded, oldest out first). */
-const KEY_CACHE_SIZE = 1000
-const keyCache = new Map<string, CryptoKey | Uint8Array>()
+/** RFC 7518 §3.3, §3.5: an RSA key of at least 2048 bits. */
+const MIN_RSA_BITS = 2048
 
-async function publicKey(alg: DpopAlg, jkt: string, jwk: Record<string, unknown>): Promise<CryptoKey | Uint8Array> {
-  const id = `${alg}.${jkt}`
-  const cached = keyCache.get(id)
+/** Signature checks by alg (RFC 7518 §3.3–3.5, RFC 8037 §3.1): ES256 signatures are R || S (64 bytes). */
+const VERIFIERS: Record<DpopAlg, (key: KeyObject, input: Buffer, signature: Buffer) => boolean> = {
+  ES256: (key, input, sig) => sig.length === 64 && verify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, sig),
+  RS256: (key, input, sig) => verify('sha256', input, key, sig),
+  PS256: (key, input, sig) => verify('sha256', input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig),
+  EdDSA: (key, input, sig) => verify(null, input, key, sig),
+  Ed25519: (key, input, sig) => verify(null, input, key, sig),
+}
+
+/** Keys by thumbprint: a client signs every proof with one key (bounded, oldest out first). */
+const KEY_CACHE_SIZE = 1000
+const keyCache = new Map<string, KeyObject>()
+
+/** The proof's public key, or null when its members do not make a valid key (or an RSA key under 2048 bits). */
+function publicKey(jkt: string, jwk: Record<string, unknown>): KeyObject | null {
+  const cached = keyCache.get(jkt)
   if (cached !== undefined) return cached
   // Only the members the thumbprint covers: nothing else of the header reaches the import.
   const { kty, crv, x, y, n, e } = jwk as Record<string, string | undefined>
-  const key = await importJWK({ kty, crv, x, y, n, e }, alg)
+  let key: KeyObject
+  try {
+    key = createPublicKey({ key: { kty, crv, x, y, n, e } as Record<string, string>, format: 'jwk' })
+  } catch {
+    return null
+  }
+  if (kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) return null
   if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!)
-  keyCache.set(id, key)
+  keyCache.set(jkt, key)
   return key
 }
 
-function decodeHeader(part: string): Record<string, unknown> | null {
+/** The signature over the JWS signing input (RFC 7515 §5.2) under the proof's key. */
+function signatureValid(alg: DpopAlg, key: KeyObject, jws: string): boolean {
+  const cut = jws.lastIndexOf('.')
+  try {
+    return VERIFIERS[alg](key, Buffer.from(jws.slice(0, cut)), Buffer.from(jws.slice(cut + 1), 'base64url'))
+  } catch {
+    return false
+  }
+}
+
+/** A base64url JSON object (a JWS header or payload), or null. */
+function decodeObject(part: string): Record<string, unknown> | null {
   try {
     const header: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
     return typeof header === 'object' && header !== null && !Array.isArray(header) ? header as Record<string, unknown> : null
@@ -115,6 +150,8 @@ function decodeHeader(part: string): Record<string, unknown> | null {
 /** The header rules (RFC 9449 §4.3 items 4–7): the proof's alg and key, or why not. */
 function checkHeader(header: Record<string, unknown>): { alg: DpopAlg; jwk: Record<string, unknown>; jkt: string } | DpopFailure {
   if (header.typ !== 'dpop+jwt') return ProofFailures.typ
+  // RFC 7515 §4.1.11: no extension is understood here, so any crit is refused.
+  if ('crit' in header) return ProofFailures.crit
   const alg = header.alg
   if (typeof alg !== 'string' || !(DPOP_ALGS as readonly string[]).includes(alg)) return ProofFailures.alg
   const jwk = header.jwk
@@ -140,12 +177,21 @@ function comparable(url: string): string | null {
   return `${u.protocol}//${u.host}${u.pathname}`
 }
 
+/** The endpoint's URL as compared, for the last URL asked (an endpoint asks for the same one every time). */
+let lastExpected: { url: string; comparable: string | null } = { url: '', comparable: null }
+function expectedUrl(url: string): string | null {
+  if (lastExpected.url !== url) lastExpected = { url, comparable: comparable(url) }
+  return lastExpected.comparable
+}
+
 /** The claim rules (RFC 9449 §4.3 items 8–12). */
-function checkClaims(claims: JWTPayload, expect: ProofExpectations, now: number): DpopFailure | undefined {
-  const { jti, htm, htu, iat } = claims as Record<string, unknown>
+function checkClaims(claims: Record<string, unknown>, expect: ProofExpectations, now: number): DpopFailure | undefined {
+  const { jti, htm, htu, iat } = claims
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) return ProofFailures.jti
   if (htm !== expect.htm) return ProofFailures.htm
-  if (typeof htu !== 'string' || comparable(htu) === null || comparable(htu) !== comparable(expect.htu)) return ProofFailures.htu
+  if (typeof htu !== 'string') return ProofFailures.htu
+  const presented = comparable(htu)
+  if (presented === null || presented !== expectedUrl(expect.htu)) return ProofFailures.htu
   if (typeof iat !== 'number' || !Number.isFinite(iat)) return ProofFailures.iat
   const issuedAt = iat * 1000
   if (issuedAt < now - PROOF_MAX_AGE_MS || issuedAt > now + PROOF_MAX_AHEAD_MS) return ProofFailures.iat
@@ -158,32 +204,24 @@ function checkClaims(claims: JWTPayload, expect: ProofExpectations, now: number)
 
 /**
  * Checks the values of the request's `DPoP` headers (every one: more than
- * one is refused) at `now` (ms). Resolves to the proof's key thumbprint and
- * claims, or to the failure.
+ * one is refused) at `now` (ms): the proof's key thumbprint and claims, or
+ * the failure.
  */
-export async function checkProof(values: readonly string[], expect: ProofExpectations, now: number): Promise<CheckedProof | DpopFailure> {
+export function checkProof(values: readonly string[], expect: ProofExpectations, now: number): CheckedProof | DpopFailure {
   if (values.length !== 1) return ProofFailures.headerCount
   const jws = values[0]!
   if (!COMPACT_JWS.test(jws)) return ProofFailures.notJws
-  const header = decodeHeader(jws.slice(0, jws.indexOf('.')))
+  const first = jws.indexOf('.')
+  const header = decodeObject(jws.slice(0, first))
   if (header === null) return ProofFailures.badHeader
   const checked = checkHeader(header)
   if (checked instanceof DpopFailure) return checked
-  let key: CryptoKey | Uint8Array
-  try {
-    key = await publicKey(checked.alg, checked.jkt, checked.jwk)
-  } catch {
-    return ProofFailures.jwkInvalid
-  }
-  let claims: JWTPayload
-  try {
-    claims = (await jwtVerify(jws, key, { typ: 'dpop+jwt', algorithms: [checked.alg] })).payload
-  } catch (err) {
-    // jose's JWT errors are about the claims (not JSON, a bad exp, nbf or iat type); the rest, the signature.
-    const code = String((err as { code?: unknown }).code)
-    return code.startsWith('ERR_JWT_') ? ProofFailures.claims : ProofFailures.signature
-  }
+  const key = publicKey(checked.jkt, checked.jwk)
+  if (key === null) return ProofFailures.jwkInvalid
+  if (!signatureValid(checked.alg, key, jws)) return ProofFailures.signature
+  const claims = decodeObject(jws.slice(first + 1, jws.lastIndexOf('.')))
+  if (claims === null) return ProofFailures.claims
   const refused = checkClaims(claims, expect, now)
   if (refused !== undefined) return refused
-  return { jkt: checked.jkt, jti: claims.jti!, iat: claims.iat!, nonce: claims.nonce }
+  return { jkt: checked.jkt, jti: claims.jti as string, iat: claims.iat as number, nonce: claims.nonce }
 }
