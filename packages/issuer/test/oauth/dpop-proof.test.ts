@@ -2,7 +2,7 @@
 // ("DPoP: sender-constrained tokens", issuer), one check per test, each
 // with the failure it answers: oauth/dpop/proof.ts is pure, so the clock
 // is a parameter and every proof is made here.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createHash, createHmac, generateKeyPairSync, sign } from 'node:crypto'
 import { checkProof, DpopFailure, ProofFailures } from '../../src/oauth/dpop/proof.js'
 import { claimsNow, dpopKey, proof, TOKEN_URL, unsigned } from '../fixtures/dpop.js'
@@ -20,7 +20,6 @@ const refusedWith = async (t: Test, values: string[], failure: DpopFailure, what
   t.equal(result, failure, what)
   t.equal((result as DpopFailure).error, failure.error)
 }
-type Test = typeof t
 
 t.test('a proof of every accepted alg passes, and names its key by RFC 7638 thumbprint', async (t) => {
   for (const alg of ['ES256', 'PS256', 'RS256', 'EdDSA', 'Ed25519'] as const) {
