@@ -21,7 +21,7 @@ t.test('client authentication: right secret, wrong secret, unknown client, delet
   const found = await core.authenticateClient(client.id, secret)
   t.same(found, {
     id: client.id, name: 'svc', grants: ['client_credentials'], scopes: ['read', 'write'], audiences: ['https://api.example'], ttl: 600,
-    public: false, redirectUris: [], skipConsent: false,
+    public: false, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false,
   })
   t.equal(await core.authenticateClient(client.id, secret.slice(0, -1)), null, 'wrong secret')
   t.equal(await core.authenticateClient('tc_unknown', secret), null, 'unknown client')
