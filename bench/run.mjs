@@ -18,7 +18,7 @@ import { evaluateTargets } from './lib/targets.mjs'
 import { stopPostgres } from './lib/postgres.mjs'
 import { removeTempDirs } from './lib/tmp.mjs'
 
-const SCENARIOS = ['verify', 'http', 'issue', 'refresh', 'password', 'memory', 'dpop']
+const SCENARIOS = ['verify', 'http', 'issue', 'issue-dpop', 'refresh', 'password', 'memory', 'dpop']
 
 /** Per-mode settings: full is the committed run, quick for development, tiny for the smoke test. */
 const MODES = {
@@ -26,6 +26,7 @@ const MODES = {
     verify: { rounds: 5, durationMs: 1000 },
     http: { rounds: 3, durationS: 3 },
     issue: { rounds: 3, durationS: 3 },
+    'issue-dpop': { rounds: 3, durationS: 3 },
     refresh: { rounds: 3, durationS: 3 },
     password: { rounds: 3, durationS: 4 },
     memory: { tokens: 100_000, verifications: 1_000_000, cacheVerifications: 200_000 },
@@ -35,6 +36,7 @@ const MODES = {
     verify: { rounds: 2, durationMs: 300 },
     http: { rounds: 2, durationS: 2 },
     issue: { rounds: 2, durationS: 2 },
+    'issue-dpop': { rounds: 2, durationS: 2 },
     refresh: { rounds: 2, durationS: 2 },
     password: { rounds: 1, durationS: 3 },
     memory: { tokens: 10_000, verifications: 100_000, cacheVerifications: 40_000 },
@@ -44,6 +46,7 @@ const MODES = {
     verify: { rounds: 2, durationMs: 40, algs: ['ES256'] },
     http: { rounds: 1, durationS: 1, algs: ['ES256'] },
     issue: { rounds: 1, durationS: 1, algs: ['ES256'] },
+    'issue-dpop': { rounds: 1, durationS: 1, algs: ['ES256'] },
     refresh: { rounds: 1, durationS: 1, algs: ['ES256'] },
     password: { rounds: 1, durationS: 1 },
     memory: { tokens: 1000, verifications: 5000, cacheVerifications: 5000 },
@@ -71,7 +74,7 @@ export async function main(argv = process.argv.slice(2)) {
     },
   })
   if (values.help) {
-    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,refresh,password,memory,dpop] [--rounds N] [--out DIR] [--profile DIR] [--quiet] | --render results.json')
+    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,refresh,password,memory,dpop,issue-dpop] [--rounds N] [--out DIR] [--profile DIR] [--quiet] | --render results.json')
     console.log('  --profile DIR   every server child runs with --cpu-prof into DIR; summarise with node bench/profile-summary.mjs DIR')
     return null
   }

@@ -30,7 +30,7 @@ function scenarioTables(name, result, md) {
     out.push(table(['alg', 'verifier', 'ops/s', 'ops per CPU-s', 'p50 µs', 'p99 µs'], rows.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '', '']
       : [r.alg, r.label, mm(r.opsPerSec), mm(r.opsPerCpuSec), mm(r.p50Us, 1), mm(r.p99Us, 1)]), md))
-  } else if (name === 'http' || name === 'issue' || name === 'refresh') {
+  } else if (name === 'http' || name === 'issue' || name === 'issue-dpop' || name === 'refresh') {
     out.push(table(['alg', name === 'http' ? 'server' : 'token service', 'req/s', 'req per server CPU-s', 'p99 ms'], rows.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '']
       : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
@@ -57,6 +57,7 @@ const TITLES = {
   verify: '1. Verify in process',
   http: '2. Protected route over HTTP (autocannon, loopback)',
   issue: '3. client_credentials issuance',
+  'issue-dpop': '3c. client_credentials with DPoP (RFC 9449) beside Bearer',
   refresh: '3b. refresh_token grant with rotation',
   password: '4. Password grant',
   memory: '5. Memory',

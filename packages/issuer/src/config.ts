@@ -48,6 +48,8 @@ export interface IssuerConfig {
   readonly refreshMaxTtl: number
   /** Seconds in which a just-rotated refresh token may be presented again; 0: never. Default 10. */
   readonly refreshReuseGrace: number
+  /** TESSERA_DPOP_NONCE on: DPoP proofs at the token endpoint must carry a nonce the issuer gave (RFC 9449 §8). Default off. */
+  readonly dpopNonce: boolean
   /** RFC 7591 dynamic client registration at POST /oauth2/register: `open`, or `off` (404). Default off. */
   readonly registration: 'off' | 'open'
   /** The audiences of every registered client, in order (the first is the default `aud`). Needed by `open`. */

@@ -16,8 +16,8 @@ const FIELDS = {
   'redirect-uri': { type: 'string', multiple: true },
 } as const satisfies OptionSpec
 
-const CREATE_FIELDS = { ...FIELDS, public: { type: 'boolean' }, 'skip-consent': { type: 'boolean' } } as const satisfies OptionSpec
-const UPDATE_FIELDS = { ...FIELDS, 'skip-consent': { type: 'string' } } as const satisfies OptionSpec
+const CREATE_FIELDS = { ...FIELDS, public: { type: 'boolean' }, 'skip-consent': { type: 'boolean' }, dpop: { type: 'boolean' } } as const satisfies OptionSpec
+const UPDATE_FIELDS = { ...FIELDS, 'skip-consent': { type: 'string' }, dpop: { type: 'string' } } as const satisfies OptionSpec
 
 const PASSWORD_GRANT_WARNING =
   'the password grant is legacy: RFC 9700 §2.4 says it MUST NOT be used. Enable it only for a client that cannot do otherwise.'
@@ -47,6 +47,7 @@ export function clientJson(c: ClientInfo): Record<string, unknown> {
     public: c.public,
     redirect_uris: c.redirectUris,
     skip_consent: c.skipConsent,
+    dpop_bound_access_tokens: c.dpopBoundAccessTokens,
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
     previous_secret_expires_at: iso(c.previousSecretExpiresAt),
@@ -68,6 +69,7 @@ function clientLines(c: ClientInfo): string[] {
     ...(c.redirectUris.length > 0 ? [`redirects:  ${c.redirectUris.join(', ')}`] : []),
     ...(c.skipConsent ? ['consent:    skipped within a sign-in session (first-party)'] : []),
     ...(c.registered ? [`registered: itself (RFC 7591), unverified; last used ${c.lastUsedAt === null ? 'never' : iso(c.lastUsedAt)}`] : []),
+    `dpop_bound_access_tokens: ${c.dpopBoundAccessTokens}`,
     `created:    ${iso(c.createdAt)}`,
   ]
   if (c.previousSecretExpiresAt !== null) lines.push(`previous secret valid until ${iso(c.previousSecretExpiresAt)}`)
@@ -76,11 +78,13 @@ function clientLines(c: ClientInfo): string[] {
 
 function fieldsOf(values: Parsed['values']): ClientInput {
   const skip = values['skip-consent']
+  const dpop = values.dpop
   return {
     name: str(values.name), grants: list(values.grant), scopes: list(values.scope),
     audiences: list(values.audience), ttl: str(values.ttl), redirectUris: list(values['redirect-uri']),
     public: values.public === true ? true : undefined,
     skipConsent: typeof skip === 'boolean' || typeof skip === 'string' ? skip : undefined,
+    dpop: typeof dpop === 'boolean' || typeof dpop === 'string' ? dpop : undefined,
   }
 }
 

@@ -103,6 +103,14 @@ export const ISSUER_SETTINGS = {
   refreshMaxTtl: seconds('refresh-max-ttl', 'TESSERA_REFRESH_MAX_TTL', 7_776_000, 'no refresh token outlives its first grant by more', '7776000: 90 days'),
   refreshReuseGrace: seconds('refresh-reuse-grace', 'TESSERA_REFRESH_REUSE_GRACE', 10,
     'a just-rotated refresh token may be presented again within (0: never)', '10', 3600),
+  dpopNonce: {
+    flag: 'dpop-nonce', variable: 'TESSERA_DPOP_NONCE', arg: 'off|on', shown: 'off',
+    help: 'DPoP proofs must carry a nonce the issuer gave (RFC 9449 §8)', fallback: false,
+    parse: (value: string, source: string): Parsed<boolean> => {
+      const parsed = oneOf(['off', 'on'] as const)(value, source)
+      return parsed.ok ? ok(parsed.value === 'on') : parsed
+    },
+  },
   // RFC 7591 dynamic client registration (DESIGN.md, "MCP servers and other self-registering apps").
   registration: {
     flag: 'registration', variable: 'TESSERA_REGISTRATION', arg: 'off|open', shown: 'off',

@@ -12,7 +12,7 @@ const MAX_LOOKUP_LENGTH = 512
 
 const DUMMY: ClientRecord = {
   id: '', name: '', grants: [], scopes: [], audiences: [], ttl: 0, secretHash: DUMMY_SECRET_HASH,
-  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, createdAt: 0, updatedAt: 0,
+  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, createdAt: 0, updatedAt: 0,
   registration: null,
 }
 
@@ -58,7 +58,7 @@ export class ClientDirectory {
       ttl: Math.min(r.ttl, this.#maxTtl()), public: r.secretHash === null, redirectUris: r.redirectUris,
       // DESIGN.md, RFC 8252 §8.6: a public client never skips consent, whatever the database holds
       // (its loopback or private-use redirect URI can be claimed by any program on the device).
-      skipConsent: r.skipConsent && r.secretHash !== null, registered: r.registration !== null,
+      skipConsent: r.skipConsent && r.secretHash !== null, registered: r.registration !== null, dpopBoundAccessTokens: r.dpopBoundAccessTokens,
     }
   }
 }

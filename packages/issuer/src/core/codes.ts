@@ -8,7 +8,7 @@ import { digestsEqual } from '../credentials/constant-time.js'
 import { hashOpaque } from '../credentials/opaque.js'
 import type { SessionStore } from '../store/types/index.js'
 import type { RefreshTokens } from './refresh-tokens.js'
-import type { Client, Clock, CodeCheck, CodeGrantView } from '../domain/types.js'
+import type { Client, Clock, CodeCheck, CodeGrantView, ProofKey } from '../domain/types.js'
 import type { CodeService } from './types.js'
 
 // RFC 7636 §4.1: code-verifier = 43*128unreserved
@@ -31,7 +31,7 @@ export class Codes implements CodeService {
     private readonly clock: Clock,
   ) {}
 
-  async check(code: string, client: Client, redirectUri: string | undefined, verifier: string | undefined): Promise<CodeCheck> {
+  async check(code: string, client: Client, redirectUri: string | undefined, verifier: string | undefined, proofKey: ProofKey): Promise<CodeCheck> {
     if (!CODE.test(code)) return REFUSED
     const hash = hashOpaque(code)
     const record = await this.sessions.getCode(hash)
@@ -43,6 +43,8 @@ export class Codes implements CodeService {
       return { ok: false, replayed: true }
     }
     if (record.expiresAt <= now || record.clientId !== client.id) return REFUSED
+    // RFC 9449 §10: a code bound by dpop_jkt is redeemed only with a proof of that key (unspent otherwise).
+    if (record.dpopJkt !== null && record.dpopJkt !== proofKey) return REFUSED
     // RFC 6749 §4.1.3: required when the authorization request had one, and then identical.
     const redirectOk = record.redirectUri !== null
       ? redirectUri === record.redirectUri
@@ -52,10 +54,10 @@ export class Codes implements CodeService {
     return { ok: true, grant: { userId: record.userId, scopes: record.scopes, audience: record.audience, authTime: record.authTime } }
   }
 
-  async redeem(code: string, client: Client, grant: CodeGrantView, withRefreshToken: boolean): Promise<{ refreshToken: string | null } | null> {
+  async redeem(code: string, client: Client, grant: CodeGrantView, withRefreshToken: boolean, proofKey: ProofKey): Promise<{ refreshToken: string | null } | null> {
     const hash = hashOpaque(code)
     const prepared = withRefreshToken
-      ? this.refresh.prepare(client, grant.userId, grant.scopes, grant.audience, grant.authTime, hash)
+      ? this.refresh.prepare(client, grant.userId, grant.scopes, grant.audience, grant.authTime, hash, proofKey)
       : null
     const result = await this.sessions.spendCode(hash, this.clock(), prepared && { family: prepared.family, token: prepared.first })
     return result.outcome === 'spent' ? { refreshToken: prepared?.token ?? null } : null

@@ -12,6 +12,7 @@ import { ClientDirectory } from './clients.js'
 import { Accounts } from './accounts.js'
 import { Codes } from './codes.js'
 import { Csrf } from './csrf.js'
+import { DpopState } from './dpop.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { REGISTRATION_KEY_NAME, Registrations } from './registrations.js'
@@ -41,6 +42,8 @@ export interface IssuerParts {
   csrfKey: Buffer
   /** The server secret device cookies are signed with. */
   deviceKey: Buffer
+  /** The server secret DPoP nonces are made under. */
+  dpopNonceKey: Buffer
   observer: IssuerObserver
   pollIntervalMs: number
   onError: (err: Error) => void
@@ -55,6 +58,7 @@ export class Issuer implements IssuerCore {
   readonly refreshTokens: RefreshTokens
   readonly registrations: Registrations
   readonly accounts: Accounts
+  readonly dpop: DpopState
   readonly #p: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -78,6 +82,7 @@ export class Issuer implements IssuerCore {
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
     this.registrations = new Registrations(store.registrations, clock, () => config, () => parts.keys.serverSecret(REGISTRATION_KEY_NAME))
+    this.dpop = new DpopState(store.dpopProofs, clock, parts.dpopNonceKey)
   }
 
   authenticateClient(clientId: string, clientSecret: string | undefined): Promise<Client | null> {
@@ -114,6 +119,8 @@ export class Issuer implements IssuerCore {
       scope: request.scopes.join(' '),
     }
     if (request.authTime !== undefined) claims.auth_time = Math.floor(request.authTime / 1000)
+    // RFC 9449 §6.1: a DPoP-bound token names its key by thumbprint.
+    if (request.jkt !== undefined) claims.cnf = { jkt: request.jkt }
     return { accessToken: signer.sign(claims), expiresIn: request.ttl }
   }
 
@@ -192,8 +199,8 @@ export class Issuer implements IssuerCore {
 
   /**
    * Deletes expired failed-login records, answered sealed requests, sessions,
-   * codes, refresh tokens, one-time tokens and limit counters, and registered
-   * clients past their lifetime.
+   * codes, refresh tokens, one-time tokens, limit counters and DPoP proof
+   * records, and registered clients past their lifetime.
    */
   async prune(): Promise<void> {
     const { store, clock } = this.#p
@@ -204,6 +211,7 @@ export class Issuer implements IssuerCore {
     await this.registrations.prune()
     await store.oneTimeTokens.prune(clock())
     await store.limits.prune(clock())
+    await store.dpopProofs.prune(clock())
   }
 
   /** Reports a background failure once per distinct message, not at every poll. */

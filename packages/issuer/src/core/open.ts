@@ -15,6 +15,7 @@ import type { IssuerStore } from '../store/types/index.js'
 import { CSRF_KEY_NAME } from './csrf.js'
 import { REFRESH_KEY_NAME } from './refresh-tokens.js'
 import { REQUEST_KEY_NAME } from './sign-in.js'
+import { DPOP_NONCE_KEY_NAME } from './dpop.js'
 import { Issuer } from './issuer.js'
 import { NO_OBSERVER, type IssuerObserver } from '../domain/observer.js'
 
@@ -69,6 +70,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
     const requestKey = await keys.serverSecret(REQUEST_KEY_NAME)
     const csrfKey = await keys.serverSecret(CSRF_KEY_NAME)
     const deviceKey = await keys.serverSecret(DEVICE_KEY_NAME)
+    const dpopNonceKey = await keys.serverSecret(DPOP_NONCE_KEY_NAME)
     await dummyPasswordHash()
     return new Issuer({
       config,
@@ -82,6 +84,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       requestKey,
       csrfKey,
       deviceKey,
+      dpopNonceKey,
       pollIntervalMs: deps.pollIntervalMs ?? 1000,
       onError: deps.onError ?? ((err) => process.stderr.write(`tessera-issuer: background key work failed: ${err.message}\n`)),
     })

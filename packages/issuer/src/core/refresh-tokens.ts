@@ -9,7 +9,7 @@ import { digestsEqual } from '../credentials/constant-time.js'
 import { deriveRefreshToken, hashOpaque, looksLikeRefreshToken, newOpaque, newSalt, REFRESH_TOKEN_PREFIX } from '../credentials/opaque.js'
 import { newFamilyId } from '../credentials/ids.js'
 import type { NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore } from '../store/types/index.js'
-import type { Client, Clock, RefreshCheck, RefreshGrantView, RefreshRotation } from '../domain/types.js'
+import type { Client, Clock, ProofKey, RefreshCheck, RefreshGrantView, RefreshRotation } from '../domain/types.js'
 import type { IssuerConfig } from '../config.js'
 import type { RefreshTokenService } from './types.js'
 
@@ -23,6 +23,7 @@ const INVALID = { ok: false, reason: 'invalid' } as const
 
 const view = (f: RefreshFamilyRecord): RefreshGrantView => ({
   familyId: f.id, userId: f.userId, scopes: f.scopes, audience: f.audience, authTime: f.authTime, expiresAt: f.expiresAt,
+  dpopJkt: f.dpopJkt,
 })
 
 export interface PreparedFamily {
@@ -39,28 +40,37 @@ export class RefreshTokens implements RefreshTokenService {
     private readonly key: Buffer,
   ) {}
 
-  /** A family and its first token, not yet stored (the code grant stores it with the code's redemption). */
-  prepare(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null, codeHash: string | null): PreparedFamily {
+  /**
+   * A family and its first token, not yet stored (the code grant stores it
+   * with the code's redemption). A public client's family is bound to the
+   * key of the proof presented now, for good (RFC 9449 §5); a confidential
+   * client authenticates, so its families are never bound.
+   */
+  prepare(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null, codeHash: string | null,
+    proofKey: ProofKey): PreparedFamily {
     const now = this.clock()
     const c = this.config()
     const token = newOpaque(REFRESH_TOKEN_PREFIX)
     const family: RefreshFamilyRecord = {
-      id: newFamilyId(), clientId: client.id, userId, scopes, audience, authTime, codeHash,
+      id: newFamilyId(), clientId: client.id, userId, scopes, audience, authTime, codeHash, dpopJkt: client.public ? proofKey : null,
       createdAt: now, expiresAt: now + c.refreshMaxTtl * 1000,
     }
     return { token, family, first: { hash: hashOpaque(token), createdAt: now, expiresAt: this.#idleEnd(now, family.expiresAt) } }
   }
 
-  async issue(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null): Promise<string> {
-    const p = this.prepare(client, userId, scopes, audience, authTime, null)
+  async issue(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null, proofKey: ProofKey): Promise<string> {
+    const p = this.prepare(client, userId, scopes, audience, authTime, null, proofKey)
     await this.store.insertFamily(p.family, p.first)
     return p.token
   }
 
-  async check(token: string, client: Client): Promise<RefreshCheck> {
+  async check(token: string, client: Client, proofKey: ProofKey): Promise<RefreshCheck> {
     if (!looksLikeRefreshToken(token)) return INVALID
     const found = await this.store.find(hashOpaque(token))
     if (!found) return INVALID
+    // RFC 9449 §5, DESIGN.md: the key first. Without the family's key a token is worthless to whoever
+    // holds it, live or spent: refused, nothing changes, and never counted as a replay.
+    if (found.family.dpopJkt !== null && found.family.dpopJkt !== proofKey) return INVALID
     const now = this.clock()
     if (found.token.spentAt !== null) {
       if (this.#reusable(found, token, client, now) !== null) return { ok: true, grant: view(found.family) }

@@ -80,7 +80,7 @@ export class SignIn implements SignInService {
     const now = this.clock()
     await this.sessions.insertCode({
       hash: hashOpaque(code), clientId: request.clientId, userId: user.userId, redirectUri: request.redirectUriSent,
-      codeChallenge: request.codeChallenge, scopes, audience: request.audience, authTime: user.authTime,
+      codeChallenge: request.codeChallenge, scopes, audience: request.audience, authTime: user.authTime, dpopJkt: request.dpopJkt ?? null,
       createdAt: now, expiresAt: now + CODE_TTL_MS, spentAt: null,
     })
     return code

@@ -5,7 +5,7 @@ import type { IssuerConfig } from '../config.js'
 import type { IssuerObserver } from '../domain/observer.js'
 import type {
   AccessTokenRequest, AuthorizationRequest, Client, CodeCheck, CodeGrantView, Health, IssuedToken, IssuerGauges, Jwks,
-  LoginOutcome, RefreshCheck, RefreshGrantView, RefreshRotation, RegistrationRequest, RegistrationResult, SignedInUser, User,
+  LoginOutcome, ProofKey, RefreshCheck, RefreshGrantView, RefreshRotation, RegistrationRequest, RegistrationResult, SignedInUser, User,
 } from '../domain/types.js'
 
 /** A sealed pending request that opened: the checked request, the seal's expiry, and the seal's hash. */
@@ -123,22 +123,28 @@ export interface CodeService {
   /**
    * Checks a presented code (RFC 6749 §4.1.3, RFC 7636 §4.6) without
    * spending it. A code spent before is a replay: what was issued from it
-   * is revoked now (RFC 6749 §4.1.2).
+   * is revoked now (RFC 6749 §4.1.2). A code bound by `dpop_jkt` needs a
+   * proof with that key (`proofKey`; RFC 9449 §10).
    */
-  check(code: string, client: Client, redirectUri: string | undefined, verifier: string | undefined): Promise<CodeCheck>
+  check(code: string, client: Client, redirectUri: string | undefined, verifier: string | undefined, proofKey: ProofKey): Promise<CodeCheck>
   /**
    * Spends the code atomically (one of concurrent redemptions wins) and,
    * with `withRefreshToken`, stores a refresh token family in the same
-   * transaction. Null when it was spent meanwhile (then treated as a replay).
+   * transaction, bound to `proofKey` for a public client (RFC 9449 §5).
+   * Null when it was spent meanwhile (then treated as a replay).
    */
-  redeem(code: string, client: Client, grant: CodeGrantView, withRefreshToken: boolean): Promise<{ refreshToken: string | null } | null>
+  redeem(code: string, client: Client, grant: CodeGrantView, withRefreshToken: boolean, proofKey: ProofKey): Promise<{ refreshToken: string | null } | null>
 }
 
 export interface RefreshTokenService {
-  /** A new family for a password or code grant; returns its first token. */
-  issue(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null): Promise<string>
-  /** Checks a presented token for `client` before anything is spent (a replay revokes its family now). */
-  check(token: string, client: Client): Promise<RefreshCheck>
+  /** A new family for a password or code grant; returns its first token. A public client's family is bound to `proofKey`. */
+  issue(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null, proofKey: ProofKey): Promise<string>
+  /**
+   * Checks a presented token for `client` before anything is spent (a replay
+   * revokes its family now). A family bound to a DPoP key is checked first:
+   * another key or none is refused and changes nothing, never a replay.
+   */
+  check(token: string, client: Client, proofKey: ProofKey): Promise<RefreshCheck>
   /**
    * Rotates (RFC 9700 §4.14.2): spends the token, answers its successor;
    * within the reuse grace, the same successor again. `grant` is what
@@ -158,6 +164,19 @@ export interface RegistrationService {
   register(request: RegistrationRequest, address: string): Promise<RegistrationResult>
   /** Records that a code or a token was issued to the client, when it registered itself (else nothing). */
   recordUse(client: Client): Promise<void>
+}
+
+/** What DPoP (RFC 9449) needs of the core; the proof checks are the protocol's (oauth/dpop/). */
+export interface DpopService {
+  /** The server secret nonces are made under (§8): the same in every process on the store. */
+  readonly nonceKey: Buffer
+  /** Now on the core's clock, ms. */
+  now(): number
+  /**
+   * Records an accepted proof's `jti` (as a hash) until `expiresAt`: true
+   * the first time, false when it was seen before, by any process on the store.
+   */
+  recordProof(jti: string, expiresAt: number): Promise<boolean>
 }
 
 /**
@@ -212,6 +231,7 @@ export interface IssuerCore {
   readonly refreshTokens: RefreshTokenService
   readonly registrations: RegistrationService
   readonly accounts: AccountService
+  readonly dpop: DpopService
 
   /** The published keys (RFC 7517), public members only; cheap (cached). */
   jwks(): Jwks

@@ -42,6 +42,8 @@ export interface Client {
    * person (no skip, no remembered consent), and the pages say so.
    */
   registered: boolean
+  /** `--dpop`: every token request must carry a DPoP proof (RFC 9449 §5.2 dpop_bound_access_tokens). */
+  dpopBoundAccessTokens: boolean
 }
 
 export interface User {
@@ -62,6 +64,8 @@ export interface AccessTokenRequest {
   ttl: number
   /** The sign-in time (ms) for tokens that come from a sign-in (RFC 9068 §2.2.1 auth_time), else undefined. */
   authTime?: number
+  /** The DPoP proof key's RFC 7638 thumbprint: the token gets `cnf: {jkt}` (RFC 9449 §6.1). */
+  jkt?: string
 }
 
 export interface IssuedToken {
@@ -119,6 +123,11 @@ export interface AuthorizationRequest {
   /** The token's audience (RFC 8707), one of the client's. */
   audience: string
   prompt: 'login' | 'none' | 'consent' | null
+  /**
+   * RFC 9449 §10 `dpop_jkt`: the thumbprint of the key the code is bound to
+   * (its redemption needs a proof with that key). Absent when not sent.
+   */
+  dpopJkt?: string
 }
 
 /** The person of a live sign-in session. */
@@ -138,6 +147,9 @@ export interface CodeGrantView {
   authTime: number
 }
 
+/** The DPoP proof key of a token request (RFC 9449 §4.3), by its RFC 7638 thumbprint, or null without a proof. */
+export type ProofKey = string | null
+
 export type CodeCheck =
   | { ok: true; grant: CodeGrantView }
   /** Unknown, expired, another client's, or a wrong redirect URI or verifier: all one answer (invalid_grant). */
@@ -152,6 +164,8 @@ export interface RefreshGrantView {
   authTime: number | null
   /** The family's absolute end (TESSERA_REFRESH_MAX_TTL after its first grant), ms. */
   expiresAt: number
+  /** The DPoP key thumbprint the family is bound to (a public client's, RFC 9449 §5), or null. */
+  dpopJkt: string | null
 }
 
 export type RefreshCheck =

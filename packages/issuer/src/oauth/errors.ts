@@ -18,8 +18,10 @@ export const AUTHORIZATION_ERROR_CODES = [
 ] as const
 export type AuthorizationErrorCode = (typeof AUTHORIZATION_ERROR_CODES)[number]
 
-/** RFC 6749 §5.2 codes only the token (and revocation) endpoint answers, and RFC 7591 §3.2.2 registration codes. */
-export type TokenOnlyErrorCode = 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_redirect_uri' | 'invalid_client_metadata'
+/** RFC 6749 §5.2 codes only the token (and revocation) endpoint answers, RFC 7591 §3.2.2 registration codes, RFC 9449 §5 DPoP codes. */
+export type TokenOnlyErrorCode =
+  | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_redirect_uri' | 'invalid_client_metadata'
+  | 'invalid_dpop_proof' | 'use_dpop_nonce'
 
 export type OAuthErrorCode = AuthorizationErrorCode | TokenOnlyErrorCode
 
@@ -98,6 +100,9 @@ export const Errors = {
   // RFC 8707 §2 resource, and its alias `audience`.
   resourceAndAudience: invalidRequest('send resource or audience, not both'),
   invalidTarget: new OAuthError('invalid_target', 400, 'the requested resource is not allowed for this client'),
+
+  // RFC 9449 §5.2: a client registered with dpop_bound_access_tokens (`--dpop`) always sends a proof.
+  dpopRequired: invalidRequest('this client must send a DPoP proof (RFC 9449)'),
 
   // Anything unexpected: never the internals.
   serverError: new OAuthError('server_error', 500, 'internal error'),

@@ -131,12 +131,12 @@ t.test('user sign-out, set-password and delete end sessions and revoke refresh t
   const user = (await core.checkUserPassword('john', 'pw'))
   if (!c || !user.ok) throw new Error('setup failed')
   const holdings = async () => {
-    const refresh = await core.refreshTokens.issue(c, user.user.id, ['read'], 'https://a.example', null)
+    const refresh = await core.refreshTokens.issue(c, user.user.id, ['read'], 'https://a.example', null, null)
     const session = await core.signIn.startSession(user.user, Date.now())
     return { refresh, session: session.id }
   }
   const alive = async (h: { refresh: string; session: string }) => ({
-    refresh: (await core.refreshTokens.check(h.refresh, c)).ok,
+    refresh: (await core.refreshTokens.check(h.refresh, c, null)).ok,
     session: (await core.signIn.session(h.session)) !== null,
   })
 
@@ -154,9 +154,9 @@ t.test('user sign-out, set-password and delete end sessions and revoke refresh t
 
   const again = await core.checkUserPassword('john', 'new')
   if (!again.ok) throw new Error('new password refused')
-  const refresh = await core.refreshTokens.issue(c, again.user.id, ['read'], 'https://a.example', null)
+  const refresh = await core.refreshTokens.issue(c, again.user.id, ['read'], 'https://a.example', null, null)
   t.equal((await run(['client', 'delete', client.client_id, '--db', db])).code, 0)
-  t.equal((await core.refreshTokens.check(refresh, c)).ok, false, 'client delete')
+  t.equal((await core.refreshTokens.check(refresh, c, null)).ok, false, 'client delete')
 
   h = await holdings().catch(() => null) ?? { refresh: '', session: '' }
   t.equal((await run(['user', 'delete', 'john', '--db', db])).code, 0)

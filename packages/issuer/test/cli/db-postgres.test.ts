@@ -60,7 +60,7 @@ if (cluster) {
     await cli(source, ['keys', 'rotate'], WITH_KEK)
     // A refresh token issued on SQLite (the server secret it derives successors with moves too).
     const core = await openIssuer(loadConfig({ TESSERA_DB: source, ...WITH_KEK }))
-    const token = await core.refreshTokens.issue((await core.findClient(svc.client_id))!, user.user_id, ['read'], AUDIENCE, null)
+    const token = await core.refreshTokens.issue((await core.findClient(svc.client_id))!, user.user_id, ['read'], AUDIENCE, null, null)
     await core.close()
 
     const copied = await cli(source, ['db', 'copy', '--to', pgUrl], WITH_KEK)
@@ -80,7 +80,7 @@ if (cluster) {
     const onPg = await openIssuer(loadConfig({ TESSERA_DB: pgUrl, ...WITH_KEK }))
     t.teardown(() => onPg.close())
     const client = (await onPg.findClient(svc.client_id))!
-    const check = await onPg.refreshTokens.check(token, client)
+    const check = await onPg.refreshTokens.check(token, client, null)
     t.ok(check.ok, 'the refresh token issued on SQLite is valid on PostgreSQL')
     if (check.ok) t.ok((await onPg.refreshTokens.rotate(token, client, check.grant)).ok, 'and rotates there')
 

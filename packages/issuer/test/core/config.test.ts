@@ -23,6 +23,7 @@ t.test('defaults', async (t) => {
     sessionTtl: 43_200, refreshIdleTtl: 1_209_600, refreshMaxTtl: 7_776_000, refreshReuseGrace: 10,
     registration: 'off', registrationAudiences: [], registrationScope: [],
     signup: 'off', signupScope: [], smtpUrl: null, mailFrom: null, passwordMinLength: 8, trustProxy: null,
+    dpopNonce: false,
   })
   t.equal(loadConfig({ PORT: '9000' }, {}).issuer, 'http://localhost:9000', 'the default issuer follows the port')
 })

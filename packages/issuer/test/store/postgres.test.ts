@@ -67,7 +67,7 @@ function serverDatabaseTests(cluster: Cluster): void {
     t.same(await store.clients.get('tc_old'), {
       id: 'tc_old', name: 'old', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
       secretHash: '$sha256$s$d', previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false,
-      createdAt: 1, updatedAt: 2, registration: null,
+      dpopBoundAccessTokens: false, createdAt: 1, updatedAt: 2, registration: null,
     })
     t.equal((await store.users.getByUsername('john'))?.id, 'tu_old')
     t.same((await raw(url, "SELECT to_regclass('login_failures') AS t")).rows, [{ t: null }], 'no table keeps usernames of failed logins')

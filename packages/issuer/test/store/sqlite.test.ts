@@ -30,7 +30,7 @@ t.test('creates the file (0600) and its folders (0700), migrates to the current 
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name)
   t.same(tables.filter((n) => !n.startsWith('sqlite_')), [
-    'answered_requests', 'authorization_codes', 'clients', 'limit_counters', 'login_attempts', 'meta', 'one_time_tokens',
+    'answered_requests', 'authorization_codes', 'clients', 'dpop_proofs', 'limit_counters', 'login_attempts', 'meta', 'one_time_tokens',
     'refresh_families', 'refresh_tokens', 'server_secrets', 'sessions', 'signing_keys', 'users',
   ])
   db.close()
@@ -60,7 +60,7 @@ t.test('a version 1 database migrates with its clients, users and keys; failure 
   t.same(await store.clients.get('tc_old'), {
     id: 'tc_old', name: 'old', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
     secretHash: '$sha256$s$d', previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false,
-    createdAt: 1, updatedAt: 2, registration: null,
+    dpopBoundAccessTokens: false, createdAt: 1, updatedAt: 2, registration: null,
   })
   t.equal((await store.users.getByUsername('john'))?.id, 'tu_old')
   const raw = new Database(path, { readonly: true })

@@ -34,12 +34,14 @@ export interface ClientInput {
   /** Create only: a client with no secret. */
   public?: boolean
   skipConsent?: boolean | string
+  /** `--dpop`: every token request must carry a DPoP proof (RFC 9449 §5.2 dpop_bound_access_tokens). */
+  dpop?: boolean | string
 }
 
 function info(c: ClientRecord, now: number): ClientInfo {
   return {
     id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl,
-    public: c.secretHash === null, redirectUris: c.redirectUris,
+    public: c.secretHash === null, redirectUris: c.redirectUris, dpopBoundAccessTokens: c.dpopBoundAccessTokens,
     skipConsent: c.skipConsent && c.secretHash !== null, skipConsentIgnored: c.skipConsent && c.secretHash === null,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
     registered: c.registration !== null, lastUsedAt: c.registration?.lastUsedAt ?? null,
@@ -92,6 +94,7 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     changes.audiences = parseAudiences(input.audiences ?? [])
     changes.redirectUris = parseRedirectUris(input.redirectUris ?? [])
     changes.skipConsent = input.skipConsent === undefined ? false : parseBoolean(input.skipConsent, 'skip-consent')
+    changes.dpopBoundAccessTokens = input.dpop === undefined ? false : parseBoolean(input.dpop, 'dpop')
     checkCombination({
       grants: changes.grants, redirectUris: changes.redirectUris, isPublic: input.public === true, skipConsent: changes.skipConsent, redirectUrisGiven: true,
     })
@@ -102,12 +105,13 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     if (input.audiences !== undefined) changes.audiences = parseAudiences(input.audiences)
     if (input.redirectUris !== undefined) changes.redirectUris = parseRedirectUris(input.redirectUris)
     if (input.skipConsent !== undefined) changes.skipConsent = parseBoolean(input.skipConsent, 'skip-consent')
+    if (input.dpop !== undefined) changes.dpopBoundAccessTokens = parseBoolean(input.dpop, 'dpop')
   }
   if (input.name !== undefined) changes.name = checkName(input.name)
   if (input.ttl !== undefined) changes.ttl = parseTtl(input.ttl, maxTtl)
   else if (mode === 'create') changes.ttl = Math.min(DEFAULT_CLIENT_TTL, maxTtl)
   if (mode === 'update' && Object.keys(changes).length === 0) {
-    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant, --redirect-uri, --skip-consent or --ttl')
+    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant, --redirect-uri, --skip-consent, --dpop or --ttl')
   }
   return changes
 }
@@ -121,12 +125,12 @@ export class ClientAdmin {
 
   /** Creates a client; a confidential client's secret is returned here once and never stored in clear. */
   async create(input: ClientInput): Promise<{ client: ClientInfo; secret: string | null }> {
-    const { name, grants, scopes, audiences, ttl, redirectUris, skipConsent } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
+    const { name, grants, scopes, audiences, ttl, redirectUris, skipConsent, dpopBoundAccessTokens } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
     const secret = input.public === true ? null : newClientSecret()
     const now = this.clock()
     const record: ClientRecord = {
       id: newClientId(), name, grants, scopes, audiences, ttl, secretHash: secret === null ? null : hashClientSecret(secret),
-      previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, createdAt: now, updatedAt: now,
+      previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, dpopBoundAccessTokens, createdAt: now, updatedAt: now,
       registration: null,
     }
     await this.store.clients.insert(record)

@@ -10,7 +10,7 @@ import { Errors, type OAuthError } from '../../oauth/errors.js'
 import { parseForm } from '../../oauth/form.js'
 import { sendOAuthError } from '../oauth-reply.js'
 import { revokeRoute, REVOKE_PATH } from './revoke.js'
-import { logExchange, tokenRoute, TOKEN_PATH } from './token.js'
+import { dpopNonceHeader, logExchange, tokenRoute, TOKEN_PATH } from './token.js'
 
 /** Default cap on a request body, bytes: ample for any real request. */
 export const DEFAULT_TOKEN_BODY_LIMIT = 16 * 1024
@@ -40,6 +40,8 @@ export async function formEndpoints(app: FastifyInstance, options: FormEndpointO
   // Forms only: any other content type falls through to Fastify's 415, mapped to invalid_request below.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, formParser)
+
+  dpopNonceHeader(app, options.core)
 
   app.setErrorHandler(function formErrorHandler(error: FastifyError, request, reply) {
     const mapped = transportError(error)

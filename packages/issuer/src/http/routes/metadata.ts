@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import { grantTypesSupported } from '../../oauth/grants/index.js'
 import { AUTHORIZE_PATH, REGISTER_PATH } from '../../oauth/paths.js'
+import { DPOP_ALGS } from '../../oauth/dpop/index.js'
 import { JWKS_PATH } from './jwks.js'
 import { REVOKE_PATH } from './revoke.js'
 import { TOKEN_PATH } from './token.js'
@@ -41,6 +42,8 @@ export async function metadataRoute(app: FastifyInstance, options: { core: Issue
       scopes_supported: scopes,
       // RFC 8414 §2 / RFC 7591 §3: only when apps may register themselves.
       ...(open ? { registration_endpoint: issuer + REGISTER_PATH } : {}),
+      // RFC 9449 §5.1: the proof algorithms accepted, EdDSA under both its names (RFC 9864).
+      dpop_signing_alg_values_supported: DPOP_ALGS,
     }
   })
 }

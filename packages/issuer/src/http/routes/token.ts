@@ -8,12 +8,14 @@ import type { IssuerCore } from '../../core/types.js'
 import { looksLikeClientId } from '../../credentials/ids.js'
 import { Errors, OAuthError, storeUnavailable } from '../../oauth/errors.js'
 import { findGrant } from '../../oauth/grants/index.js'
+import { TOKEN_PATH } from '../../oauth/paths.js'
 import { logTokenRequest } from '../logging.js'
 import { JSON_TYPE, noCacheHeaders, sendOAuthError } from '../oauth-reply.js'
 import { reportStoreFailure } from '../store-failure.js'
 import { exchangeToken, TokenExchange } from '../../oauth/token/pipeline.js'
+import { currentNonce } from '../../oauth/dpop/index.js'
 
-export const TOKEN_PATH = '/oauth2/token'
+export { TOKEN_PATH }
 
 /**
  * A value from the request, logged only when it has the form of what it
@@ -57,13 +59,38 @@ function fail(core: IssuerCore, request: FastifyRequest, reply: FastifyReply, er
   return sendOAuthError(reply, error)
 }
 
+/**
+ * Every value of the request's `DPoP` headers, in order. Node joins a
+ * repeated header it does not know into one string; the raw headers keep
+ * them apart, so that two headers are refused as two (RFC 9449 §4.3 item 1).
+ */
+export function dpopHeaders(request: FastifyRequest): string[] {
+  if (request.headers.dpop === undefined) return []
+  const raw = request.raw.rawHeaders
+  const values: string[] = []
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'dpop') values.push(raw[i + 1]!)
+  return values
+}
+
+/**
+ * TESSERA_DPOP_NONCE on: every answer of the token endpoint, whatever it
+ * is, carries the nonce of the moment (RFC 9449 §8), so a client has one
+ * before it needs one. Registered only when on: off costs nothing.
+ */
+export function dpopNonceHeader(app: FastifyInstance, core: IssuerCore): void {
+  if (!core.config.dpopNonce) return
+  app.addHook('onRequest', async function dpopNonce(request, reply) {
+    if (request.routeOptions.url === TOKEN_PATH) reply.header('dpop-nonce', currentNonce(core.dpop.nonceKey, core.dpop.now()))
+  })
+}
+
 export function tokenRoute(app: FastifyInstance, core: IssuerCore, bodyLimit: number): void {
   app.post(TOKEN_PATH, { bodyLimit }, async function token(request, reply) {
     noCacheHeaders(reply)
     const exchange = new TokenExchange()
     let result
     try {
-      result = await exchangeToken(core, request.body, request.headers.authorization, exchange)
+      result = await exchangeToken(core, { body: request.body, authorization: request.headers.authorization, dpop: dpopHeaders(request) }, exchange)
     } catch (err) {
       if (err instanceof StoreUnavailableError) {
         // DESIGN.md: a database error is 503 with Retry-After, never a 500.

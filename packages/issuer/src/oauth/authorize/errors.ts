@@ -45,6 +45,8 @@ export const Refusals = {
   malformedChallenge: invalidRequest('code_challenge must be 43 base64url characters (S256)'),
   challengeMethod: invalidRequest('code_challenge_method must be S256'),
   badPrompt: invalidRequest('prompt must be login, none or consent'),
+  // RFC 9449 §10: a JWK SHA-256 thumbprint.
+  malformedDpopJkt: invalidRequest('dpop_jkt must be 43 base64url characters (a JWK SHA-256 thumbprint)'),
   loginRequired: new AuthorizationError('login_required', 'the user is not signed in'),
   consentRequired: new AuthorizationError('consent_required', 'the user must allow this client'),
   scopeNotGranted: new AuthorizationError('invalid_scope', 'the user does not have a requested scope'),

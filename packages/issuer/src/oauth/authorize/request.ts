@@ -4,12 +4,13 @@
 //      (RFC 6749 §4.1.2.1: no open redirector);
 //   2. then every failure goes back to the redirect URI: repeated parameters
 //      → lengths (state, nonce, login_hint) → response_type → grant → PKCE (RFC 7636, S256 only: RFC 9700
-//      §2.1.1) → scope → resource (RFC 8707) → prompt.
+//      §2.1.1) → scope → resource (RFC 8707) → prompt → dpop_jkt (RFC 9449 §10).
 // The result is the AuthorizationRequest the sign-in page answers.
 import type { AuthorizationRequest, Client } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { OAuthError } from '../errors.js'
 import { parseForm, type FormValue } from '../form.js'
+import { isThumbprint } from '../dpop/index.js'
 import { single } from '../shared/parameters.js'
 import { selectAudience } from '../shared/resource.js'
 import { grantScopes } from '../shared/scope.js'
@@ -22,7 +23,7 @@ type Params = Record<string, FormValue>
 /** Every parameter the endpoint reads: each at most once (RFC 6749 §3.1). */
 const PARAMETERS = [
   'response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method',
-  'resource', 'audience', 'prompt',
+  'resource', 'audience', 'prompt', 'dpop_jkt',
 ] as const
 
 // RFC 7636 §4.2: BASE64URL(SHA-256(verifier)) is 43 characters.
@@ -102,6 +103,13 @@ function checkPrompt(params: Params): AuthorizationRequest['prompt'] | Authoriza
   return (PROMPTS as readonly string[]).includes(prompt) ? prompt as AuthorizationRequest['prompt'] : Refusals.badPrompt
 }
 
+/** Step: RFC 9449 §10 dpop_jkt, the thumbprint of the key the code will be bound to; absent: an unbound code. */
+function checkDpopJkt(params: Params): string | undefined | AuthorizationError {
+  const jkt = single(params, 'dpop_jkt')
+  if (jkt === undefined) return undefined
+  return isThumbprint(jkt) ? jkt : Refusals.malformedDpopJkt
+}
+
 export async function checkAuthorizationRequest(core: IssuerCore, url: string): Promise<CheckedRequest | Problem | Refused> {
   const params = readQuery(url)
   if (params instanceof Problem) return params
@@ -140,11 +148,15 @@ export async function checkAuthorizationRequest(core: IssuerCore, url: string): 
   const prompt = checkPrompt(params)
   if (prompt instanceof AuthorizationError) return refuse(prompt)
 
+  const dpopJkt = checkDpopJkt(params)
+  if (dpopJkt instanceof AuthorizationError) return refuse(dpopJkt)
+
   return {
     client,
     request: {
       clientId: client.id, redirectUri: target.redirectUri, redirectUriSent: target.sent, scopes: scope.scopes,
       scopeRequested: scope.requested, state, codeChallenge: challenge, audience, prompt,
+      ...(dpopJkt === undefined ? {} : { dpopJkt }),
     },
   }
 }

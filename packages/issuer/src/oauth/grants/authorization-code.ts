@@ -5,7 +5,7 @@
 // time; scope and audience are those the user allowed (a narrower `scope`
 // may be asked, `resource` must name the code's audience).
 
-import type { Client } from '../../domain/types.js'
+import type { Client, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
@@ -13,10 +13,10 @@ import type { Grant, GrantSubject, TokenExchange } from './grant.js'
 
 const text = (v: FormValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange): Promise<GrantSubject | OAuthError> {
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const code = text(params.code)
   if (code === undefined) return Errors.missingCode
-  const checked = await core.codes.check(code, client, text(params.redirect_uri), text(params.code_verifier))
+  const checked = await core.codes.check(code, client, text(params.redirect_uri), text(params.code_verifier), proofKey)
   if (!checked.ok) {
     exchange.replayed = checked.replayed
     return Errors.invalidCode
@@ -28,7 +28,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
     audiences: [grant.audience],
     authTime: grant.authTime,
     async complete() {
-      const redeemed = await core.codes.redeem(code, client, grant, client.grants.includes('refresh_token'))
+      const redeemed = await core.codes.redeem(code, client, grant, client.grants.includes('refresh_token'), proofKey)
       // Spent by a concurrent redemption meanwhile: this one is the second use.
       if (redeemed === null) {
         exchange.replayed = true

@@ -5,7 +5,7 @@
 // refresh token does so in `complete`, which runs only once scope and
 // resource have passed: a request refused for its scope changes nothing.
 
-import type { Client, GrantType } from '../../domain/types.js'
+import type { Client, GrantType, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import type { OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
@@ -51,7 +51,8 @@ export interface Grant {
   /**
    * Checks the grant's own parameters (RFC 6749 §4.x.2) for an authenticated
    * client that is allowed this grant. Parameters are already known to be
-   * single-valued.
+   * single-valued. `proofKey`: the thumbprint of the request's checked DPoP
+   * proof key, or null (RFC 9449 §5).
    */
-  handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
+  handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
 }

@@ -5,14 +5,14 @@
 // refresh_token grant also receives a refresh token (RFC 6749 §4.3.3).
 
 import { BusyError } from '../../domain/errors.js'
-import type { Client } from '../../domain/types.js'
+import type { Client, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { busy, Errors, tooManyAttempts, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject } from './grant.js'
 import { intersectScopes } from '../shared/scopes.js'
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>): Promise<GrantSubject | OAuthError> {
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, _exchange: unknown, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const username = params.username
   const password = params.password
   // RFC 6749 §4.3.2: both REQUIRED. Values are single strings after the repetition check.
@@ -36,7 +36,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
     scopeCeiling: intersectScopes(client.scopes, user.scopes),
     async complete(granted) {
       if (!client.grants.includes('refresh_token')) return {}
-      return { refreshToken: await core.refreshTokens.issue(client, user.id, granted.scopes, granted.audience, null) }
+      return { refreshToken: await core.refreshTokens.issue(client, user.id, granted.scopes, granted.audience, null, proofKey) }
     },
   }
 }

@@ -4,16 +4,16 @@
 // of the client's audiences, default the original one. A spent token
 // presented again outside the reuse grace revokes its family.
 
-import type { Client } from '../../domain/types.js'
+import type { Client, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject, TokenExchange } from './grant.js'
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange): Promise<GrantSubject | OAuthError> {
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const token = params.refresh_token
   if (typeof token !== 'string') return Errors.missingRefreshToken
-  const checked = await core.refreshTokens.check(token, client)
+  const checked = await core.refreshTokens.check(token, client, proofKey)
   if (!checked.ok) {
     if (checked.reason === 'replayed') {
       exchange.replayed = true

@@ -1,12 +1,13 @@
 // The token endpoint (RFC 6749 §3.2) as a pipeline of named steps, in the
 // order DESIGN.md fixes: (method, no-cache headers and transport checks are
 // done by the route) → form body → repeated parameters → grant_type →
-// client authentication → grant allowed → grant parameters → scope →
-// resource → complete (what the grant spends or issues) → sign. Each step
+// client authentication → grant allowed → DPoP proof (RFC 9449 §5) →
+// grant parameters → scope → resource → complete (what the grant spends or
+// issues) → sign. Each step
 // returns an OAuthError value to stop, so the whole request is one straight
 // line with no exceptions on the error path.
 
-import type { Client } from '../../domain/types.js'
+import type { Client, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError } from '../errors.js'
 import { FormBody, type FormValue } from '../form.js'
@@ -15,12 +16,23 @@ import { authenticate, readClientCredentials } from '../shared/client-auth.js'
 import { checkRepeatedParameters, single } from '../shared/parameters.js'
 import { selectAudience } from '../shared/resource.js'
 import { grantScopes } from '../shared/scope.js'
+import { checkTokenProof } from './dpop.js'
 
 export { TokenExchange }
 
 /** RFC 6749 §5.1 successful response, serialised. */
 export interface TokenResponse {
   body: string
+}
+
+/** What the token endpoint reads of a request. */
+export interface TokenRequest {
+  /** The parsed body (a FormBody when it was a form). */
+  body: unknown
+  /** The Authorization header. */
+  authorization: string | undefined
+  /** Every `DPoP` header's value, in order (RFC 9449 §4.1: more than one is refused). */
+  dpop: readonly string[]
 }
 
 /** Step: the body must be a form (RFC 6749 §3.2, Appendix B); the revocation endpoint (RFC 7009 §2.1) takes the same. */
@@ -43,12 +55,19 @@ function checkGrantAllowed(client: Client, grant: Grant): OAuthError | undefined
   return client.grants.includes(grant.type) ? undefined : Errors.unauthorizedClient
 }
 
-/** Step: sign (RFC 9068) and answer (RFC 6749 §5.1), with the grant's refresh token if it issued one. */
-function respond(core: IssuerCore, client: Client, subject: GrantSubject, scopes: string[], audience: string, refreshToken: string | undefined): TokenResponse {
-  const issued = core.issueAccessToken({ sub: subject.sub, clientId: client.id, audience, scopes, ttl: client.ttl, authTime: subject.authTime })
+/**
+ * Step: sign (RFC 9068) and answer (RFC 6749 §5.1), with the grant's
+ * refresh token if it issued one; with a proof, a DPoP-bound token (RFC 9449 §5, §6.1).
+ */
+function respond(
+  core: IssuerCore, client: Client, subject: GrantSubject, scopes: string[], audience: string, refreshToken: string | undefined, proofKey: ProofKey,
+): TokenResponse {
+  const issued = core.issueAccessToken({
+    sub: subject.sub, clientId: client.id, audience, scopes, ttl: client.ttl, authTime: subject.authTime, jkt: proofKey ?? undefined,
+  })
   const answer: Record<string, unknown> = {
     access_token: issued.accessToken,
-    token_type: 'Bearer',
+    token_type: proofKey === null ? 'Bearer' : 'DPoP',
     expires_in: issued.expiresIn,
     scope: scopes.join(' '),
   }
@@ -56,13 +75,8 @@ function respond(core: IssuerCore, client: Client, subject: GrantSubject, scopes
   return { body: JSON.stringify(answer) }
 }
 
-export async function exchangeToken(
-  core: IssuerCore,
-  body: unknown,
-  authorization: string | undefined,
-  exchange: TokenExchange,
-): Promise<TokenResponse | OAuthError> {
-  const params = requireForm(body)
+export async function exchangeToken(core: IssuerCore, request: TokenRequest, exchange: TokenExchange): Promise<TokenResponse | OAuthError> {
+  const params = requireForm(request.body)
   if (params instanceof OAuthError) return params
 
   const repeated = checkRepeatedParameters(params)
@@ -71,7 +85,7 @@ export async function exchangeToken(
   const grant = selectGrant(params, exchange)
   if (grant instanceof OAuthError) return grant
 
-  const claimed = readClientCredentials(authorization, params)
+  const claimed = readClientCredentials(request.authorization, params)
   if (claimed instanceof OAuthError) return claimed
   exchange.clientId = claimed.id
   const client = await authenticate(core, claimed)
@@ -80,7 +94,10 @@ export async function exchangeToken(
   const notAllowed = checkGrantAllowed(client, grant)
   if (notAllowed !== undefined) return notAllowed
 
-  const subject = await grant.handle(core, client, params, exchange)
+  const proofKey = await checkTokenProof(core, client, request.dpop)
+  if (proofKey instanceof OAuthError) return proofKey
+
+  const subject = await grant.handle(core, client, params, exchange, proofKey)
   if (subject instanceof OAuthError) return subject
 
   const scopes = grantScopes(single(params, 'scope'), subject.scopeCeiling)
@@ -95,5 +112,5 @@ export async function exchangeToken(
   // A token issued is a use of a self-registered client: it is deleted 30 days after its last one (DESIGN.md).
   if (client.registered) await core.registrations.recordUse(client)
 
-  return respond(core, client, subject, scopes, audience, completed?.refreshToken)
+  return respond(core, client, subject, scopes, audience, completed?.refreshToken, proofKey)
 }

@@ -14,6 +14,7 @@ import { PgAnsweredRequests } from './answered-requests.js'
 import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
+import { PgDpopProofs } from './dpop-proofs.js'
 import { PgKeys } from './keys.js'
 import { PgLimits } from './limits.js'
 import { PgLogins } from './logins.js'
@@ -42,6 +43,7 @@ class PostgresStore implements IssuerStore {
   readonly answeredRequests: PgAnsweredRequests
   readonly oneTimeTokens: PgOneTimeTokens
   readonly limits: PgLimits
+  readonly dpopProofs: PgDpopProofs
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -61,6 +63,7 @@ class PostgresStore implements IssuerStore {
     this.answeredRequests = new PgAnsweredRequests(db)
     this.oneTimeTokens = new PgOneTimeTokens(db)
     this.limits = new PgLimits(db)
+    this.dpopProofs = new PgDpopProofs(db)
   }
 
   exportAll(): Promise<StoreSnapshot> {

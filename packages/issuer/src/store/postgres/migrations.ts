@@ -215,6 +215,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX limit_counters_window ON limit_counters (window_end);
   `,
+
+  // 5 -> 6: DPoP (RFC 9449): clients that must present a proof, the key a
+  // code (dpop_jkt, §10) and a public client's refresh token family are
+  // bound to, and the proofs' jti seen within their window (a hash each).
+  `
+  ALTER TABLE clients ADD COLUMN dpop_bound_access_tokens BOOLEAN NOT NULL DEFAULT false;
+  ALTER TABLE authorization_codes ADD COLUMN dpop_jkt TEXT;
+  ALTER TABLE refresh_families ADD COLUMN dpop_jkt TEXT;
+  CREATE TABLE dpop_proofs (
+    jti_hash    TEXT PRIMARY KEY,
+    expires_at  BIGINT NOT NULL
+  );
+  CREATE INDEX dpop_proofs_expires ON dpop_proofs (expires_at);
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

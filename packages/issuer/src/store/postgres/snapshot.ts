@@ -39,6 +39,8 @@ export async function exportAll(db: PgDb): Promise<StoreSnapshot> {
         .map((r) => ({ hash: r.hash, expiresAt: Number(r.expires_at) })),
       oneTimeTokens: (await all<OneTimeTokenRow>('SELECT * FROM one_time_tokens ORDER BY created_at, hash COLLATE "C"')).map(toOneTimeToken),
       limitCounters: (await all<LimitRow>('SELECT * FROM limit_counters ORDER BY key_hash COLLATE "C"')).map(toLimitCounter),
+      dpopProofs: (await all<{ jti_hash: string; expires_at: number }>('SELECT * FROM dpop_proofs ORDER BY jti_hash COLLATE "C"'))
+        .map((r) => ({ jtiHash: r.jti_hash, expiresAt: r.expires_at })),
     }
   }, { snapshot: true, timeoutMs: BULK_TIMEOUT_MS })
 }
@@ -56,6 +58,7 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       redirect_uris: c.redirectUris, skip_consent: c.skipConsent, created_at: c.createdAt, updated_at: c.updatedAt,
       registered: c.registration !== null, registration_address_hash: c.registration?.addressHash ?? null,
       last_used_at: c.registration?.lastUsedAt ?? null,
+      dpop_bound_access_tokens: c.dpopBoundAccessTokens,
     })))
     await insertRows(sql, 'users', s.users.map((u) => ({ ...userRow(u) })))
     // Oldest first, one by one: the serials the target assigns keep the keys' order, which is all the timeline reads.
@@ -66,7 +69,7 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
     })))
     await insertRows(sql, 'refresh_families', s.refreshFamilies.map((f) => ({
       id: f.id, client_id: f.clientId, user_id: f.userId, scopes: f.scopes, audience: f.audience, auth_time: f.authTime,
-      code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt,
+      code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt, dpop_jkt: f.dpopJkt,
     })))
     await insertRows(sql, 'refresh_tokens', s.refreshTokens.map((t) => ({
       hash: t.hash, family_id: t.familyId, generation: t.generation, created_at: t.createdAt, expires_at: t.expiresAt,
@@ -77,6 +80,7 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       hash: t.hash, purpose: t.purpose, user_id: t.userId, address: t.address, created_at: t.createdAt, expires_at: t.expiresAt,
     })))
     await insertRows(sql, 'limit_counters', s.limitCounters.map((c) => ({ key_hash: c.keyHash, count: c.count, window_end: c.windowEnd })))
+    await insertRows(sql, 'dpop_proofs', s.dpopProofs.map((p) => ({ jti_hash: p.jtiHash, expires_at: p.expiresAt })))
     // Servers already running on the target reload keys and clients.
     await bumpKeysVersion(sql)
     await bumpClientsVersion(sql)

@@ -12,7 +12,7 @@ export interface ClientRow {
   id: string; name: string; grants: string; scopes: string; audiences: string; ttl: number
   secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
   redirect_uris: string; skip_consent: number; created_at: number; updated_at: number
-  registered: number; registration_address_hash: string | null; last_used_at: number | null
+  registered: number; registration_address_hash: string | null; last_used_at: number | null; dpop_bound_access_tokens: number
 }
 
 export const toClient = (r: ClientRow): ClientRecord => ({
@@ -27,6 +27,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   previousSecretExpiresAt: r.previous_secret_expires_at,
   redirectUris: JSON.parse(r.redirect_uris) as string[],
   skipConsent: r.skip_consent === 1,
+  dpopBoundAccessTokens: r.dpop_bound_access_tokens === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   registration: r.registered === 1 ? { addressHash: r.registration_address_hash!, lastUsedAt: r.last_used_at } : null,
@@ -38,14 +39,14 @@ export const clientRow = (c: ClientRecord): ClientRow => ({
   previous_secret_hash: c.previousSecretHash, previous_secret_expires_at: c.previousSecretExpiresAt,
   redirect_uris: JSON.stringify(c.redirectUris), skip_consent: c.skipConsent ? 1 : 0,
   created_at: c.createdAt, updated_at: c.updatedAt, registered: c.registration === null ? 0 : 1,
-  registration_address_hash: c.registration?.addressHash ?? null, last_used_at: c.registration?.lastUsedAt ?? null,
+  registration_address_hash: c.registration?.addressHash ?? null, last_used_at: c.registration?.lastUsedAt ?? null, dpop_bound_access_tokens: c.dpopBoundAccessTokens ? 1 : 0,
 })
 
 /** Shaped like a typical row, for the missing-id path. */
 const DUMMY_ROW: Readonly<ClientRow> = clientRow({
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secretHash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, createdAt: 0, updatedAt: 0,
+  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, createdAt: 0, updatedAt: 0,
   registration: null,
 })
 
@@ -58,10 +59,10 @@ const GET_OR_DUMMY = `SELECT * FROM (SELECT *, 1 AS found FROM clients WHERE id 
 
 export const INSERT_CLIENT = `INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash,
   previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at,
-  registered, registration_address_hash, last_used_at)
+  registered, registration_address_hash, last_used_at, dpop_bound_access_tokens)
   VALUES (@id, @name, @grants, @scopes, @audiences, @ttl, @secret_hash, @previous_secret_hash,
   @previous_secret_expires_at, @redirect_uris, @skip_consent, @created_at, @updated_at,
-  @registered, @registration_address_hash, @last_used_at)`
+  @registered, @registration_address_hash, @last_used_at, @dpop_bound_access_tokens)`
 
 export class SqliteClients implements ClientStore {
   readonly #db: SqliteDb
@@ -84,7 +85,7 @@ export class SqliteClients implements ClientStore {
     this.#insert = raw.prepare<[ClientRow]>(INSERT_CLIENT)
     this.#update = raw.prepare(`UPDATE clients SET name = @name, grants = @grants, scopes = @scopes,
       audiences = @audiences, ttl = @ttl, redirect_uris = @redirect_uris, skip_consent = @skip_consent,
-      updated_at = @updated_at WHERE id = @id`)
+      dpop_bound_access_tokens = @dpop_bound_access_tokens, updated_at = @updated_at WHERE id = @id`)
     this.#rotate = raw.prepare(`UPDATE clients SET previous_secret_hash = CASE WHEN @previous_expires_at IS NULL THEN NULL ELSE secret_hash END,
       previous_secret_expires_at = @previous_expires_at, secret_hash = @secret_hash, updated_at = @now WHERE id = @id`)
     this.#delete = raw.prepare<[string]>('DELETE FROM clients WHERE id = ?')
@@ -96,7 +97,7 @@ export class SqliteClients implements ClientStore {
       const r = clientRow(c)
       this.#update.run({
         id, name: r.name, grants: r.grants, scopes: r.scopes, audiences: r.audiences, ttl: r.ttl,
-        redirect_uris: r.redirect_uris, skip_consent: r.skip_consent, updated_at: now,
+        redirect_uris: r.redirect_uris, skip_consent: r.skip_consent, dpop_bound_access_tokens: r.dpop_bound_access_tokens, updated_at: now,
       })
       return c
     })

@@ -9,6 +9,7 @@ import { SqliteAnsweredRequests } from './answered-requests.js'
 import { SqliteClients } from './clients.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
+import { SqliteDpopProofs } from './dpop-proofs.js'
 import { SqliteKeys } from './keys.js'
 import { SqliteLimits } from './limits.js'
 import { SqliteLogins } from './logins.js'
@@ -33,6 +34,7 @@ class SqliteStore implements IssuerStore {
   readonly answeredRequests: SqliteAnsweredRequests
   readonly oneTimeTokens: SqliteOneTimeTokens
   readonly limits: SqliteLimits
+  readonly dpopProofs: SqliteDpopProofs
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -51,6 +53,7 @@ class SqliteStore implements IssuerStore {
     this.answeredRequests = new SqliteAnsweredRequests(db)
     this.oneTimeTokens = new SqliteOneTimeTokens(db)
     this.limits = new SqliteLimits(db)
+    this.dpopProofs = new SqliteDpopProofs(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

@@ -5,6 +5,7 @@ import type { StoreSnapshot } from '../types/index.js'
 import { INSERT_ANSWERED, type AnsweredRow } from './answered-requests.js'
 import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
 import type { SqliteDb } from './database.js'
+import { INSERT_DPOP_PROOF, toDpopProof } from './dpop-proofs.js'
 import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRow } from '../rows.js'
 import { INSERT_KEY, INSERT_SECRET, keyRow } from './keys.js'
 import { familyRow, INSERT_FAMILY, INSERT_TOKEN, toFamily, tokenRow, toToken, type FamilyRow, type TokenRow } from './refresh.js'
@@ -27,6 +28,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     answered: all<AnsweredRow>('SELECT * FROM answered_requests ORDER BY hash'),
     oneTimeTokens: all<OneTimeTokenRow>('SELECT * FROM one_time_tokens ORDER BY created_at, hash'),
     limits: all<LimitRow>('SELECT * FROM limit_counters ORDER BY key_hash'),
+    proofs: all<{ jti_hash: string; expires_at: number }>('SELECT * FROM dpop_proofs ORDER BY jti_hash'),
     holdsData: all<{ n: number }>(`SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM users)
       + (SELECT count(*) FROM signing_keys) AS n`),
   }
@@ -41,6 +43,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     answered: raw.prepare(INSERT_ANSWERED),
     oneTimeToken: raw.prepare(INSERT_ONE_TIME_TOKEN),
     limit: raw.prepare(INSERT_LIMIT),
+    proof: raw.prepare(INSERT_DPOP_PROOF),
   }
   const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
 
@@ -56,6 +59,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       answeredRequests: q.answered.all().map((r) => ({ hash: r.hash, expiresAt: r.expires_at })),
       oneTimeTokens: q.oneTimeTokens.all().map(toOneTimeToken),
       limitCounters: q.limits.all().map(toLimitCounter),
+      dpopProofs: q.proofs.all().map(toDpopProof),
     })),
     importAll: db.writer((s: StoreSnapshot): void => {
       if (q.holdsData.get()!.n > 0) throw new ConflictError(`${db.path} already holds data: db copy needs an empty target`)
@@ -70,6 +74,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       for (const a of s.answeredRequests) insert.answered.run({ hash: a.hash, expires_at: a.expiresAt })
       for (const t of s.oneTimeTokens) insert.oneTimeToken.run(oneTimeTokenRow(t))
       for (const c of s.limitCounters) insert.limit.run({ key_hash: c.keyHash, count: c.count, window_end: c.windowEnd })
+      for (const p of s.dpopProofs) insert.proof.run({ jti_hash: p.jtiHash, expires_at: p.expiresAt })
       bumpKeys.run()
     }),
   }

@@ -19,6 +19,8 @@ export interface ClientRecord {
   redirectUris: string[]
   /** A first-party client: no consent page within a sign-in session. */
   skipConsent: boolean
+  /** `--dpop`: its token requests must carry a DPoP proof (RFC 9449 §5.2). */
+  dpopBoundAccessTokens: boolean
   createdAt: number
   updatedAt: number
   /** Set for a client that registered itself (RFC 7591); null for one an operator created. */
@@ -42,6 +44,7 @@ export interface ClientChanges {
   ttl?: number
   redirectUris?: string[]
   skipConsent?: boolean
+  dpopBoundAccessTokens?: boolean
 }
 
 export interface ClientStore {

@@ -6,6 +6,7 @@
 // transaction handed out to callers. Times are milliseconds since the epoch.
 import type { AnsweredRequestRecord, AnsweredRequestStore } from './answered-requests.js'
 import type { ClientRecord, ClientStore } from './clients.js'
+import type { DpopProofRecord, DpopProofStore } from './dpop-proofs.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
 import type { LimitCounterRecord, LimitStore } from './limits.js'
 import type { LoginThrottleStore } from './logins.js'
@@ -17,6 +18,7 @@ import type { UserRecord, UserStore } from './users.js'
 
 export type * from './answered-requests.js'
 export type * from './clients.js'
+export type * from './dpop-proofs.js'
 export type * from './keys.js'
 export type * from './limits.js'
 export type * from './logins.js'
@@ -43,6 +45,7 @@ export interface IssuerStore {
   readonly answeredRequests: AnsweredRequestStore
   readonly oneTimeTokens: OneTimeTokenStore
   readonly limits: LimitStore
+  readonly dpopProofs: DpopProofStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
@@ -83,4 +86,6 @@ export interface StoreSnapshot {
   answeredRequests: AnsweredRequestRecord[]
   oneTimeTokens: OneTimeTokenRecord[]
   limitCounters: LimitCounterRecord[]
+  /** DPoP proofs still within their window: a proof replayed on the copy is refused too. */
+  dpopProofs: DpopProofRecord[]
 }

@@ -13,6 +13,8 @@ export interface RefreshFamilyRecord {
   authTime: number | null
   /** Hash of the authorization code the family was granted with, or null. */
   codeHash: string | null
+  /** The DPoP key (RFC 7638 thumbprint) a public client's family is bound to from its first issuance (RFC 9449 §5), or null. */
+  dpopJkt: string | null
   createdAt: number
   /** Absolute end: no token of the family outlives it (TESSERA_REFRESH_MAX_TTL). */
   expiresAt: number

@@ -32,6 +32,8 @@ export interface CodeRecord {
   scopes: string[]
   audience: string
   authTime: number
+  /** RFC 9449 §10 dpop_jkt: the key its redemption needs a proof of, or null. */
+  dpopJkt: string | null
   createdAt: number
   expiresAt: number
   /** When it was redeemed, or null. */
