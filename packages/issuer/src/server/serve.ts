@@ -5,9 +5,8 @@
 // this same function as one issuer of the cluster.
 
 import cluster from 'node:cluster'
-import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { withPort, type ServeSettings } from '../config.js'
 import { resolvePort } from './free-port.js'
 import { openIssuer } from '../core/open.js'
@@ -16,10 +15,9 @@ import type { IssuerMetrics } from './metrics/issuer-metrics.js'
 import type { MetricsServer } from './metrics/server.js'
 import { buildApp } from '../http/app.js'
 import { openLogStream } from './log-stream.js'
+import { logProcessEvents } from './process-events.js'
 import { isClusterWorker, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './cluster-protocol.js'
 import { logReady, startupWarnings } from './startup.js'
-import { JWKS_PATH } from '../http/routes/jwks.js'
-import { METADATA_PATH } from '../http/routes/metadata.js'
 
 /**
  * Signals that stop the server gracefully: SIGTERM and SIGINT, and SIGHUP
@@ -57,10 +55,18 @@ async function metricsFor(settings: ServeSettings): Promise<IssuerMetrics | null
 /** One issuer process: alone (`single`), or one worker of a cluster (`worker`: the primary logs the ready line, serves metrics, and tells it when to stop). */
 async function serveOne(config: IssuerConfig, settings: ServeSettings, options: ServeOptions, role: 'single' | 'worker'): Promise<RunningIssuer> {
   const metrics = await metricsFor(settings)
-  const core = await openIssuer(config, metrics ? { observer: metrics.observer } : {})
+  // Background key work starts with core.start(), once the app (and its log) exists.
+  let log: FastifyInstance['log'] | undefined
+  const core = await openIssuer(config, {
+    ...(metrics ? { observer: metrics.observer } : {}),
+    onError: (err) => log?.error({ err: { message: err.message } }, 'background key work failed'),
+  })
   metrics?.gauges(() => core.gauges())
   const logs = (options.logger ?? true) ? openLogStream() : undefined
   const app = buildApp(core, { logger: logs ? { stream: logs.stream, level: settings.logLevel } : false })
+  log = app.log
+  // This process is the issuer's (not a test's): its own warnings and crashes are log lines too.
+  const restoreProcessEvents = logs && (options.handleSignals ?? true) ? logProcessEvents(app.log, logs.flush) : undefined
 
   let url: string
   let metricsServer: MetricsServer | undefined
@@ -87,6 +93,7 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
   } catch (err) {
     await app.close().catch(() => undefined)
     await core.close()
+    restoreProcessEvents?.()
     logs?.close()
     throw err
   }
@@ -113,6 +120,7 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
       } finally {
         clearInterval(sweep)
         await core.close()
+        restoreProcessEvents?.()
         logs?.close()
       }
     })()
