@@ -108,4 +108,66 @@ if (cluster) {
       `password ${firstDown.password ? firstDown.password.at + firstDown.password.ms - stoppedAt : '-'} ms; start -> /healthz 200 ${healthUpMs} ms; ` +
       `${answers.length} answers, ${down.length} while down, slowest ${slowest} ms`)
   })
+  t.test('what an outage serves (README, "When the database goes away"): /healthz and the password grant 503 at once; client_credentials from cached clients for at most 4 s; the JWKS throughout', async (t) => {
+    const db = await cluster.createDatabase()
+    const issuer = await startIssuer(t, db)
+    const tokenUrl = `${issuer.url}/oauth2/token`
+    const client = await cli<ClientCredentials>(db, ['client', 'create', '--name', 'svc', '--grant', 'client_credentials', '--grant', 'password',
+      '--scope', 'read', '--audience', AUDIENCE])
+    await cli(db, ['user', 'create', '--username', 'frank', '--scope', 'read', '--password-stdin'], 'frank-password-1\n')
+    const password = { grant_type: 'password', username: 'frank', password: 'frank-password-1' }
+    const status = async (path: string) => (await fetch(`${issuer.url}${path}`)).status
+    let first = 0
+    for (const until = Date.now() + 10_000; Date.now() < until && first !== 200; await sleep(100)) {
+      first = (await tokenRequest(tokenUrl, client, { grant_type: 'client_credentials' })).status
+    }
+    t.equal(first, 200, 'the client is served before the stop')
+    t.equal(await status('/healthz'), 200)
+    let restarted = false
+    t.teardown(async () => { if (!restarted) await cluster.start() })
+
+    await cluster.stop('fast')
+    // From here no read of the database can succeed: every bound below is counted from this instant.
+    const stopped = performance.now()
+    const health = await fetch(`${issuer.url}/healthz`)
+    t.equal(health.status, 503, '/healthz: 503 at the first check after the stop')
+    t.same(await health.json(), { status: 'unavailable', reason: 'database unavailable' })
+    const pw = await tokenRequest(tokenUrl, client, password)
+    t.equal(pw.status, 503, 'the password grant: 503 at once (it counts the attempt in the database)')
+    t.equal(pw.body.error, 'temporarily_unavailable')
+
+    // client_credentials: served from the copy of the clients while it was confirmed within 4 s, then 503.
+    const answers: Array<{ after: number; status: number; error?: string }> = []
+    let jwksAlways200 = true
+    while (performance.now() - stopped < 7000) {
+      const after = performance.now() - stopped
+      const res = await tokenRequest(tokenUrl, client, { grant_type: 'client_credentials' })
+      answers.push({ after, status: res.status, error: res.body.error })
+      if (await status('/.well-known/jwks.json') !== 200) jwksAlways200 = false
+      await sleep(100)
+    }
+    const lastOk = Math.max(-1, ...answers.filter((a) => a.status === 200).map((a) => a.after))
+    t.same(answers.filter((a) => a.status !== 200 && a.status !== 503), [], 'every answer a 200 or a 503')
+    t.ok(answers.filter((a) => a.status === 503).every((a) => a.error === 'temporarily_unavailable'), 'every 503 is temporarily_unavailable')
+    t.same(answers.filter((a) => a.status === 200 && a.after > 4000), [], 'no client_credentials token for a request sent more than 4 s after the stop')
+    t.ok(answers.some((a) => a.status === 503), 'client_credentials: 503 once the copy is older than 4 s')
+    t.ok(jwksAlways200, 'the JWKS: 200 throughout (keys in memory, APIs keep verifying)')
+    t.equal(await status('/healthz'), 503, '/healthz still 503')
+
+    await cluster.start()
+    restarted = true
+    let back = 0
+    for (const until = Date.now() + 15_000; Date.now() < until && back !== 200; await sleep(100)) {
+      back = (await tokenRequest(tokenUrl, client, password)).status
+    }
+    t.equal(back, 200, 'the password grant serves again by itself')
+    t.equal(await status('/healthz'), 200, '/healthz 200 again')
+    await sleep(1500) // the log is flushed at least every second
+    const lines = issuer.output().split('\n').filter((l) => l !== '')
+    t.same(lines.filter((l) => { try { return typeof JSON.parse(l) !== 'object' } catch { return true } }), [],
+      'every line the issuer wrote through the outage is one JSON object (DESIGN.md, "Operations")')
+    t.ok(lines.map((l) => JSON.parse(l) as { level?: number; msg?: string }).some((l) => l.level === 50 && l.msg === 'background key work failed'),
+      'the failed background key work is an error line of the log, not plain text on stderr')
+    t.comment(`outage: last cached client_credentials 200 ${lastOk < 0 ? 'none' : `${Math.round(lastOk)} ms`} after the stop`)
+  })
 }

@@ -20,13 +20,42 @@ export interface Parsed {
   positionals: string[]
 }
 
-function usageMessage(err: unknown, command: string): string {
+/** Edits (insert, delete, substitute, swap two neighbours) between two strings: the optimal string alignment distance. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1)
+    }
+  }
+  return d[a.length]![b.length]!
+}
+
+/**
+ * The option of `spec` nearest to an unknown `--name`, when it is near
+ * enough to be a typo (at most 2 edits, and fewer than half the name).
+ */
+export function nearestOption(unknown: string, spec: OptionSpec): string | undefined {
+  const name = unknown.replace(/^--?/, '').split('=')[0]!
+  let best: { option: string; edits: number } | undefined
+  for (const option of Object.keys(spec)) {
+    const edits = distance(name, option)
+    if (edits <= 2 && edits * 2 < Math.max(name.length, option.length) && (best === undefined || edits < best.edits)) best = { option, edits }
+  }
+  return best && `--${best.option}`
+}
+
+function usageMessage(err: unknown, command: string, spec: OptionSpec): string {
   const code = (err as { code?: string }).code
   const message = (err as Error).message
   const quoted = /'([^']+)'/.exec(message)?.[1]
   switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `${command}: unknown option ${quoted ?? ''}`.trim()
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const near = quoted === undefined ? undefined : nearestOption(quoted, spec)
+      return `${command}: unknown option ${quoted ?? ''}`.trim() + (near ? `; did you mean ${near}?` : '')
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return /argument missing/.test(message)
         ? `${command}: option ${quoted?.split(' ')[0] ?? ''} needs a value`
@@ -89,7 +118,7 @@ export function parse(command: string, args: string[], options: OptionSpec, posi
   try {
     parsed = parseArgs({ args: [...split.options, '--', ...split.positionals], options: spec, strict: true, allowPositionals: true })
   } catch (err) {
-    throw new UsageError(usageMessage(err, command))
+    throw new UsageError(usageMessage(err, command, spec))
   }
   const values = parsed.values as Parsed['values']
   if (values.help) return { values, positionals: parsed.positionals }

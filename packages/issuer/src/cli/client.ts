@@ -36,6 +36,17 @@ export function warnCommaScopes(io: CliIo, scopes: string[] | undefined): void {
   }
 }
 
+/**
+ * A refresh token is issued only beside a token of another grant
+ * (authorization_code, password: DESIGN.md, "Issuer HTTP interface"), so a
+ * client with the refresh_token grant alone can never get any token.
+ */
+export function warnNoFirstGrant(io: CliIo, grants: readonly string[] | undefined): void {
+  if (grants === undefined || grants.length === 0 || grants.some((g) => g !== 'refresh_token')) return
+  warn(io, 'this client can never get a token: a refresh token is issued only with a token of another grant; ' +
+    'add --grant authorization_code (or password), or --grant client_credentials for a service')
+}
+
 export function clientJson(c: ClientInfo): Record<string, unknown> {
   return {
     client_id: c.id,
@@ -98,6 +109,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
       await withAdmin(io, values, async (admin) => {
         const { client, secret } = await admin.clients.create(input)
         if (client.grants.includes('password')) warn(io, PASSWORD_GRANT_WARNING)
+        warnNoFirstGrant(io, client.grants)
         warnCommaScopes(io, input.scopes)
         if (values.json) {
           return printJson(io, secret === null ? clientJson(client) : { client_id: client.id, client_secret: secret, ...clientJson(client) })
@@ -146,6 +158,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<void> {
       await withAdmin(io, values, async (admin) => {
         const client = await admin.clients.update(positionals[0]!, input)
         if (list(values.grant)?.includes('password')) warn(io, PASSWORD_GRANT_WARNING)
+        warnNoFirstGrant(io, list(values.grant) && client.grants)
         warnCommaScopes(io, input.scopes)
         if (values.json) return printJson(io, clientJson(client))
         printLines(io, [`Updated client ${client.id}.`, ...clientLines(client).slice(1)])

@@ -19,7 +19,8 @@ export function adminConfig(io: CliIo, values: Parsed['values']): IssuerConfig {
  * Runs `fn` with the admin services open, and closes them whatever happens.
  * A command that only reads, or changes a record that must exist, passes
  * `mustExist`: on a path with no database it fails with one line naming the
- * path and creates nothing. Otherwise a new database is created, and one
+ * path and creates nothing. A command that shows only public key facts
+ * passes `publicKeysOnly`: it needs no key encryption key. Otherwise a new database is created, and one
  * line on stderr says so, once `precheck` has accepted the arguments.
  */
 export async function withAdmin<T>(
@@ -28,11 +29,11 @@ export async function withAdmin<T>(
   fn: (admin: Admin, config: IssuerConfig) => Promise<T>,
   /** Checks run before the database is opened, so a bad argument touches nothing. */
   precheck?: (config: IssuerConfig) => void,
-  options: { mustExist?: boolean } = {},
+  options: { mustExist?: boolean; publicKeysOnly?: boolean } = {},
 ): Promise<T> {
   const config = adminConfig(io, values)
   precheck?.(config)
-  const admin = await openAdmin(config, { mustExist: options.mustExist })
+  const admin = await openAdmin(config, options)
   if (admin.store.created) note(io, `created a new database at ${admin.store.location}`)
   try {
     return await fn(admin, config)

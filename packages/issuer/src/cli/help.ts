@@ -97,7 +97,7 @@ export const HELP: Record<string, CommandHelp> = {
     flags: [['--password-stdin', 'read the password from the first line of standard input']],
   },
   'user sign-out': { usage: 'user sign-out NAME', about: ['Ends every sign-in session of the user and revokes their refresh tokens.'], flags: [] },
-  'keys list': { usage: 'keys list', about: ['Lists the signing keys: pending, signing, retiring, expired, with their times.'], flags: [] },
+  'keys list': { usage: 'keys list', about: ['Lists the signing keys: pending, signing, retiring, expired, with their times. Needs no key encryption key (nothing secret is shown).'], flags: [] },
   'keys rotate': {
     usage: 'keys rotate [--now]',
     about: ['Adds a key: published at once, it signs after $TESSERA_JWKS_MAX_AGE + 60 s, when every cache holds it.'],
@@ -112,7 +112,7 @@ export const HELP: Record<string, CommandHelp> = {
       'makes the newest pending key sign at once, or a fresh one.'],
     flags: [['--now', 'also remove it from the JWKS at once (a leaked key): tokens it signed stop verifying']],
   },
-  'keys export-jwks': { usage: 'keys export-jwks', about: ['Prints the JWKS as served (public members only).'], flags: [] },
+  'keys export-jwks': { usage: 'keys export-jwks', about: ['Prints the JWKS as served (public members only). Needs no key encryption key.'], flags: [] },
   'db copy': {
     usage: 'db copy --to PATH_OR_URL',
     about: ['Copies everything from the --db store into an empty store (SQLite or PostgreSQL), in one transaction.'],
@@ -120,7 +120,7 @@ export const HELP: Record<string, CommandHelp> = {
   },
   'db backup': {
     usage: 'db backup PATH',
-    about: ['Writes a consistent copy of a live SQLite database to PATH, a new file (SQLite online backup: a plain cp can miss data in the WAL).'],
+    about: ['Writes a consistent copy of a live SQLite database to PATH, a new file (SQLite online backup: a plain cp can miss data in the WAL). PATH is never a URL.'],
     flags: [],
   },
 }

@@ -8,6 +8,8 @@ import { iso, printJson, printLines, warn, type CliIo } from './io.js'
 
 /** Commands that read, or change a key that must exist: never create a database. */
 const MUST_EXIST = { mustExist: true }
+/** `keys list` and `export-jwks` show ids, states, times and public keys, none of them secret: no key encryption key needed. */
+const PUBLIC_ONLY = { mustExist: true, publicKeysOnly: true }
 
 const keyJson = (k: KeyInfo): Record<string, unknown> => ({
   kid: k.kid, alg: k.alg, state: k.state, created_at: iso(k.createdAt), activates_at: iso(k.activatesAt),
@@ -28,7 +30,7 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
           const until = k.unpublishAt === null ? '' : `  published until ${iso(k.unpublishAt)}`
           return `${k.kid}  ${k.alg.padEnd(5)}  ${k.state.padEnd(8)}  created ${iso(k.createdAt)}  signs from ${iso(k.activatesAt)}${until}`
         }))
-      }, undefined, MUST_EXIST)
+      }, undefined, PUBLIC_ONLY)
       return
     }
     case 'rotate': {
@@ -75,7 +77,7 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
     case 'export-jwks': {
       const { values } = parse('keys export-jwks', rest, {})
       if (values.help) return printLines(io, helpFor('keys export-jwks'))
-      await withAdmin(io, values, async (admin) => printJson(io, await admin.keys.jwks()), undefined, MUST_EXIST)
+      await withAdmin(io, values, async (admin) => printJson(io, await admin.keys.jwks()), undefined, PUBLIC_ONLY)
       return
     }
     default:

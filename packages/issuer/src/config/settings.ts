@@ -5,6 +5,7 @@
 // command line (config.ts reads it from its variable or a file).
 import { availableParallelism } from 'node:os'
 import { SIGNING_ALGS, type SigningAlg } from '../domain/types.js'
+import { storeLocationProblem } from '../domain/store-location.js'
 import { audienceProblem, issuerProblem, parseAddressList, parseScopeList, SCOPE_TOKEN, smtpUrlProblem } from './values.js'
 
 /** pino's levels, most severe first; `silent` logs nothing. */
@@ -86,7 +87,11 @@ export const ISSUER_SETTINGS = {
   },
   dbPath: {
     flag: 'db', variable: 'TESSERA_DB', arg: 'PATH|URL', shown: './data/tessera.db',
-    help: 'SQLite file (created with its folder) or a postgres:// URL', fallback: './data/tessera.db', parse: nonEmpty,
+    help: 'SQLite file (created with its folder) or a postgres:// URL', fallback: './data/tessera.db',
+    parse: (value: string, source: string): Parsed<string> => {
+      const problem = storeLocationProblem(value, source)
+      return problem === null ? ok(value) : no(problem)
+    },
   },
   signingAlg: {
     flag: 'signing-alg', variable: 'TESSERA_SIGNING_ALG', arg: 'ALG', shown: 'RS256',

@@ -8,7 +8,7 @@ import type { MailTransport } from '../domain/mail.js'
 import { Errors, storeUnavailable } from '../oauth/errors.js'
 import { sendOAuthError } from './oauth-reply.js'
 import { reportStoreFailure } from './store-failure.js'
-import { loggerOptions, type LoggerOption } from './logging.js'
+import { loggerOptions, logRequestDone, requestIds, type LoggerOption } from './logging.js'
 import { clientErrorHandler, defaultMaxConnections, frameworkErrors, serverOptions, type TransportLimits } from './transport.js'
 import { healthRoute } from './routes/health.js'
 import { jwksRoute } from './routes/jwks.js'
@@ -38,6 +38,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     // One line per token request is written by the token route itself;
     // Fastify's two lines per request would double the cost and say less.
     logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestIds(),
     // Graceful shutdown: in-flight requests finish, idle keep-alive sockets close.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -48,6 +49,8 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     ...(core.config.trustProxy !== null ? { trustProxy: [...core.config.trustProxy] } : {}),
   })
   app.server.maxConnections = options.limits?.maxConnections ?? defaultMaxConnections()
+  // TESSERA_LOG_LEVEL=debug: each request's route, status and time.
+  if (app.log.level === 'debug' || app.log.level === 'trace') app.addHook('onResponse', logRequestDone)
 
   // Fastify's default 404 logs the URL with its query string; this one logs nothing.
   // A method no route names (TRACE, PROPFIND, ...) on a form endpoint is its

@@ -52,6 +52,7 @@ const invalidRequest = (description: string): OAuthError<'invalid_request'> => n
 export const Errors = {
   // Transport (method, content type, size), answered before any OAuth step.
   methodNotAllowed: new OAuthError('invalid_request', 405, 'the token endpoint accepts POST only'),
+  revokeMethodNotAllowed: new OAuthError('invalid_request', 405, 'the revocation endpoint accepts POST only'),
   contentType: invalidRequest('content type must be application/x-www-form-urlencoded'),
   malformedBody: invalidRequest('malformed application/x-www-form-urlencoded body'),
   bodyTooLarge: new OAuthError('invalid_request', 413, 'request body too large'),
@@ -62,9 +63,8 @@ export const Errors = {
   // RFC 8707 §2: one resource per token request here (one audience per token).
   repeatedResource: new OAuthError('invalid_target', 400, 'only one resource (audience) may be requested'),
 
-  // RFC 6749 §4.4.2 / §4.3.2 grant_type.
+  // RFC 6749 §4.4.2 / §4.3.2 grant_type (unsupported_grant_type, naming the supported ones, is oauth/grants/index.ts's).
   missingGrantType: invalidRequest('grant_type is required'),
-  unsupportedGrantType: new OAuthError('unsupported_grant_type', 400, 'grant_type is not supported'),
 
   // RFC 6749 §2.3.1 client authentication.
   malformedBasic: invalidRequest('malformed HTTP Basic client credentials'),

@@ -8,6 +8,7 @@ import { openIssuer } from '../core/open.js'
 import type { IssuerConfig } from '../config.js'
 import type { MetricsServer } from './metrics/server.js'
 import { openLogStream } from './log-stream.js'
+import { logProcessEvents } from './process-events.js'
 import { WORKER_ENV, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './cluster-protocol.js'
 import { logReady, startupWarnings } from './startup.js'
 
@@ -46,6 +47,7 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
 
   const logs = (options.logger ?? true) ? openLogStream() : undefined
   const log = pino({ level: settings.logLevel, enabled: logs !== undefined }, logs?.stream)
+  const restoreProcessEvents = logs && (options.handleSignals ?? true) ? logProcessEvents(log, logs.flush) : undefined
   let metricsServer: MetricsServer | undefined
   if (settings.metricsPort !== null) {
     const { startMetricsServer } = await import('./metrics/server.js')
@@ -112,6 +114,7 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
       await Promise.all(exits)
       clearTimeout(force)
       await metricsServer?.close()
+      restoreProcessEvents?.()
       logs?.close()
     })()
     return closing

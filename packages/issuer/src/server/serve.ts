@@ -6,6 +6,7 @@
 
 import cluster from 'node:cluster'
 import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
 import { withPort, type ServeSettings } from '../config.js'
 import { resolvePort } from './free-port.js'
 import { openIssuer } from '../core/open.js'
@@ -15,6 +16,7 @@ import type { IssuerMetrics } from './metrics/issuer-metrics.js'
 import type { MetricsServer } from './metrics/server.js'
 import { buildApp } from '../http/app.js'
 import { openLogStream } from './log-stream.js'
+import { logProcessEvents } from './process-events.js'
 import { isClusterWorker, WORKER_PORT_ENV, type ClusterMessage, type RunningIssuer, type ServeOptions } from './cluster-protocol.js'
 import { logReady, startupWarnings } from './startup.js'
 
@@ -54,16 +56,22 @@ async function metricsFor(settings: ServeSettings): Promise<IssuerMetrics | null
 /** One issuer process: alone (`single`), or one worker of a cluster (`worker`: the primary logs the ready line, serves metrics, and tells it when to stop). */
 async function serveOne(config: IssuerConfig, settings: ServeSettings, options: ServeOptions, role: 'single' | 'worker'): Promise<RunningIssuer> {
   const metrics = await metricsFor(settings)
+  // Background key work starts with core.start(), once the app (and its log) exists.
+  let log: FastifyInstance['log'] | undefined
   const core = await openIssuer(config, {
     ...(metrics ? { observer: metrics.observer } : {}),
     // DESIGN.md "Operations": the argon2 bound is the machine's, shared by the workers.
     ...(role === 'worker' ? { admission: machineShare(settings.workers) } : {}),
+    onError: (err) => log?.error({ err: { message: err.message } }, 'background key work failed'),
   })
   metrics?.gauges(() => core.gauges())
   const logs = (options.logger ?? true) ? openLogStream() : undefined
   const mailer = config.smtpUrl !== null ? (await import('./mail-transport.js')).smtpTransport(config.smtpUrl) : undefined
   const app = buildApp(core, { logger: logs ? { stream: logs.stream, level: settings.logLevel } : false, mailer })
   app.addHook('onClose', async () => mailer?.close())
+  log = app.log
+  // This process is the issuer's (not a test's): its own warnings and crashes are log lines too.
+  const restoreProcessEvents = logs && (options.handleSignals ?? true) ? logProcessEvents(app.log, logs.flush) : undefined
 
   let url: string
   let metricsServer: MetricsServer | undefined
@@ -90,6 +98,7 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
   } catch (err) {
     await app.close().catch(() => undefined)
     await core.close()
+    restoreProcessEvents?.()
     logs?.close()
     throw err
   }
@@ -116,6 +125,7 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
       } finally {
         clearInterval(sweep)
         await core.close()
+        restoreProcessEvents?.()
         logs?.close()
       }
     })()

@@ -73,6 +73,7 @@ t.test('failed client authentication is 401 invalid_client; a missing token is 4
   const get = await h.app.inject({ method: 'GET', url: '/oauth2/revoke' })
   t.equal(get.statusCode, 405)
   t.equal(get.headers.allow, 'POST')
+  t.same(get.json(), { error: 'invalid_request', error_description: 'the revocation endpoint accepts POST only' }, 'the 405 names the revocation endpoint, not the token endpoint')
 })
 
 t.test('one log line per refresh, and a warning when a replay revokes a family: client_id and family id, never a token', async (t) => {

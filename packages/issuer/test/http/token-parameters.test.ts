@@ -61,6 +61,16 @@ t.test('grant_type missing is invalid_request, unknown is unsupported_grant_type
   }
 })
 
+t.test('a near miss (client_credential) is unsupported_grant_type whose description names the supported grant types (RFC 6749 §5.2)', async (t) => {
+  const res = await postToken(h.app, [['grant_type', 'client_credential'], ...auth])
+  t.equal(res.statusCode, 400)
+  const { grant_types_supported: supported } = (await h.app.inject({ url: '/.well-known/oauth-authorization-server' })).json()
+  t.ok(supported.includes('client_credentials'))
+  t.same(res.json(), { error: 'unsupported_grant_type', error_description: `grant_type is not supported; supported: ${supported.join(', ')}` },
+    'the same list as the metadata grant_types_supported (RFC 8414 §2)')
+  t.notMatch(res.json().error_description, /client_credential[^s]/, 'the value sent is not echoed back')
+})
+
 t.test('grant_type is checked before client authentication (DESIGN order)', async (t) => {
   const res = await postToken(h.app, [['grant_type', 'implicit'], ['client_id', 'nobody'], ['client_secret', 'x']])
   t.equal(res.json().error, 'unsupported_grant_type')

@@ -21,6 +21,13 @@ export interface OpenAdminDeps {
   store?: IssuerStore
   /** Refuse, with one line naming it, a database that does not exist yet (read-only commands). */
   mustExist?: boolean
+  /**
+   * The command reads only what is public about keys (ids, states, times,
+   * public keys): without a key encryption key it opens an encrypted
+   * database all the same, decrypting nothing. A key that is given is
+   * still checked (a wrong one is refused, plaintext keys get encrypted).
+   */
+  publicKeysOnly?: boolean
 }
 
 export async function openAdmin(config: IssuerConfig, deps: OpenAdminDeps = {}): Promise<Admin> {
@@ -28,7 +35,7 @@ export async function openAdmin(config: IssuerConfig, deps: OpenAdminDeps = {}):
   const store = deps.store ?? await openStore(config.dbPath, { mustExist: deps.mustExist })
   const keys = new KeyManager(store, clock, () => ({ ...config }))
   try {
-    await keys.checkEncryption()
+    if (!(deps.publicKeysOnly && config.keyEncryptionKey === null)) await keys.checkEncryption()
   } catch (err) {
     await store.close()
     throw err

@@ -61,7 +61,8 @@ export async function formEndpoints(app: FastifyInstance, options: FormEndpointO
       url,
       exposeHeadRoute: false,
       handler(request, reply) {
-        if (url === TOKEN_PATH) logExchange(options.core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
+        if (url !== TOKEN_PATH) return sendOAuthError(reply, Errors.revokeMethodNotAllowed)
+        logExchange(options.core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
         return sendOAuthError(reply, Errors.methodNotAllowed)
       },
     })

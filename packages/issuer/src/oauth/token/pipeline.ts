@@ -11,7 +11,7 @@ import type { Client, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError } from '../errors.js'
 import { FormBody, type FormValue } from '../form.js'
-import { findGrant, TokenExchange, type Grant, type GrantSubject } from '../grants/index.js'
+import { findGrant, TokenExchange, unsupportedGrantType, type Grant, type GrantSubject } from '../grants/index.js'
 import { authenticate, readClientCredentials } from '../shared/client-auth.js'
 import { checkRepeatedParameters, single } from '../shared/parameters.js'
 import { selectAudience } from '../shared/resource.js'
@@ -47,7 +47,7 @@ function selectGrant(params: Record<string, FormValue>, exchange: TokenExchange)
   const grantType = single(params, 'grant_type')
   if (grantType === undefined) return Errors.missingGrantType
   exchange.grantType = grantType
-  return findGrant(grantType) ?? Errors.unsupportedGrantType
+  return findGrant(grantType) ?? unsupportedGrantType
 }
 
 /** Step: RFC 6749 §5.2 unauthorized_client: a client uses only the grants it was created with. */

@@ -7,7 +7,7 @@
 // concurrent writers (see each file), and migrations take turns under an
 // advisory lock (migrations.ts).
 import { ConfigError } from '../../domain/errors.js'
-import { redactUrl } from '../location.js'
+import { redactUrl } from '../../domain/store-location.js'
 import type { OpenOptions } from '../options.js'
 import type { ClientStore, IssuerStore, StoreSnapshot } from '../types/index.js'
 import { PgAnsweredRequests } from './answered-requests.js'
