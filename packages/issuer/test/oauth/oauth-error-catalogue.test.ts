@@ -6,9 +6,10 @@
 import t from 'tap'
 import { Errors } from '../../src/oauth/errors.js'
 import { fromOAuthError, Refusals } from '../../src/oauth/authorize/errors.js'
+import { unsupportedGrantType } from '../../src/oauth/grants/index.js'
 
 t.test('each OAuth error says whether it may go to the redirect URI', async (t) => {
-  for (const e of [Errors.invalidGrant, Errors.invalidClient, Errors.unsupportedGrantType, Errors.invalidCode]) t.equal(e.redirectable, false, e.error)
+  for (const e of [Errors.invalidGrant, Errors.invalidClient, unsupportedGrantType, Errors.invalidCode]) t.equal(e.redirectable, false, e.error)
   for (const e of [Errors.scopeNotAllowed, Errors.invalidTarget, Errors.resourceAndAudience, Refusals.accessDenied, Refusals.loginRequired, Refusals.tooLong]) {
     t.equal(e.redirectable, true, e.error)
   }
