@@ -47,7 +47,7 @@ export async function servePrimary(config: IssuerConfig, settings: ServeSettings
 
   const logs = (options.logger ?? true) ? openLogStream() : undefined
   const log = pino({ level: settings.logLevel, enabled: logs !== undefined }, logs?.stream)
-  const restoreProcessEvents = logs && (options.handleSignals ?? true) ? logProcessEvents(log, logs.flush) : undefined
+  const restoreProcessEvents = logs && (options.handleSignals ?? true) ? logProcessEvents(log, () => logs.flush()) : undefined
   let metricsServer: MetricsServer | undefined
   if (settings.metricsPort !== null) {
     const { startMetricsServer } = await import('./metrics/server.js')

@@ -71,7 +71,7 @@ async function serveOne(config: IssuerConfig, settings: ServeSettings, options: 
   app.addHook('onClose', async () => mailer?.close())
   log = app.log
   // This process is the issuer's (not a test's): its own warnings and crashes are log lines too.
-  const restoreProcessEvents = logs && (options.handleSignals ?? true) ? logProcessEvents(app.log, logs.flush) : undefined
+  const restoreProcessEvents = logs && (options.handleSignals ?? true) ? logProcessEvents(app.log, () => logs.flush()) : undefined
 
   let url: string
   let metricsServer: MetricsServer | undefined

@@ -20,8 +20,8 @@ export function guardedForm<F extends string>(
   if (!originAllowed(browser.origin, core.config.issuer)) return problemPage(Problems.forbidden, 'forbidden_origin')
   const form = readFields(body, [...fields, 'csrf' as const])
   if (form === null) return problemPage(Problems.malformedForm, 'malformed_form')
-  if (!formTokenValid(core, browser, purpose(form as Fields<F>), form.csrf)) return problemPage(Problems.forbidden, 'forbidden_csrf')
-  return form as Fields<F>
+  if (!formTokenValid(core, browser, purpose(form), form.csrf)) return problemPage(Problems.forbidden, 'forbidden_csrf')
+  return form
 }
 
 /** True when a step answered a page instead of a value. */
