@@ -5,8 +5,8 @@
 // at once exactly one is accepted; a nonce handed out by one is honoured by
 // the other (TESSERA_DPOP_NONCE=on).
 import t, { type Test } from 'tap'
-import { postgresForFile } from '../packages/issuer/test/fixtures/postgres.js'
-import { within } from '../packages/issuer/test/fixtures/wait.js'
+import { postgresForFile } from '../scripts/postgres-cluster.mjs'
+import { within } from '../scripts/wait.mjs'
 import { dpopKey, proof } from '../packages/issuer/test/fixtures/dpop.js'
 import { AUDIENCE, cli, startIssuer, tempDb, tokenRequest, type ClientCredentials, type Issuer } from './fixtures/harness.js'
 
