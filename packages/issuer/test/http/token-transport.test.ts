@@ -20,7 +20,8 @@ t.test('every method but POST is 405 with Allow: POST and no-store (RFC 9110 §1
     ...(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND'] as const).map((m) => [m, TOKEN] as const),
     ['TRACE', '/oauth2/revoke'], ['PROPFIND', `${TOKEN}?x=1`],
   ] as const) {
-    const res = await h.app.inject({ method, url })
+    // light-my-request types only the common methods; it sends any method as given.
+    const res = await h.app.inject({ method: method as 'GET', url })
     t.equal(res.statusCode, 405, method)
     t.equal(res.headers.allow, 'POST', `${method} Allow`)
     assertNoStore(t, res)
