@@ -12,7 +12,8 @@ const MAX_LOOKUP_LENGTH = 512
 
 const DUMMY: ClientRecord = {
   id: '', name: '', grants: [], scopes: [], audiences: [], ttl: 0, secretHash: DUMMY_SECRET_HASH,
-  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, createdAt: 0, updatedAt: 0,
+  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, postLogoutRedirectUris: [],
+  createdAt: 0, updatedAt: 0,
 }
 
 export class ClientDirectory {
@@ -55,7 +56,7 @@ export class ClientDirectory {
     return {
       id: r.id, name: r.name, grants: r.grants, scopes: r.scopes, audiences: r.audiences,
       ttl: Math.min(r.ttl, this.#maxTtl()), public: r.secretHash === null, redirectUris: r.redirectUris,
-      skipConsent: r.skipConsent,
+      skipConsent: r.skipConsent, postLogoutRedirectUris: r.postLogoutRedirectUris,
     }
   }
 }

@@ -59,7 +59,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       await keys.maintain()
     }
     if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
-    if (!ring.signer()) throw new Error('could not obtain a signing key')
+    if (!ring.signer() || !ring.idTokenSigner()) throw new Error('could not obtain a signing key')
     const refreshKey = await keys.serverSecret(REFRESH_KEY_NAME)
     await dummyPasswordHash()
     return new Issuer({

@@ -22,8 +22,17 @@ export const REFRESH_KEY_NAME = 'refresh-token-key'
 const INVALID = { ok: false, reason: 'invalid' } as const
 
 const view = (f: RefreshFamilyRecord): RefreshGrantView => ({
-  familyId: f.id, userId: f.userId, scopes: f.scopes, audience: f.audience, authTime: f.authTime, expiresAt: f.expiresAt,
+  familyId: f.id, userId: f.userId, scopes: f.scopes, audience: f.audience, authTime: f.authTime, sid: f.sid, expiresAt: f.expiresAt,
 })
+
+/** What a family grants: the user, scopes and audience, the sign-in time and the session's public id (null: password grant). */
+export interface FamilyGrant {
+  userId: string
+  scopes: string[]
+  audience: string
+  authTime: number | null
+  sid: string | null
+}
 
 export interface PreparedFamily {
   token: string
@@ -40,19 +49,20 @@ export class RefreshTokens implements RefreshTokenService {
   ) {}
 
   /** A family and its first token, not yet stored (the code grant stores it with the code's redemption). */
-  prepare(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null, codeHash: string | null): PreparedFamily {
+  prepare(client: Client, grant: FamilyGrant, codeHash: string | null): PreparedFamily {
     const now = this.clock()
     const c = this.config()
     const token = newOpaque(REFRESH_TOKEN_PREFIX)
+    const { userId, scopes, audience, authTime, sid } = grant
     const family: RefreshFamilyRecord = {
-      id: newFamilyId(), clientId: client.id, userId, scopes, audience, authTime, codeHash,
+      id: newFamilyId(), clientId: client.id, userId, scopes, audience, authTime, codeHash, sid,
       createdAt: now, expiresAt: now + c.refreshMaxTtl * 1000,
     }
     return { token, family, first: { hash: hashOpaque(token), createdAt: now, expiresAt: this.#idleEnd(now, family.expiresAt) } }
   }
 
   async issue(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null): Promise<string> {
-    const p = this.prepare(client, userId, scopes, audience, authTime, null)
+    const p = this.prepare(client, { userId, scopes, audience, authTime, sid: null }, null)
     await this.store.insertFamily(p.family, p.first)
     return p.token
   }

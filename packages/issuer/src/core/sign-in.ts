@@ -1,7 +1,7 @@
 // The sign-in page's state, kept server-side and hashed (RFC 6749 §4.1,
 // RFC 9700 §4.2): the pending requests the page answers, the sign-in
 // sessions behind the `tessera_session` cookie, and the codes it issues.
-import { hashOpaque, newOpaque } from '../credentials/opaque.js'
+import { hashOpaque, newOpaque, newPublicId } from '../credentials/opaque.js'
 import type { SessionStore } from '../store/types/index.js'
 import type { AuthorizationRequest, Clock, SignedInUser, User } from '../domain/types.js'
 import type { SignInService } from './types.js'
@@ -39,19 +39,22 @@ export class SignIn implements SignInService {
     return this.sessions.deletePending(hashOpaque(reference))
   }
 
-  async startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }> {
+  async startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number; sid: string }> {
     const id = newOpaque()
+    // OpenID Connect `sid`: random on its own, so that it tells nothing of the cookie value.
+    const sid = newPublicId()
     const now = this.clock()
     const signedInAt = authTime ?? now
     const expiresAt = now + this.sessionTtlMs()
-    await this.sessions.insertSession({ idHash: hashOpaque(id), userId: user.id, authTime: signedInAt, createdAt: now, expiresAt })
-    return { id, expiresAt, authTime: signedInAt }
+    await this.sessions.insertSession({ idHash: hashOpaque(id), userId: user.id, authTime: signedInAt, sid, createdAt: now, expiresAt })
+    return { id, expiresAt, authTime: signedInAt, sid }
   }
 
   async session(id: string): Promise<SignedInUser | null> {
     const found = await this.sessions.getSession(hashOpaque(id), this.clock())
     if (!found) return null
-    return { userId: found.session.userId, username: found.username, scopes: found.scopes, authTime: found.session.authTime }
+    const s = found.session
+    return { userId: s.userId, username: found.username, scopes: found.scopes, authTime: s.authTime, sid: s.sid }
   }
 
   async endSession(id: string): Promise<void> {
@@ -64,7 +67,7 @@ export class SignIn implements SignInService {
     await this.sessions.insertCode({
       hash: hashOpaque(code), clientId: request.clientId, userId: user.userId, redirectUri: request.redirectUriSent,
       codeChallenge: request.codeChallenge, scopes, audience: request.audience, authTime: user.authTime,
-      createdAt: now, expiresAt: now + CODE_TTL_MS, spentAt: null,
+      nonce: request.nonce, sid: user.sid, createdAt: now, expiresAt: now + CODE_TTL_MS, spentAt: null,
     })
     return code
   }

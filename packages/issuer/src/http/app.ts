@@ -14,6 +14,7 @@ import { jwksRoute } from './routes/jwks.js'
 import { metadataRoute } from './routes/metadata.js'
 import { formEndpoints } from './routes/form-endpoints.js'
 import { browserEndpoints } from './routes/browser-endpoints.js'
+import { userInfoEndpoint } from './routes/userinfo.js'
 
 export interface BuildAppOptions {
   /** Fastify's pino logger: false (default), true (info to stdout), or pino options (e.g. a `stream`). */
@@ -67,6 +68,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
 
   app.register(formEndpoints, { core, bodyLimit: options.tokenBodyLimit })
   app.register(browserEndpoints, { core })
+  app.register(userInfoEndpoint, { core })
   app.register(jwksRoute, { core })
   app.register(metadataRoute, { core })
   app.register(healthRoute, { core })

@@ -75,6 +75,8 @@ export const Errors = {
   // RFC 6749 §6 refresh token.
   missingRefreshToken: invalidRequest('refresh_token is required'),
   invalidRefreshToken: new OAuthError('invalid_grant', 400, 'invalid refresh token'),
+  // The person an OpenID Connect grant speaks of was deleted meanwhile.
+  userGone: new OAuthError('invalid_grant', 400, 'the user no longer exists'),
 
   // RFC 7009 §2.1 revocation request.
   missingToken: invalidRequest('token is required'),
@@ -83,6 +85,8 @@ export const Errors = {
   malformedScope: new OAuthError('invalid_scope', 400, 'malformed scope'),
   scopeNotAllowed: new OAuthError('invalid_scope', 400, 'a requested scope is not allowed'),
   noScope: new OAuthError('invalid_scope', 400, 'no scope can be granted'),
+  // OpenID Connect: only the authorization code grant issues ID tokens (DESIGN.md).
+  openIdNotAllowed: new OAuthError('invalid_scope', 400, 'openid is only granted through the authorization code flow'),
 
   // RFC 8707 §2 resource, and its alias `audience`.
   resourceAndAudience: invalidRequest('send resource or audience, not both'),

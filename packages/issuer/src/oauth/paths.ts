@@ -6,3 +6,5 @@ export const AUTHORIZE_PATH = '/oauth2/authorize'
 export const LOGOUT_PATH = '/oauth2/logout'
 /** The session cookie's path: every sign-in page lives under it (DESIGN.md). */
 export const SESSION_COOKIE_PATH = '/oauth2'
+/** OpenID Connect Core §5.3 UserInfo endpoint. */
+export const USERINFO_PATH = '/oauth2/userinfo'

@@ -25,6 +25,8 @@ export interface ClientInput {
   /** Seconds, as given. */
   ttl?: string | number
   redirectUris?: string[]
+  /** OpenID Connect RP-Initiated Logout 1.0 §2 post_logout_redirect_uri values (the redirect URI rules). */
+  postLogoutRedirectUris?: string[]
   /** Create only: a client with no secret. */
   public?: boolean
   skipConsent?: boolean | string
@@ -34,6 +36,7 @@ function info(c: ClientRecord, now: number): ClientInfo {
   return {
     id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl,
     public: c.secretHash === null, redirectUris: c.redirectUris, skipConsent: c.skipConsent,
+    postLogoutRedirectUris: c.postLogoutRedirectUris,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
     previousSecretExpiresAt: c.previousSecretExpiresAt !== null && c.previousSecretExpiresAt > now ? c.previousSecretExpiresAt : null,
   }
@@ -70,6 +73,7 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     changes.scopes = requiredScopes(input.scopes ?? [])
     changes.audiences = parseAudiences(input.audiences ?? [])
     changes.redirectUris = parseRedirectUris(input.redirectUris ?? [])
+    changes.postLogoutRedirectUris = parseRedirectUris(input.postLogoutRedirectUris ?? [])
     changes.skipConsent = input.skipConsent === undefined ? false : parseBoolean(input.skipConsent, 'skip-consent')
     checkCombination({ grants: changes.grants, redirectUris: changes.redirectUris, isPublic: input.public === true })
   } else {
@@ -78,13 +82,14 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     if (input.scopes !== undefined) changes.scopes = requiredScopes(input.scopes)
     if (input.audiences !== undefined) changes.audiences = parseAudiences(input.audiences)
     if (input.redirectUris !== undefined) changes.redirectUris = parseRedirectUris(input.redirectUris)
+    if (input.postLogoutRedirectUris !== undefined) changes.postLogoutRedirectUris = parseRedirectUris(input.postLogoutRedirectUris)
     if (input.skipConsent !== undefined) changes.skipConsent = parseBoolean(input.skipConsent, 'skip-consent')
   }
   if (input.name !== undefined) changes.name = checkName(input.name)
   if (input.ttl !== undefined) changes.ttl = parseTtl(input.ttl, maxTtl)
   else if (mode === 'create') changes.ttl = Math.min(DEFAULT_CLIENT_TTL, maxTtl)
   if (mode === 'update' && Object.keys(changes).length === 0) {
-    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant, --redirect-uri, --skip-consent or --ttl')
+    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant, --redirect-uri, --post-logout-redirect-uri, --skip-consent or --ttl')
   }
   return changes
 }
@@ -98,12 +103,12 @@ export class ClientAdmin {
 
   /** Creates a client; a confidential client's secret is returned here once and never stored in clear. */
   async create(input: ClientInput): Promise<{ client: ClientInfo; secret: string | null }> {
-    const { name, grants, scopes, audiences, ttl, redirectUris, skipConsent } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
+    const { name, grants, scopes, audiences, ttl, redirectUris, skipConsent, postLogoutRedirectUris } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
     const secret = input.public === true ? null : newClientSecret()
     const now = this.clock()
     const record: ClientRecord = {
       id: newClientId(), name, grants, scopes, audiences, ttl, secretHash: secret === null ? null : hashClientSecret(secret),
-      previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, createdAt: now, updatedAt: now,
+      previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, postLogoutRedirectUris, createdAt: now, updatedAt: now,
     }
     await this.store.clients.insert(record)
     return { client: info(record, now), secret }

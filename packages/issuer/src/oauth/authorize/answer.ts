@@ -14,7 +14,7 @@ import { currentSession, type BrowserContext } from '../browser.js'
 import { FormBody } from '../form.js'
 import { issue, type Seen } from './begin.js'
 import { AuthorizationError, busyProblem, Problem, Problems, Refusals } from './errors.js'
-import { grantedScopes, signInOutcome } from './interaction.js'
+import { grantedScopes, sessionSuffices, signInOutcome } from './interaction.js'
 import { redirectUriMatches } from './redirect-uri.js'
 import { problemPage, refusal, Refused, type Outcome, type PageOutcome } from './response.js'
 
@@ -76,7 +76,7 @@ async function signIn(core: IssuerCore, client: Client, request: AuthorizationRe
   if (previous !== undefined) await core.signIn.endSession(previous)
   const session = await core.signIn.startSession(checked.user)
   browser.setSession(session.id)
-  return { userId: checked.user.id, username: checked.user.username, scopes: checked.user.scopes, authTime: session.authTime }
+  return { userId: checked.user.id, username: checked.user.username, scopes: checked.user.scopes, authTime: session.authTime, sid: session.sid }
 }
 
 export async function answerAuthorization(core: IssuerCore, body: unknown, browser: BrowserContext, seen: Seen): Promise<Outcome> {
@@ -111,9 +111,9 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
     if ('type' in signedIn) return signedIn
     user = signedIn
   } else {
-    const session = request.prompt === 'login' ? null : await currentSession(core, browser)
+    const session = await currentSession(core, browser)
     // The session ended since the page was shown (or the page asked for a password): sign in again.
-    if (session === null) return signInOutcome(client, request, reference, browser.csrfSecret(), { message: Messages.signInAgain, outcome: 'sign_in_page' })
+    if (session === null || !sessionSuffices(request, session.user, core.now())) return signInOutcome(client, request, reference, browser.csrfSecret(), { message: Messages.signInAgain, outcome: 'sign_in_page' })
     user = session.user
   }
 

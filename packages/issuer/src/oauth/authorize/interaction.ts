@@ -1,11 +1,12 @@
 // What a checked authorization request needs from the person (DESIGN.md,
-// "The sign-in page"): the password form without a session or with
-// prompt=login; within a session, the "Allow" / "Deny" page, skipped for a
+// "The sign-in page"): the password form without a session, with
+// prompt=login (or select_account), or when the session is older than
+// max_age; within a session, the "Allow" / "Deny" page, skipped for a
 // first-party (--skip-consent) client unless prompt=consent; prompt=none
 // never shows a page (OpenID Connect Core §3.1.2.1: login_required,
 // consent_required). Also the granted scopes, and the pages' views.
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
-import { intersectScopes } from '../shared/scopes.js'
+import { intersectScopes, scopesUserLacks } from '../shared/scope.js'
 import { AUTHORIZE_PATH } from '../paths.js'
 import { formTargets } from './form-targets.js'
 import { authorizePurpose, csrfToken } from '../shared/csrf.js'
@@ -21,23 +22,35 @@ export type Next =
 /**
  * Granted scopes (DESIGN.md, as for the password grant): the scopes asked
  * for, each of which the user must have; when `scope` was omitted, the
- * client's scopes that the user has. An empty result is invalid_scope.
+ * client's scopes that the user has. Identity scopes are not the user's to
+ * lack (every user has them). An empty result is invalid_scope.
  */
 export function grantedScopes(request: AuthorizationRequest, userScopes: readonly string[]): string[] | AuthorizationError {
-  if (request.scopeRequested && request.scopes.some((s) => !userScopes.includes(s))) return Refusals.scopeNotGranted
+  if (request.scopeRequested && scopesUserLacks(request.scopes, userScopes).length > 0) return Refusals.scopeNotGranted
   const granted = intersectScopes(request.scopes, userScopes)
   return granted.length === 0 ? Refusals.noScope : granted
 }
 
-/** The step after the checks: who must do what, given the browser's session (or none). */
-export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null): Next {
-  if (user === null || request.prompt === 'login') {
-    return request.prompt === 'none' ? Refusals.loginRequired : { kind: 'sign-in' }
+/**
+ * The session may answer without a password: not with prompt=login, and
+ * not when it is older than max_age (OpenID Connect Core §3.1.2.1; 0: a
+ * password every time).
+ */
+export function sessionSuffices(request: AuthorizationRequest, user: SignedInUser, now: number): boolean {
+  if (request.prompt.includes('login')) return false
+  if (request.maxAge === null) return true
+  return request.maxAge > 0 && now - user.authTime <= request.maxAge * 1000
+}
+
+/** The step after the checks: who must do what, given the browser's session (or none), at `now`. */
+export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null, now: number): Next {
+  if (user === null || !sessionSuffices(request, user, now)) {
+    return request.prompt.includes('none') ? Refusals.loginRequired : { kind: 'sign-in' }
   }
   const scopes = grantedScopes(request, user.scopes)
   if (scopes instanceof AuthorizationError) return scopes
-  if (client.skipConsent && request.prompt !== 'consent') return { kind: 'code', scopes }
-  if (request.prompt === 'none') return Refusals.consentRequired
+  if (client.skipConsent && !request.prompt.includes('consent')) return { kind: 'code', scopes }
+  if (request.prompt.includes('none')) return Refusals.consentRequired
   return { kind: 'consent', scopes }
 }
 
@@ -50,7 +63,10 @@ export function switchUserHref(request: AuthorizationRequest): string {
   query.set('code_challenge', request.codeChallenge)
   query.set('code_challenge_method', 'S256')
   query.set('resource', request.audience)
-  query.set('prompt', 'login')
+  // The app's OpenID Connect parameters go along: its ID token must still carry its nonce.
+  if (request.nonce !== null) query.set('nonce', request.nonce)
+  if (request.maxAge !== null) query.set('max_age', String(request.maxAge))
+  query.set('prompt', request.prompt.includes('consent') ? 'login consent' : 'login')
   return `${AUTHORIZE_PATH}?${query}`
 }
 
@@ -67,7 +83,8 @@ export function signInOutcome(client: Client, request: AuthorizationRequest, ref
   const view = {
     kind: 'sign-in' as const,
     action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
-    clientName: client.name, scopes: request.scopes, username: extras.username, message: extras.message,
+    // OpenID Connect Core §3.1.2.1 login_hint prefills the username (escaped by the page, like every value).
+    clientName: client.name, scopes: request.scopes, username: extras.username ?? request.loginHint ?? undefined, message: extras.message,
   }
   return {
     type: 'page', status: extras.status ?? 200, view, formTargets: formTargets(request.redirectUri),

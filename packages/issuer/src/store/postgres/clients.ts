@@ -11,7 +11,7 @@ import { isUniqueViolation, type PgDb, type Sql } from './database.js'
 export interface ClientRow {
   id: string; name: string; grants: string[]; scopes: string[]; audiences: string[]; ttl: number
   secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
-  redirect_uris: string[]; skip_consent: boolean; created_at: number; updated_at: number
+  redirect_uris: string[]; skip_consent: boolean; post_logout_redirect_uris: string[]; created_at: number; updated_at: number
 }
 
 export const toClient = (r: ClientRow): ClientRecord => ({
@@ -26,6 +26,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   previousSecretExpiresAt: r.previous_secret_expires_at,
   redirectUris: r.redirect_uris,
   skipConsent: r.skip_consent,
+  postLogoutRedirectUris: r.post_logout_redirect_uris,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })
@@ -34,7 +35,8 @@ export const toClient = (r: ClientRow): ClientRecord => ({
 const DUMMY_ROW: ClientRow = {
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secret_hash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-  previous_secret_hash: null, previous_secret_expires_at: null, redirect_uris: [], skip_consent: false, created_at: 0, updated_at: 0,
+  previous_secret_hash: null, previous_secret_expires_at: null, redirect_uris: [], skip_consent: false, post_logout_redirect_uris: [],
+  created_at: 0, updated_at: 0,
 }
 
 /** The same as a record: what the servers' copy hands out for a missing id (client-mirror.ts). */
@@ -45,10 +47,10 @@ export const SELECT_CLIENTS = 'SELECT * FROM clients ORDER BY created_at, id COL
 
 export async function insertClient(sql: Sql, c: ClientRecord): Promise<void> {
   await sql.query(`INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash, previous_secret_hash,
-    previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+    previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at, post_logout_redirect_uris)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
     c.id, c.name, c.grants, c.scopes, c.audiences, c.ttl, c.secretHash, c.previousSecretHash,
-    c.previousSecretExpiresAt, c.redirectUris, c.skipConsent, c.createdAt, c.updatedAt,
+    c.previousSecretExpiresAt, c.redirectUris, c.skipConsent, c.createdAt, c.updatedAt, c.postLogoutRedirectUris,
   ])
 }
 
@@ -94,8 +96,8 @@ export class PgClientTable implements ClientStore {
       if (!rows[0]) return null
       const c: ClientRecord = { ...toClient(rows[0]), ...changes, updatedAt: now }
       await sql.query(`UPDATE clients SET name = $2, grants = $3, scopes = $4, audiences = $5, ttl = $6,
-        redirect_uris = $7, skip_consent = $8, updated_at = $9 WHERE id = $1`,
-      [id, c.name, c.grants, c.scopes, c.audiences, c.ttl, c.redirectUris, c.skipConsent, now])
+        redirect_uris = $7, skip_consent = $8, updated_at = $9, post_logout_redirect_uris = $10 WHERE id = $1`,
+      [id, c.name, c.grants, c.scopes, c.audiences, c.ttl, c.redirectUris, c.skipConsent, now, c.postLogoutRedirectUris])
       await bumpClientsVersion(sql)
       return c
     })

@@ -156,6 +156,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id, generation);
   `,
+
+  // 2 -> 3: OpenID Connect (as SQLite's entry): post-logout redirect URIs,
+  // the users' e-mail address and display name, a session's public id, a
+  // code's nonce and sid, a refresh family's sid, what a signing key signs.
+  `
+  ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT[] NOT NULL DEFAULT '{}';
+  ALTER TABLE users ADD COLUMN email TEXT, ADD COLUMN email_verified BOOLEAN NOT NULL DEFAULT false, ADD COLUMN name TEXT;
+  ALTER TABLE sessions ADD COLUMN sid TEXT NOT NULL DEFAULT '';
+  UPDATE sessions SET sid = md5(random()::text || id_hash);
+  ALTER TABLE authorization_codes ADD COLUMN nonce TEXT, ADD COLUMN sid TEXT;
+  ALTER TABLE refresh_families ADD COLUMN sid TEXT;
+  ALTER TABLE signing_keys ADD COLUMN purpose TEXT NOT NULL DEFAULT 'access';
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

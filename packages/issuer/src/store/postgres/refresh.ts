@@ -12,7 +12,7 @@ import type { PgDb, Sql } from './database.js'
 
 export interface FamilyRow {
   id: string; client_id: string; user_id: string; scopes: string[]; audience: string; auth_time: number | null
-  code_hash: string | null; created_at: number; expires_at: number
+  code_hash: string | null; sid: string | null; created_at: number; expires_at: number
 }
 export interface TokenRow {
   hash: string; family_id: string; generation: number; created_at: number; expires_at: number
@@ -21,7 +21,7 @@ export interface TokenRow {
 
 export const toFamily = (r: FamilyRow): RefreshFamilyRecord => ({
   id: r.id, clientId: r.client_id, userId: r.user_id, scopes: r.scopes, audience: r.audience,
-  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at,
+  authTime: r.auth_time, codeHash: r.code_hash, sid: r.sid, createdAt: r.created_at, expiresAt: r.expires_at,
 })
 export const toToken = (r: TokenRow): RefreshTokenRecord => ({
   hash: r.hash, familyId: r.family_id, generation: r.generation, createdAt: r.created_at, expiresAt: r.expires_at,
@@ -29,9 +29,9 @@ export const toToken = (r: TokenRow): RefreshTokenRecord => ({
 })
 
 export async function insertFamilyRow(sql: Sql, f: RefreshFamilyRecord): Promise<void> {
-  await sql.query(`INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash, created_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-  [f.id, f.clientId, f.userId, f.scopes, f.audience, f.authTime, f.codeHash, f.createdAt, f.expiresAt])
+  await sql.query(`INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash, created_at, expires_at, sid)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  [f.id, f.clientId, f.userId, f.scopes, f.audience, f.authTime, f.codeHash, f.createdAt, f.expiresAt, f.sid])
 }
 
 export async function insertTokenRow(sql: Sql, t: RefreshTokenRecord): Promise<void> {
@@ -47,7 +47,7 @@ export async function insertFamily(sql: Sql, family: RefreshFamilyRecord, token:
 }
 
 const TOKEN_COLUMNS = ['hash', 'family_id', 'generation', 'created_at', 'expires_at', 'spent_at', 'successor_hash', 'successor_salt']
-const FAMILY_COLUMNS = ['id', 'client_id', 'user_id', 'scopes', 'audience', 'auth_time', 'code_hash', 'created_at', 'expires_at']
+const FAMILY_COLUMNS = ['id', 'client_id', 'user_id', 'scopes', 'audience', 'auth_time', 'code_hash', 'sid', 'created_at', 'expires_at']
 const columns = (alias: string, names: string[]) => names.map((n) => `${alias}.${n} AS ${alias}_${n}`).join(', ')
 
 /** The token, its family and its successor, in one statement (one snapshot). */

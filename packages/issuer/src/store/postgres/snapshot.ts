@@ -47,20 +47,21 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
     await insertRows(sql, 'clients', s.clients.map((c) => ({
       id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl, secret_hash: c.secretHash,
       previous_secret_hash: c.previousSecretHash, previous_secret_expires_at: c.previousSecretExpiresAt,
-      redirect_uris: c.redirectUris, skip_consent: c.skipConsent, created_at: c.createdAt, updated_at: c.updatedAt,
+      redirect_uris: c.redirectUris, skip_consent: c.skipConsent, post_logout_redirect_uris: c.postLogoutRedirectUris, created_at: c.createdAt, updated_at: c.updatedAt,
     })))
     await insertRows(sql, 'users', s.users.map((u) => ({
-      id: u.id, username: u.username, scopes: u.scopes, password_hash: u.passwordHash, created_at: u.createdAt, updated_at: u.updatedAt,
+      id: u.id, username: u.username, scopes: u.scopes, password_hash: u.passwordHash,
+      email: u.email ?? null, email_verified: u.emailVerified ?? false, name: u.name ?? null, created_at: u.createdAt, updated_at: u.updatedAt,
     })))
     // Oldest first, one by one: the serials the target assigns keep the keys' order, which is all the timeline reads.
     for (const k of s.keys) await insertKey(sql, k)
     for (const x of s.secrets) await insertSecret(sql, x)
     await insertRows(sql, 'sessions', s.sessions.map((x) => ({
-      id_hash: x.idHash, user_id: x.userId, auth_time: x.authTime, created_at: x.createdAt, expires_at: x.expiresAt,
+      id_hash: x.idHash, user_id: x.userId, auth_time: x.authTime, sid: x.sid, created_at: x.createdAt, expires_at: x.expiresAt,
     })))
     await insertRows(sql, 'refresh_families', s.refreshFamilies.map((f) => ({
       id: f.id, client_id: f.clientId, user_id: f.userId, scopes: f.scopes, audience: f.audience, auth_time: f.authTime,
-      code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt,
+      code_hash: f.codeHash, sid: f.sid, created_at: f.createdAt, expires_at: f.expiresAt,
     })))
     await insertRows(sql, 'refresh_tokens', s.refreshTokens.map((t) => ({
       hash: t.hash, family_id: t.familyId, generation: t.generation, created_at: t.createdAt, expires_at: t.expiresAt,

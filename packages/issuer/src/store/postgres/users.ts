@@ -6,7 +6,8 @@ import type { UserRecord, UserStore } from '../types/index.js'
 import { isUniqueViolation, type PgDb, type Sql } from './database.js'
 
 export interface UserRow {
-  id: string; username: string; scopes: string[]; password_hash: string; created_at: number; updated_at: number
+  id: string; username: string; scopes: string[]; password_hash: string
+  email: string | null; email_verified: boolean; name: string | null; created_at: number; updated_at: number
 }
 
 export const toUser = (r: UserRow): UserRecord => ({
@@ -14,13 +15,17 @@ export const toUser = (r: UserRow): UserRecord => ({
   username: r.username,
   scopes: r.scopes,
   passwordHash: r.password_hash,
+  email: r.email,
+  emailVerified: r.email_verified,
+  name: r.name,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })
 
 export async function insertUser(sql: Sql, u: UserRecord): Promise<void> {
-  await sql.query(`INSERT INTO users (id, username, scopes, password_hash, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6)`, [u.id, u.username, u.scopes, u.passwordHash, u.createdAt, u.updatedAt])
+  await sql.query(`INSERT INTO users (id, username, scopes, password_hash, created_at, updated_at, email, email_verified, name)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  [u.id, u.username, u.scopes, u.passwordHash, u.createdAt, u.updatedAt, u.email ?? null, u.emailVerified ?? false, u.name ?? null])
 }
 
 /** Ends what the user holds: sessions, pending codes and refresh token families. */

@@ -11,7 +11,7 @@ import { isConstraintError, type SqliteDb } from './database.js'
 export interface ClientRow {
   id: string; name: string; grants: string; scopes: string; audiences: string; ttl: number
   secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
-  redirect_uris: string; skip_consent: number; created_at: number; updated_at: number
+  redirect_uris: string; skip_consent: number; post_logout_redirect_uris: string; created_at: number; updated_at: number
 }
 
 export const toClient = (r: ClientRow): ClientRecord => ({
@@ -26,6 +26,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   previousSecretExpiresAt: r.previous_secret_expires_at,
   redirectUris: JSON.parse(r.redirect_uris) as string[],
   skipConsent: r.skip_consent === 1,
+  postLogoutRedirectUris: JSON.parse(r.post_logout_redirect_uris) as string[],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })
@@ -35,6 +36,7 @@ export const clientRow = (c: ClientRecord): ClientRow => ({
   audiences: JSON.stringify(c.audiences), ttl: c.ttl, secret_hash: c.secretHash,
   previous_secret_hash: c.previousSecretHash, previous_secret_expires_at: c.previousSecretExpiresAt,
   redirect_uris: JSON.stringify(c.redirectUris), skip_consent: c.skipConsent ? 1 : 0,
+  post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
   created_at: c.createdAt, updated_at: c.updatedAt,
 })
 
@@ -42,7 +44,8 @@ export const clientRow = (c: ClientRecord): ClientRow => ({
 const DUMMY_ROW: Readonly<ClientRow> = clientRow({
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secretHash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, createdAt: 0, updatedAt: 0,
+  previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, postLogoutRedirectUris: [],
+  createdAt: 0, updatedAt: 0,
 })
 
 const literal = (v: string | number | null): string => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)
@@ -53,9 +56,9 @@ const GET_OR_DUMMY = `SELECT * FROM (SELECT *, 1 AS found FROM clients WHERE id 
   UNION ALL SELECT ${Object.values(DUMMY_ROW).map(literal).join(', ')}, 0 FROM meta WHERE name = 'keys_version') LIMIT 1`
 
 export const INSERT_CLIENT = `INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash,
-  previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at)
+  previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, post_logout_redirect_uris, created_at, updated_at)
   VALUES (@id, @name, @grants, @scopes, @audiences, @ttl, @secret_hash, @previous_secret_hash,
-  @previous_secret_expires_at, @redirect_uris, @skip_consent, @created_at, @updated_at)`
+  @previous_secret_expires_at, @redirect_uris, @skip_consent, @post_logout_redirect_uris, @created_at, @updated_at)`
 
 export class SqliteClients implements ClientStore {
   readonly #db: SqliteDb
@@ -78,7 +81,7 @@ export class SqliteClients implements ClientStore {
     this.#insert = raw.prepare<[ClientRow]>(INSERT_CLIENT)
     this.#update = raw.prepare(`UPDATE clients SET name = @name, grants = @grants, scopes = @scopes,
       audiences = @audiences, ttl = @ttl, redirect_uris = @redirect_uris, skip_consent = @skip_consent,
-      updated_at = @updated_at WHERE id = @id`)
+      post_logout_redirect_uris = @post_logout_redirect_uris, updated_at = @updated_at WHERE id = @id`)
     this.#rotate = raw.prepare(`UPDATE clients SET previous_secret_hash = CASE WHEN @previous_expires_at IS NULL THEN NULL ELSE secret_hash END,
       previous_secret_expires_at = @previous_expires_at, secret_hash = @secret_hash, updated_at = @now WHERE id = @id`)
     this.#delete = raw.prepare<[string]>('DELETE FROM clients WHERE id = ?')
@@ -90,7 +93,8 @@ export class SqliteClients implements ClientStore {
       const r = clientRow(c)
       this.#update.run({
         id, name: r.name, grants: r.grants, scopes: r.scopes, audiences: r.audiences, ttl: r.ttl,
-        redirect_uris: r.redirect_uris, skip_consent: r.skip_consent, updated_at: now,
+        redirect_uris: r.redirect_uris, skip_consent: r.skip_consent,
+        post_logout_redirect_uris: r.post_logout_redirect_uris, updated_at: now,
       })
       return c
     })

@@ -9,7 +9,7 @@ import type { SqliteDb } from './database.js'
 
 export interface FamilyRow {
   id: string; client_id: string; user_id: string; scopes: string; audience: string; auth_time: number | null
-  code_hash: string | null; created_at: number; expires_at: number
+  code_hash: string | null; sid: string | null; created_at: number; expires_at: number
 }
 export interface TokenRow {
   hash: string; family_id: string; generation: number; created_at: number; expires_at: number
@@ -18,11 +18,11 @@ export interface TokenRow {
 
 export const toFamily = (r: FamilyRow): RefreshFamilyRecord => ({
   id: r.id, clientId: r.client_id, userId: r.user_id, scopes: JSON.parse(r.scopes) as string[], audience: r.audience,
-  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at,
+  authTime: r.auth_time, codeHash: r.code_hash, sid: r.sid, createdAt: r.created_at, expiresAt: r.expires_at,
 })
 export const familyRow = (f: RefreshFamilyRecord): FamilyRow => ({
   id: f.id, client_id: f.clientId, user_id: f.userId, scopes: JSON.stringify(f.scopes), audience: f.audience,
-  auth_time: f.authTime, code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt,
+  auth_time: f.authTime, code_hash: f.codeHash, sid: f.sid, created_at: f.createdAt, expires_at: f.expiresAt,
 })
 export const toToken = (r: TokenRow): RefreshTokenRecord => ({
   hash: r.hash, familyId: r.family_id, generation: r.generation, createdAt: r.created_at, expiresAt: r.expires_at,
@@ -33,8 +33,8 @@ export const tokenRow = (t: RefreshTokenRecord): TokenRow => ({
   spent_at: t.spentAt, successor_hash: t.successorHash, successor_salt: t.successorSalt,
 })
 
-export const INSERT_FAMILY = `INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash, created_at, expires_at)
-  VALUES (@id, @client_id, @user_id, @scopes, @audience, @auth_time, @code_hash, @created_at, @expires_at)`
+export const INSERT_FAMILY = `INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash, sid, created_at, expires_at)
+  VALUES (@id, @client_id, @user_id, @scopes, @audience, @auth_time, @code_hash, @sid, @created_at, @expires_at)`
 export const INSERT_TOKEN = `INSERT INTO refresh_tokens (hash, family_id, generation, created_at, expires_at, spent_at, successor_hash, successor_salt)
   VALUES (@hash, @family_id, @generation, @created_at, @expires_at, @spent_at, @successor_hash, @successor_salt)`
 
@@ -54,7 +54,7 @@ type LookupRow = [
   successor_salt: string | null, family_id: string, client_id: string, user_id: string, scopes: string, audience: string,
   auth_time: number | null, code_hash: string | null, family_created_at: number, family_expires_at: number,
   next_generation: number | null, next_created_at: number | null, next_expires_at: number | null, next_spent_at: number | null,
-  next_successor_hash: string | null, next_successor_salt: string | null,
+  next_successor_hash: string | null, next_successor_salt: string | null, sid: string | null,
 ]
 
 function fromLookupRow(hash: string, r: LookupRow): RefreshLookup {
@@ -66,7 +66,7 @@ function fromLookupRow(hash: string, r: LookupRow): RefreshLookup {
     token: { hash, familyId, generation: r[0], createdAt: r[1], expiresAt: r[2], spentAt: r[3], successorHash: r[4], successorSalt: r[5] },
     family: {
       id: familyId, clientId: r[7], userId: r[8], scopes: JSON.parse(r[9]) as string[], audience: r[10], authTime: r[11],
-      codeHash: r[12], createdAt: r[13], expiresAt: r[14],
+      codeHash: r[12], sid: r[21], createdAt: r[13], expiresAt: r[14],
     },
     successor,
   }
@@ -87,7 +87,7 @@ export class SqliteRefresh implements RefreshStore {
     // read as arrays rather than objects: on the refresh path every materialised column counts.
     const lookupRow = raw.prepare<[string], LookupRow>(`SELECT t.generation, t.created_at, t.expires_at, t.spent_at,
         t.successor_hash, t.successor_salt, f.id, f.client_id, f.user_id, f.scopes, f.audience, f.auth_time,
-        f.code_hash, f.created_at, f.expires_at, s.generation, s.created_at, s.expires_at, s.spent_at, s.successor_hash, s.successor_salt
+        f.code_hash, f.created_at, f.expires_at, s.generation, s.created_at, s.expires_at, s.spent_at, s.successor_hash, s.successor_salt, f.sid
       FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
       LEFT JOIN refresh_tokens s ON s.hash = t.successor_hash
       WHERE t.hash = ?`).raw(true)

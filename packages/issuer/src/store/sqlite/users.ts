@@ -6,7 +6,8 @@ import type { UserRecord, UserStore } from '../types/index.js'
 import { isConstraintError, type SqliteDb } from './database.js'
 
 export interface UserRow {
-  id: string; username: string; scopes: string; password_hash: string; created_at: number; updated_at: number
+  id: string; username: string; scopes: string; password_hash: string
+  email: string | null; email_verified: number; name: string | null; created_at: number; updated_at: number
 }
 
 export const toUser = (r: UserRow): UserRecord => ({
@@ -14,17 +15,20 @@ export const toUser = (r: UserRow): UserRecord => ({
   username: r.username,
   scopes: JSON.parse(r.scopes) as string[],
   passwordHash: r.password_hash,
+  email: r.email,
+  emailVerified: r.email_verified === 1,
+  name: r.name,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })
 
 export const userRow = (u: UserRecord): UserRow => ({
   id: u.id, username: u.username, scopes: JSON.stringify(u.scopes), password_hash: u.passwordHash,
-  created_at: u.createdAt, updated_at: u.updatedAt,
+  email: u.email ?? null, email_verified: u.emailVerified === true ? 1 : 0, name: u.name ?? null, created_at: u.createdAt, updated_at: u.updatedAt,
 })
 
-export const INSERT_USER = `INSERT INTO users (id, username, scopes, password_hash, created_at, updated_at)
-  VALUES (@id, @username, @scopes, @password_hash, @created_at, @updated_at)`
+export const INSERT_USER = `INSERT INTO users (id, username, scopes, password_hash, email, email_verified, name, created_at, updated_at)
+  VALUES (@id, @username, @scopes, @password_hash, @email, @email_verified, @name, @created_at, @updated_at)`
 
 export class SqliteUsers implements UserStore {
   readonly #db: SqliteDb

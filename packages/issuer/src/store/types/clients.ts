@@ -19,6 +19,8 @@ export interface ClientRecord {
   redirectUris: string[]
   /** A first-party client: no consent page within a sign-in session. */
   skipConsent: boolean
+  /** Where RP-initiated logout may return (OpenID Connect RP-Initiated Logout 1.0 §2), compared as exact strings. */
+  postLogoutRedirectUris: string[]
   createdAt: number
   updatedAt: number
 }
@@ -32,6 +34,7 @@ export interface ClientChanges {
   ttl?: number
   redirectUris?: string[]
   skipConsent?: boolean
+  postLogoutRedirectUris?: string[]
 }
 
 export interface ClientStore {

@@ -13,6 +13,8 @@ export interface RefreshFamilyRecord {
   authTime: number | null
   /** Hash of the authorization code the family was granted with, or null. */
   codeHash: string | null
+  /** The public id of the sign-in session the family came from (OpenID Connect `sid`), or null. */
+  sid: string | null
   createdAt: number
   /** Absolute end: no token of the family outlives it (TESSERA_REFRESH_MAX_TTL). */
   expiresAt: number

@@ -6,6 +6,12 @@ export interface UserRecord {
   username: string
   scopes: string[]
   passwordHash: string
+  /** The e-mail address, or null (absent: none; written by the accounts side, read for OpenID Connect claims). */
+  email?: string | null
+  /** Whether `email` was confirmed (absent: false). */
+  emailVerified?: boolean
+  /** The display name, or null (absent: none). */
+  name?: string | null
   createdAt: number
   updatedAt: number
 }
