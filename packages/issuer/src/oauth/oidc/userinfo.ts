@@ -35,6 +35,7 @@ async function verifyAccessToken(core: IssuerCore, token: string): Promise<JWTPa
   try {
     const { payload } = await jwtVerify(token, ownKeys(core), {
       issuer: core.config.issuer, typ: 'at+jwt', algorithms: [...SIGNING_ALGS], requiredClaims: ['sub', 'exp', 'client_id', 'aud'],
+      currentDate: new Date(core.now()),
     })
     return payload
   } catch (err) {
