@@ -123,7 +123,8 @@ t.test('a family without openid gets no ID token on refresh', async (t) => {
 t.test('client_credentials and password refuse openid (invalid_scope) and leave identity scopes out of their default', async (t) => {
   const machine = await h.createClient({ grants: ['client_credentials', 'password'], scopes: ['read', 'openid', 'profile'] })
   const auth = { authorization: basic(machine.id, machine.secret) }
-  for (const grant of [{ grant_type: 'client_credentials' }, { grant_type: 'password', username: 'john', password: 'correct horse' }]) {
+  const grants: Array<Record<string, string>> = [{ grant_type: 'client_credentials' }, { grant_type: 'password', username: 'john', password: 'correct horse' }]
+  for (const grant of grants) {
     const refused = await postToken(h.app, { ...grant, scope: 'openid read' }, auth)
     t.equal(refused.statusCode, 400, `${grant.grant_type}: openid refused`)
     t.equal(refused.json().error, 'invalid_scope')

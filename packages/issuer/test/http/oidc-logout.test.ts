@@ -99,14 +99,15 @@ t.test('without a session: the page says so, no sign-out button, a link back whe
 
 t.test('post_logout_redirect_uri not registered for the app, or with no app named: a 400 page, no redirect', async (t) => {
   const { jar, idToken } = await signedIn()
-  for (const params of [
+  const cases: Array<Record<string, string>> = [
     { client_id: app.id, post_logout_redirect_uri: 'https://app.example/signed-out' },
     { client_id: app.id, post_logout_redirect_uri: 'https://evil.example/' },
     { client_id: other.id, post_logout_redirect_uri: AFTER },
     { id_token_hint: idToken, post_logout_redirect_uri: AFTER + '&y' },
     { post_logout_redirect_uri: AFTER },
     { client_id: 'tc_unknown', post_logout_redirect_uri: AFTER },
-  ]) {
+  ]
+  for (const params of cases) {
     const res = await get(h.app, jar, logoutUrl(params))
     t.equal(res.statusCode, 400, JSON.stringify(params))
     t.equal(res.headers.location, undefined)
