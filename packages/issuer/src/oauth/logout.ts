@@ -12,6 +12,7 @@
 import type { Client } from '../domain/types.js'
 import type { IssuerCore } from '../core/types.js'
 import { Problem, Problems } from './authorize/errors.js'
+import { formTargets } from './authorize/form-targets.js'
 import { problemPage, responseUri, type Outcome, type PageOutcome } from './authorize/response.js'
 import { FormBody, type FormValue } from './form.js'
 import { LOGOUT_PATH } from './paths.js'
@@ -85,7 +86,9 @@ async function showLogout(core: IssuerCore, browser: BrowserContext, request: Lo
     kind: 'logout' as const, action: LOGOUT_PATH, csrf: csrfToken(browser.csrfSecret(), LOGOUT_PURPOSE),
     username: session?.user.username ?? null, appName: request.client?.name ?? null, returnHref: request.returnTo, fields: request.fields,
   }
-  return { type: 'page', status: 200, view, outcome: 'logout_page' }
+  // CSP form-action covers the 303 that follows the form (Chromium applies it to redirects): the app's return address.
+  const targets = request.fields.post_logout_redirect_uri === undefined ? undefined : formTargets(request.fields.post_logout_redirect_uri)
+  return { type: 'page', status: 200, view, formTargets: targets, outcome: 'logout_page' }
 }
 
 /** GET (query) or POST (form): the page, or, for the page's own form, the end of the session. */
