@@ -32,7 +32,11 @@ export class SignIn implements SignInService {
 
   async pendingRequest(reference: string): Promise<AuthorizationRequest | null> {
     const row = await this.sessions.getPending(hashOpaque(reference), this.clock())
-    return row ? JSON.parse(row.params) as AuthorizationRequest : null
+    if (!row) return null
+    // A request held before this version had one prompt value (or null) and no OpenID Connect fields.
+    const held = JSON.parse(row.params) as Omit<AuthorizationRequest, 'prompt'> & { prompt: AuthorizationRequest['prompt'] | string | null }
+    const prompt = Array.isArray(held.prompt) ? held.prompt : held.prompt === null ? [] : [held.prompt as AuthorizationRequest['prompt'][number]]
+    return { ...held, prompt, nonce: held.nonce ?? null, maxAge: held.maxAge ?? null, loginHint: held.loginHint ?? null }
   }
 
   async dropRequest(reference: string): Promise<boolean> {
