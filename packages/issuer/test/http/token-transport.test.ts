@@ -14,8 +14,9 @@ function assertNoStore(t: Test, res: { headers: Record<string, unknown> }) {
   t.equal(res.headers['pragma'], 'no-cache', 'Pragma: no-cache (RFC 6749 §5.1)')
 }
 
-t.test('every method but POST is 405 with Allow: POST and no-store (RFC 9110 §15.5.6, RFC 6749 §3.2)', async (t) => {
-  for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const) {
+// OPTIONS is the CORS preflight (DESIGN.md "OpenID Connect", browser apps): oidc-discovery.test.ts.
+t.test('every method but POST (and the OPTIONS preflight) is 405 with Allow: POST and no-store (RFC 9110 §15.5.6, RFC 6749 §3.2)', async (t) => {
+  for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH'] as const) {
     const res = await h.app.inject({ method, url: TOKEN })
     t.equal(res.statusCode, 405, method)
     t.equal(res.headers.allow, 'POST', `${method} Allow`)

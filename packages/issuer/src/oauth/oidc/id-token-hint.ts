@@ -21,7 +21,10 @@ export async function checkIdTokenHint(core: IssuerCore, hint: string): Promise<
   let payload: Uint8Array
   try {
     // compactVerify: the signature only, so that an expired hint still counts (exp is ignored).
-    ({ payload } = await compactVerify(hint, ownKeys(core), { algorithms: ['RS256'] }))
+    const verified = await compactVerify(hint, ownKeys(core), { algorithms: ['RS256'] })
+    // An ID token, not an access token signed by the same key (typ at+jwt).
+    if (verified.protectedHeader.typ !== 'JWT') return 'invalid'
+    payload = verified.payload
   } catch (err) {
     if (err instanceof joseErrors.JWKSNoMatchingKey) return 'absent'
     return 'invalid'
