@@ -13,6 +13,7 @@ import { Codes } from './codes.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { REGISTRATION_KEY_NAME, Registrations } from './registrations.js'
+import { Consents } from './consents.js'
 import { SignIn } from './sign-in.js'
 import type { IssuerObserver } from '../domain/observer.js'
 import type { AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerGauges, Jwks, LoginOutcome } from '../domain/types.js'
@@ -45,6 +46,7 @@ export class Issuer implements IssuerCore {
   readonly codes: Codes
   readonly refreshTokens: RefreshTokens
   readonly registrations: Registrations
+  readonly consents: Consents
   readonly #p: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -65,6 +67,7 @@ export class Issuer implements IssuerCore {
     this.signIn = new SignIn(store.sessions, clock, () => config.sessionTtl * 1000)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
+    this.consents = new Consents(store.consents, store.scopeDescriptions, clock)
     this.registrations = new Registrations(store.registrations, clock, () => config, () => parts.keys.serverSecret(REGISTRATION_KEY_NAME))
   }
 

@@ -19,6 +19,7 @@ p{margin:0 0 1rem}
 .muted{color:var(--muted);font-size:.9rem}
 ul.scopes{margin:0 0 1rem;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.4rem}
 ul.scopes li{border:1px solid var(--line);border-radius:999px;padding:.1rem .7rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9rem;overflow-wrap:anywhere}
+ul.scopes li.described{font-family:inherit}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 input{display:block;width:100%;font:inherit;padding:.6rem .7rem;margin:0 0 1rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
 input:focus{outline:2px solid var(--accent);outline-offset:1px}
@@ -28,6 +29,7 @@ button.secondary{background:transparent;color:var(--accent)}
 .alert{border-left:4px solid var(--danger);padding:.5rem .75rem;margin:0 0 1rem;color:var(--danger);background:transparent}
 a{color:var(--accent)}
 strong.name{overflow-wrap:anywhere}
+.switch{margin:1.5rem 0 0;padding-top:1rem;border-top:1px solid var(--line)}
 .unverified{color:var(--danger);font-size:.9rem;white-space:nowrap}
 `.trim()
 

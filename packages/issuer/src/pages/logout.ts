@@ -4,9 +4,14 @@ import { html, type Html } from './html.js'
 import { layout } from './layout.js'
 import type { LogoutView } from '../oauth/views.js'
 
+/** With a session: who is signed in and one button; without one, nothing to press (DESIGN.md). */
 export function logoutPage(view: LogoutView): Html {
+  if (view.username === null) {
+    return layout('Sign out', html`<h1>Sign out</h1>
+<p>You are not signed in on this browser.</p>`)
+  }
   return layout('Sign out', html`<h1>Sign out</h1>
-<p>${view.username === null ? 'You are not signed in on this browser.' : html`Signed in as <strong class="name">${view.username}</strong>.`}</p>
+<p>Signed in as <strong class="name">${view.username}</strong>.</p>
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 <div class="buttons"><button type="submit">Sign out</button></div>

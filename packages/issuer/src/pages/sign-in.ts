@@ -5,12 +5,17 @@
 // authorization endpoint, "Allow" first (Enter), "Deny" without validation.
 import { html, type Html } from './html.js'
 import { BRAND_NAME, layout } from './layout.js'
-import type { ClientNaming, ConsentView, FormFields, SignInView } from '../oauth/views.js'
+import type { ClientNaming, ConsentView, FormFields, ScopeText, SignInView } from '../oauth/views.js'
 
-function scopeList(scopes: readonly string[]): Html {
+/** The scopes asked for: each one's description, its name where none is set (both escaped). */
+function scopeList(scopes: readonly string[], text: ScopeText['scopeText']): Html {
   if (scopes.length === 0) return html``
+  const item = (s: string) => {
+    const description = text?.get(s)
+    return description === undefined ? html`<li>${s}</li>` : html`<li class="described" title="${s}">${description}</li>`
+  }
   return html`<p>It asks for:</p>
-<ul class="scopes">${scopes.map((s) => html`<li>${s}</li>`)}</ul>`
+<ul class="scopes">${scopes.map(item)}</ul>`
 }
 
 /** The app's name, and beside it, for a client that registered itself, that no one vouched for it (DESIGN.md). */
@@ -29,19 +34,35 @@ const buttons = html`<div class="buttons">
 <button type="submit" name="action" value="deny" class="secondary" formnovalidate>Deny</button>
 </div>`
 
-/** Username, password, Allow and Deny: the page without a session (or with prompt=login). */
+const signInButton = html`<div class="buttons">
+<button type="submit" name="action" value="sign-in">Sign in</button>
+</div>`
+
+/** How long a locked username waits (DESIGN.md: in minutes). */
+const retryLine = (minutes: number | undefined): Html | '' =>
+  minutes === undefined ? '' : html`<p class="muted">You can try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.</p>`
+
+/**
+ * Username, password, Allow and Deny: the page without a session (or with
+ * prompt=login). For a first-party client, a plain sign-in page: its name,
+ * the two fields and one "Sign in" button (DESIGN.md).
+ */
 export function signInPage(view: SignInView): Html {
+  const intro = view.firstParty
+    ? html`<p>to continue to <strong class="name">${view.clientName}</strong>.</p>`
+    : html`${clientLine(view)}
+${scopeList(view.scopes, view.scopeText)}`
   return layout('Sign in', html`<h1>Sign in</h1>
-${clientLine(view)}
-${scopeList(view.scopes)}
+${intro}
 ${view.message ? html`<p class="alert" role="alert">${view.message}</p>` : ''}
+${retryLine(view.retryMinutes)}
 <form method="post" action="${view.action}">
 ${hidden(view)}
 <label for="username">Username</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${view.username ?? ''}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-${buttons}
+${view.firstParty ? signInButton : buttons}
 </form>`)
 }
 
@@ -50,10 +71,10 @@ export function consentPage(view: ConsentView): Html {
   return layout('Allow access', html`<h1>Allow access?</h1>
 <p>Signed in as <strong class="name">${view.username}</strong>.</p>
 ${clientLine(view)}
-${scopeList(view.scopes)}
+${scopeList(view.scopes, view.scopeText)}
 <form method="post" action="${view.action}">
 ${hidden(view)}
 ${buttons}
 </form>
-<p class="muted">Not you? <a href="${view.switchUserHref}">Sign in as someone else</a>.</p>`)
+<p class="muted switch">Not you? <a href="${view.switchUserHref}">Sign in as someone else</a>.</p>`)
 }

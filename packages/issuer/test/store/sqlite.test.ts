@@ -30,8 +30,8 @@ t.test('creates the file (0600) and its folders (0700), migrates to the current 
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name)
   t.same(tables.filter((n) => !n.startsWith('sqlite_')), [
-    'authorization_codes', 'clients', 'login_attempts', 'meta', 'pending_requests', 'refresh_families', 'refresh_tokens',
-    'server_secrets', 'sessions', 'signing_keys', 'users',
+    'authorization_codes', 'clients', 'consents', 'login_attempts', 'meta', 'pending_requests', 'refresh_families', 'refresh_tokens',
+    'scope_descriptions', 'server_secrets', 'sessions', 'signing_keys', 'users',
   ])
   db.close()
   const again = openSqliteStore(path)

@@ -14,7 +14,7 @@ import { currentSession, type BrowserContext } from '../browser.js'
 import { FormBody } from '../form.js'
 import { issue, type Seen } from './begin.js'
 import { AuthorizationError, busyProblem, Problem, Problems, Refusals } from './errors.js'
-import { grantedScopes, signInOutcome } from './interaction.js'
+import { grantedScopes, isFirstPartySignIn, signInOutcome } from './interaction.js'
 import { redirectUriMatches } from './redirect-uri.js'
 import { problemPage, refusal, Refused, type Outcome, type PageOutcome } from './response.js'
 
@@ -103,7 +103,9 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
     if (!(await core.signIn.dropRequest(reference))) return problemPage(Problems.expired, 'expired')
     return refuse(Refusals.accessDenied)
   }
-  if (form.action !== 'allow') return problemPage(Problems.malformedForm, 'malformed_form')
+  // "Sign in" (a first-party client's plain page) allows without recording a consent; "Allow" records one.
+  const allows = form.action === 'allow' || (form.action === 'sign-in' && isFirstPartySignIn(client, request))
+  if (!allows) return problemPage(Problems.malformedForm, 'malformed_form')
 
   let user: SignedInUser
   if (form.username !== undefined || form.password !== undefined) {
@@ -122,5 +124,6 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
   // of two answers sent at once (a double submit, a replayed form) one gets the code.
   if (!(await core.signIn.dropRequest(reference))) return problemPage(Problems.expired, 'expired')
   if (scopes instanceof AuthorizationError) return refuse(scopes)
+  if (form.action === 'allow') await core.consents.remember(user.userId, client.id, request.audience, scopes)
   return issue(core, client, request, user, scopes)
 }

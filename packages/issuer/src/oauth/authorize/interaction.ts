@@ -32,25 +32,45 @@ export function grantedScopes(request: AuthorizationRequest, userScopes: readonl
 }
 
 /**
- * Whether the consent page may be skipped for this client: never for one
- * that registered itself (DESIGN.md: not even after a remembered consent),
- * else when it was created with --skip-consent.
+ * Whether a consent to this client may be remembered: not for one that
+ * registered itself (RFC 7591: unverified), nor for a public client with a
+ * loopback or private-use redirect URI (RFC 8252 §8.6: any program on the
+ * device can claim that address); a public client only when every redirect
+ * URI is https.
  */
-export const maySkipConsent = (client: Client): boolean => client.skipConsent && !client.registered
+export const mayRemember = (client: Client): boolean =>
+  !client.registered && (!client.public || client.redirectUris.every((uri) => uri.startsWith('https://')))
+
+/**
+ * Whether the consent page may be skipped for this client and these
+ * granted scopes: never for one that registered itself (DESIGN.md: not even
+ * after a remembered consent); when it was created with --skip-consent; or
+ * when a remembered consent (`remembered`) covers every scope and the
+ * client may be remembered.
+ */
+export const maySkipConsent = (client: Client, granted: readonly string[] = [], remembered: readonly string[] = []): boolean =>
+  !client.registered && (client.skipConsent ||
+    (mayRemember(client) && granted.length > 0 && granted.every((s) => remembered.includes(s))))
 
 /** The client as the pages name it: its name, or its id when it registered without one (RFC 7591 `client_name` is optional). */
 const shownName = (client: Client) => ({ clientName: client.name === '' ? client.id : client.name, clientUnverified: client.registered })
 
-/** The step after the checks: who must do what, given the browser's session (or none). */
-export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null): Next {
+/**
+ * The step after the checks: who must do what, given the browser's session
+ * (or none) and the scopes the user's consent to this client covers. The
+ * consent page names only what is new, unless prompt=consent (or the
+ * client may not be remembered): then everything.
+ */
+export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null, remembered: readonly string[] = []): Next {
   if (user === null || request.prompt === 'login') {
     return request.prompt === 'none' ? Refusals.loginRequired : { kind: 'sign-in' }
   }
   const scopes = grantedScopes(request, user.scopes)
   if (scopes instanceof AuthorizationError) return scopes
-  if (maySkipConsent(client) && request.prompt !== 'consent') return { kind: 'code', scopes }
+  if (maySkipConsent(client, scopes, remembered) && request.prompt !== 'consent') return { kind: 'code', scopes }
   if (request.prompt === 'none') return Refusals.consentRequired
-  return { kind: 'consent', scopes }
+  const everything = request.prompt === 'consent' || !mayRemember(client)
+  return { kind: 'consent', scopes: everything ? scopes : scopes.filter((s) => !remembered.includes(s)) }
 }
 
 /** The same authorization request with prompt=login: the consent page's "sign in as someone else". */
@@ -74,12 +94,18 @@ export interface SignInExtras {
   outcome?: string
 }
 
+/** A first-party client's page without a session: a plain sign-in page, one "Sign in" button that records no consent (DESIGN.md). */
+export const isFirstPartySignIn = (client: Client, request: AuthorizationRequest): boolean =>
+  maySkipConsent(client) && request.prompt !== 'consent'
+
 /** The password form for a held request. */
 export function signInOutcome(client: Client, request: AuthorizationRequest, reference: string, csrfSecret: string, extras: SignInExtras = {}): PageOutcome {
   const view = {
     kind: 'sign-in' as const,
     action: AUTHORIZE_PATH, reference, csrf: csrfToken(csrfSecret, authorizePurpose(reference)),
     ...shownName(client), scopes: request.scopes, username: extras.username, message: extras.message,
+    firstParty: isFirstPartySignIn(client, request),
+    retryMinutes: extras.retryAfter === undefined ? undefined : Math.max(1, Math.ceil(extras.retryAfter / 60)),
   }
   return {
     type: 'page', status: extras.status ?? 200, view, formTargets: formTargets(request.redirectUri),

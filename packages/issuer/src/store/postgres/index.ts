@@ -12,6 +12,7 @@ import type { OpenOptions } from '../options.js'
 import type { ClientStore, IssuerStore, StoreSnapshot } from '../types/index.js'
 import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
+import { PgConsents, PgScopeDescriptions } from './consents.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
 import { PgKeys } from './keys.js'
 import { PgLogins } from './logins.js'
@@ -36,6 +37,8 @@ class PostgresStore implements IssuerStore {
   readonly sessions: PgSessions
   readonly refresh: PgRefresh
   readonly registrations: PgRegistrations
+  readonly consents: PgConsents
+  readonly scopeDescriptions: PgScopeDescriptions
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -50,6 +53,8 @@ class PostgresStore implements IssuerStore {
     this.keys = new PgKeys(db)
     this.sessions = new PgSessions(db)
     this.refresh = new PgRefresh(db)
+    this.consents = new PgConsents(db)
+    this.scopeDescriptions = new PgScopeDescriptions(db)
     // This process's copy of the clients re-reads after a registration or a prune (a failed re-read is the next poll's).
     this.registrations = new PgRegistrations(db, async () => { await mirror?.resync() })
   }

@@ -11,6 +11,7 @@ import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRo
 import { bumpKeysVersion, insertKey, insertSecret, SELECT_KEYS, SELECT_SECRETS } from './keys.js'
 import { toFamily, toToken, type FamilyRow, type TokenRow } from './refresh.js'
 import { toUser, type UserRow } from './users.js'
+import { SELECT_CONSENTS, SELECT_SCOPE_DESCRIPTIONS, toConsent, toScopeDescription, type ConsentRow, type ScopeDescriptionRow } from './consents.js'
 
 const BATCH = 1000
 
@@ -33,6 +34,8 @@ export async function exportAll(db: PgDb): Promise<StoreSnapshot> {
       sessions: (await all<SessionRow>('SELECT * FROM sessions ORDER BY created_at, id_hash COLLATE "C"')).map(toSession),
       refreshFamilies: (await all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id COLLATE "C"')).map(toFamily),
       refreshTokens: (await all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id COLLATE "C", generation')).map(toToken),
+      consents: (await all<ConsentRow>(SELECT_CONSENTS)).map(toConsent),
+      scopeDescriptions: (await all<ScopeDescriptionRow>(SELECT_SCOPE_DESCRIPTIONS)).map(toScopeDescription),
     }
   }, { snapshot: true, timeoutMs: BULK_TIMEOUT_MS })
 }
@@ -68,6 +71,10 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       hash: t.hash, family_id: t.familyId, generation: t.generation, created_at: t.createdAt, expires_at: t.expiresAt,
       spent_at: t.spentAt, successor_hash: t.successorHash, successor_salt: t.successorSalt,
     })))
+    await insertRows(sql, 'consents', s.consents.map((c) => ({
+      user_id: c.userId, client_id: c.clientId, audience: c.audience, scopes: c.scopes, created_at: c.createdAt, updated_at: c.updatedAt,
+    })))
+    await insertRows(sql, 'scope_descriptions', s.scopeDescriptions.map((d) => ({ name: d.name, description: d.description, updated_at: d.updatedAt })))
     // Servers already running on the target reload keys and clients.
     await bumpKeysVersion(sql)
     await bumpClientsVersion(sql)

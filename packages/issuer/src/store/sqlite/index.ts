@@ -6,6 +6,7 @@ import { dirname } from 'node:path'
 import { ConfigError } from '../../domain/errors.js'
 import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteClients } from './clients.js'
+import { SqliteConsents, SqliteScopeDescriptions } from './consents.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
 import { SqliteKeys } from './keys.js'
@@ -27,6 +28,8 @@ class SqliteStore implements IssuerStore {
   readonly sessions: SqliteSessions
   readonly refresh: SqliteRefresh
   readonly registrations: SqliteRegistrations
+  readonly consents: SqliteConsents
+  readonly scopeDescriptions: SqliteScopeDescriptions
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -42,6 +45,8 @@ class SqliteStore implements IssuerStore {
     this.sessions = new SqliteSessions(db)
     this.refresh = new SqliteRefresh(db)
     this.registrations = new SqliteRegistrations(db)
+    this.consents = new SqliteConsents(db)
+    this.scopeDescriptions = new SqliteScopeDescriptions(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

@@ -177,6 +177,27 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX clients_registered_unused ON clients (created_at) WHERE registered = 1 AND last_used_at IS NULL;
   CREATE INDEX clients_registered_used ON clients (last_used_at) WHERE registered = 1;
   `,
+
+  // 3 -> 4: remembered consent (one record per user, client and audience,
+  // deleted with either) and scope descriptions (DESIGN.md "The account
+  // page, remembered consent, scope descriptions and branding").
+  `
+  CREATE TABLE consents (
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    client_id   TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    audience    TEXT NOT NULL,
+    scopes      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, client_id, audience)
+  ) STRICT;
+  CREATE INDEX consents_client ON consents (client_id);
+  CREATE TABLE scope_descriptions (
+    name         TEXT PRIMARY KEY,
+    description  TEXT NOT NULL,
+    updated_at   INTEGER NOT NULL
+  ) STRICT;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -4,6 +4,7 @@ import { ConflictError } from '../../domain/errors.js'
 import type { StoreSnapshot } from '../types/index.js'
 import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
 import type { SqliteDb } from './database.js'
+import { consentRow, INSERT_CONSENT, INSERT_SCOPE_DESCRIPTION, toConsent, toScopeDescription, type ConsentRow, type ScopeDescriptionRow } from './consents.js'
 import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRow } from '../rows.js'
 import { INSERT_KEY, INSERT_SECRET, keyRow } from './keys.js'
 import { familyRow, INSERT_FAMILY, INSERT_TOKEN, toFamily, tokenRow, toToken, type FamilyRow, type TokenRow } from './refresh.js'
@@ -21,6 +22,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     sessions: all<SessionRow>('SELECT * FROM sessions ORDER BY created_at, id_hash'),
     families: all<FamilyRow>('SELECT * FROM refresh_families ORDER BY created_at, id'),
     tokens: all<TokenRow>('SELECT * FROM refresh_tokens ORDER BY family_id, generation'),
+    consents: all<ConsentRow>('SELECT * FROM consents ORDER BY created_at, user_id, client_id, audience'),
+    scopeDescriptions: all<ScopeDescriptionRow>('SELECT * FROM scope_descriptions ORDER BY name'),
     holdsData: all<{ n: number }>(`SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM users)
       + (SELECT count(*) FROM signing_keys) AS n`),
   }
@@ -32,6 +35,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     session: raw.prepare(INSERT_SESSION),
     family: raw.prepare(INSERT_FAMILY),
     token: raw.prepare(INSERT_TOKEN),
+    consent: raw.prepare(INSERT_CONSENT),
+    scopeDescription: raw.prepare(INSERT_SCOPE_DESCRIPTION),
   }
   const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
 
@@ -44,6 +49,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       sessions: q.sessions.all().map(toSession),
       refreshFamilies: q.families.all().map(toFamily),
       refreshTokens: q.tokens.all().map(toToken),
+      consents: q.consents.all().map(toConsent),
+      scopeDescriptions: q.scopeDescriptions.all().map(toScopeDescription),
     })),
     importAll: db.writer((s: StoreSnapshot): void => {
       if (q.holdsData.get()!.n > 0) throw new ConflictError(`${db.path} already holds data: db copy needs an empty target`)
@@ -55,6 +62,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       for (const x of s.sessions) insert.session.run(sessionRow(x))
       for (const f of s.refreshFamilies) insert.family.run(familyRow(f))
       for (const t of s.refreshTokens) insert.token.run(tokenRow(t))
+      for (const c of s.consents) insert.consent.run(consentRow(c))
+      for (const d of s.scopeDescriptions) insert.scopeDescription.run({ name: d.name, description: d.description, updated_at: d.updatedAt })
       bumpKeys.run()
     }),
   }

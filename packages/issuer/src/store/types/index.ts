@@ -7,16 +7,20 @@
 import type { ClientRecord, ClientStore } from './clients.js'
 import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
 import type { LoginThrottleStore } from './logins.js'
+import type { ConsentRecord, ConsentStore } from './consents.js'
 import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './refresh.js'
 import type { RegistrationStore } from './registrations.js'
+import type { ScopeDescriptionRecord, ScopeDescriptionStore } from './scope-descriptions.js'
 import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
 export type * from './clients.js'
+export type * from './consents.js'
 export type * from './keys.js'
 export type * from './logins.js'
 export type * from './refresh.js'
 export type * from './registrations.js'
+export type * from './scope-descriptions.js'
 export type * from './sessions.js'
 export type * from './users.js'
 
@@ -34,6 +38,8 @@ export interface IssuerStore {
   readonly sessions: SessionStore
   readonly refresh: RefreshStore
   readonly registrations: RegistrationStore
+  readonly consents: ConsentStore
+  readonly scopeDescriptions: ScopeDescriptionStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
@@ -70,4 +76,6 @@ export interface StoreSnapshot {
   sessions: SessionRecord[]
   refreshFamilies: RefreshFamilyRecord[]
   refreshTokens: RefreshTokenRecord[]
+  consents: ConsentRecord[]
+  scopeDescriptions: ScopeDescriptionRecord[]
 }
