@@ -3,6 +3,7 @@
 // setting is stated once, in config/settings.ts; the key encryption key is
 // read from TESSERA_KEY_ENCRYPTION_KEY or from a file named by
 // --key-encryption-key-file, never from a command-line value.
+import type { Logo } from './config/logo.js'
 import { readFileSync, statSync } from 'node:fs'
 import { ConfigError } from './domain/errors.js'
 import type { SigningAlg } from './domain/types.js'
@@ -53,6 +54,12 @@ export interface IssuerConfig {
   readonly registrationAudiences: readonly string[]
   /** The scopes a registered client may ask for (all of them when it asks none). Default none. */
   readonly registrationScope: readonly string[]
+  /** The name that heads every page. Default Tessera. */
+  readonly brandName: string
+  /** The pages' accent colour `#rrggbb`, or null for the default (blue). */
+  readonly brandColor: string | null
+  /** The logo every page shows (GET /oauth2/assets/logo), read at start, or null. */
+  readonly brandLogo: Logo | null
 }
 
 /** The defaults of the issuer's settings, from the one table (config/settings.ts). */

@@ -4,6 +4,8 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify'
 import { StoreUnavailableError } from '../domain/errors.js'
 import type { IssuerCore } from '../core/types.js'
+import { theme } from '../pages/layout.js'
+import { logoRoute } from './routes/logo.js'
 import { storeUnavailable } from '../oauth/errors.js'
 import { sendOAuthError } from './oauth-reply.js'
 import { reportStoreFailure } from './store-failure.js'
@@ -38,6 +40,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     clientErrorHandler,
     frameworkErrors,
   })
+  app.decorate('pageTheme', theme({ name: core.config.brandName, color: core.config.brandColor, logo: core.config.brandLogo !== null }))
   app.server.maxConnections = options.limits?.maxConnections ?? defaultMaxConnections()
 
   // Fastify's default 404 logs the URL with its query string; this one logs nothing.
@@ -73,5 +76,6 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   app.register(jwksRoute, { core })
   app.register(metadataRoute, { core })
   app.register(healthRoute, { core })
+  if (core.config.brandLogo !== null) app.register(logoRoute, { logo: core.config.brandLogo })
   return app
 }

@@ -8,3 +8,6 @@ export const LOGOUT_PATH = '/oauth2/logout'
 export const SESSION_COOKIE_PATH = '/oauth2'
 /** RFC 7591 §3 client registration endpoint (TESSERA_REGISTRATION=open). */
 export const REGISTER_PATH = '/oauth2/register'
+
+/** The brand logo (TESSERA_BRAND_LOGO), served with the file's type. */
+export const LOGO_PATH = '/oauth2/assets/logo'

@@ -1,11 +1,11 @@
 // The sign-out page (one button) and what follows it. Rendering only: the
 // logout route decides who is signed in and checks the form.
-import { html, type Html } from './html.js'
-import { layout } from './layout.js'
+import { html } from './html.js'
+import { layout, type Page } from './layout.js'
 import type { LogoutView } from '../oauth/views.js'
 
 /** With a session: who is signed in and one button; without one, nothing to press (DESIGN.md). */
-export function logoutPage(view: LogoutView): Html {
+export function logoutPage(view: LogoutView): Page {
   if (view.username === null) {
     return layout('Sign out', html`<h1>Sign out</h1>
 <p>You are not signed in on this browser.</p>`)
@@ -18,7 +18,7 @@ export function logoutPage(view: LogoutView): Html {
 </form>`)
 }
 
-export function signedOutPage(): Html {
+export function signedOutPage(): Page {
   return layout('Signed out', html`<h1>Signed out.</h1>
 <p>You can close this page.</p>`)
 }

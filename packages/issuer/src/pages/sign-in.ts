@@ -4,7 +4,7 @@
 // `html` tag. Works without JavaScript: a plain form posting to the
 // authorization endpoint, "Allow" first (Enter), "Deny" without validation.
 import { html, type Html } from './html.js'
-import { BRAND_NAME, layout } from './layout.js'
+import { layout, type Page } from './layout.js'
 import type { ClientNaming, ConsentView, FormFields, ScopeText, SignInView } from '../oauth/views.js'
 
 /** The scopes asked for: each one's description, its name where none is set (both escaped). */
@@ -19,8 +19,8 @@ function scopeList(scopes: readonly string[], text: ScopeText['scopeText']): Htm
 }
 
 /** The app's name, and beside it, for a client that registered itself, that no one vouched for it (DESIGN.md). */
-function clientLine(view: ClientNaming): Html {
-  const mark = view.clientUnverified ? html` <span class="unverified">(not verified by ${BRAND_NAME})</span>` : ''
+function clientLine(view: ClientNaming, brand: string): Html {
+  const mark = view.clientUnverified ? html` <span class="unverified">(not verified by ${brand})</span>` : ''
   return html`<p><strong class="name">${view.clientName}</strong>${mark} wants to act for you.</p>`
 }
 
@@ -47,10 +47,10 @@ const retryLine = (minutes: number | undefined): Html | '' =>
  * prompt=login). For a first-party client, a plain sign-in page: its name,
  * the two fields and one "Sign in" button (DESIGN.md).
  */
-export function signInPage(view: SignInView): Html {
+export function signInPage(view: SignInView, brand: string): Page {
   const intro = view.firstParty
     ? html`<p>to continue to <strong class="name">${view.clientName}</strong>.</p>`
-    : html`${clientLine(view)}
+    : html`${clientLine(view, brand)}
 ${scopeList(view.scopes, view.scopeText)}`
   return layout('Sign in', html`<h1>Sign in</h1>
 ${intro}
@@ -67,10 +67,10 @@ ${view.firstParty ? signInButton : buttons}
 }
 
 /** Within a session: who is signed in, what the client asks, Allow and Deny, and a way to switch user. */
-export function consentPage(view: ConsentView): Html {
+export function consentPage(view: ConsentView, brand: string): Page {
   return layout('Allow access', html`<h1>Allow access?</h1>
 <p>Signed in as <strong class="name">${view.username}</strong>.</p>
-${clientLine(view)}
+${clientLine(view, brand)}
 ${scopeList(view.scopes, view.scopeText)}
 <form method="post" action="${view.action}">
 ${hidden(view)}

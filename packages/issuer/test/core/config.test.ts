@@ -22,6 +22,7 @@ t.test('defaults', async (t) => {
     signingAlg: 'RS256', keyEncryptionKey: null, jwksMaxAge: 300, keyRotationDays: null, maxTtl: 3600,
     sessionTtl: 43_200, refreshIdleTtl: 1_209_600, refreshMaxTtl: 7_776_000, refreshReuseGrace: 10,
     registration: 'off', registrationAudiences: [], registrationScope: [],
+    brandName: 'Tessera', brandColor: null, brandLogo: null,
   })
   t.equal(loadConfig({ PORT: '9000' }, {}).issuer, 'http://localhost:9000', 'the default issuer follows the port')
 })
