@@ -3,6 +3,7 @@
 // setting is stated once, in config/settings.ts; the key encryption key is
 // read from TESSERA_KEY_ENCRYPTION_KEY or from a file named by
 // --key-encryption-key-file, never from a command-line value.
+import type { Logo } from './config/logo.js'
 import { readFileSync, statSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { ConfigError } from './domain/errors.js'
@@ -68,6 +69,12 @@ export interface IssuerConfig {
   readonly passwordMinLength: number
   /** Reverse proxies whose X-Forwarded-For is believed (Fastify trustProxy), or null: none. */
   readonly trustProxy: readonly string[] | null
+  /** The name that heads every page. Default Tessera. */
+  readonly brandName: string
+  /** The pages' accent colour `#rrggbb`, or null for the default (blue). */
+  readonly brandColor: string | null
+  /** The logo every page shows (GET /oauth2/assets/logo), read at start, or null. */
+  readonly brandLogo: Logo | null
 }
 
 /**

@@ -99,6 +99,13 @@ export const HELP: Record<string, CommandHelp> = {
     flags: [['--password-stdin', 'read the password from the first line of standard input']],
   },
   'user sign-out': { usage: 'user sign-out NAME', about: ['Ends every sign-in session of the user and revokes their refresh tokens.'], flags: [] },
+  'scope set': {
+    usage: 'scope set NAME --description TEXT',
+    about: ['Sets the description the pages show for a scope instead of its name (one line, at most 200 characters).'],
+    flags: [['--description TEXT', 'what the scope lets an app do, in words a person reads; required']],
+  },
+  'scope list': { usage: 'scope list', about: ['Lists the scope descriptions.'], flags: [] },
+  'scope delete': { usage: 'scope delete NAME', about: ['Removes a scope\'s description (the pages show its name again); the scope itself stays.'], flags: [] },
   'keys list': { usage: 'keys list', about: ['Lists the signing keys: pending, signing, retiring, expired, with their times. Needs no key encryption key (nothing secret is shown).'], flags: [] },
   'keys rotate': {
     usage: 'keys rotate [--now]',
@@ -130,6 +137,7 @@ export const HELP: Record<string, CommandHelp> = {
 export const GROUPS: Record<string, string[]> = {
   client: ['create', 'list', 'show', 'update', 'delete', 'rotate-secret'],
   user: ['create', 'list', 'show', 'update', 'delete', 'set-password', 'sign-out'],
+  scope: ['set', 'list', 'delete'],
   keys: ['list', 'rotate', 'retire', 'export-jwks'],
   db: ['copy', 'backup'],
 }

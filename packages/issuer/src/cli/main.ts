@@ -8,7 +8,7 @@ import { UsageError } from './errors.js'
 import { GROUPS, groupHelp, mainHelp } from './help.js'
 import { PREFIX, printLines, type CliIo } from './io.js'
 
-const COMMANDS = 'serve, client, user, keys or db'
+const COMMANDS = 'serve, client, user, scope, keys or db'
 
 export const USAGE = mainHelp()
 
@@ -40,6 +40,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
       return (await import('./client.js')).clientCommand(rest, io)
     case 'user':
       return (await import('./user.js')).userCommand(rest, io)
+    case 'scope':
+      return (await import('./scope.js')).scopeCommand(rest, io)
     case 'keys':
       return (await import('./keys.js')).keysCommand(rest, io)
     case 'db':

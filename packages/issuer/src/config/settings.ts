@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os'
 import { SIGNING_ALGS, type SigningAlg } from '../domain/types.js'
 import { storeLocationProblem } from '../domain/store-location.js'
 import { audienceProblem, issuerProblem, parseAddressList, parseScopeList, SCOPE_TOKEN, smtpUrlProblem } from './values.js'
+import { HEX_COLOUR, MIN_TEXT_CONTRAST, textOn } from './colour.js'
+import { readLogo, type Logo } from './logo.js'
 
 /** pino's levels, most severe first; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -160,6 +162,29 @@ export const ISSUER_SETTINGS = {
     flag: 'trust-proxy', variable: 'TESSERA_TRUST_PROXY', arg: 'ADDRS', shown: 'none',
     help: 'addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (comma- or space-separated)',
     fallback: null as readonly string[] | null, parse: parseAddressList,
+  },
+  // Branding (DESIGN.md "The account page, remembered consent, scope descriptions and branding").
+  brandName: {
+    flag: 'brand-name', variable: 'TESSERA_BRAND_NAME', arg: 'TEXT', shown: 'Tessera',
+    help: 'the name that heads every page and message', fallback: 'Tessera', parse: nonEmpty,
+  },
+  brandColor: {
+    flag: 'brand-color', variable: 'TESSERA_BRAND_COLOR', arg: '#RRGGBB', shown: 'blue',
+    help: 'the accent colour of every page (buttons, links); text on it is black or white, whichever meets WCAG AA',
+    fallback: null as string | null,
+    parse: (value: string, source: string): Parsed<string | null> => {
+      if (!HEX_COLOUR.test(value)) return no(`${source} must be a colour #rrggbb, got "${value}"`)
+      if (textOn(value) === null) return no(`${source}: neither black nor white text reaches ${MIN_TEXT_CONTRAST}:1 on ${value} (WCAG 2.2 AA)`)
+      return ok(value.toLowerCase())
+    },
+  },
+  brandLogo: {
+    flag: 'brand-logo', variable: 'TESSERA_BRAND_LOGO', arg: 'PATH', shown: 'none',
+    help: 'a PNG, JPEG, WebP or SVG file of at most 64 KiB, read at start, shown on every page', fallback: null as Logo | null,
+    parse: (value: string, source: string): Parsed<Logo | null> => {
+      const logo = readLogo(value)
+      return typeof logo === 'string' ? no(`${source}: ${logo}`) : ok(logo)
+    },
   },
 } as const
 

@@ -16,6 +16,7 @@ import { DpopState } from './dpop.js'
 import { PasswordCheck } from './passwords.js'
 import { RefreshTokens } from './refresh-tokens.js'
 import { REGISTRATION_KEY_NAME, Registrations } from './registrations.js'
+import { Consents } from './consents.js'
 import { SignIn } from './sign-in.js'
 import type { IssuerObserver } from '../domain/observer.js'
 import type {
@@ -62,6 +63,7 @@ export class Issuer implements IssuerCore {
   readonly registrations: Registrations
   readonly accounts: Accounts
   readonly dpop: DpopState
+  readonly consents: Consents
   readonly #p: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -84,6 +86,7 @@ export class Issuer implements IssuerCore {
     this.csrf = new Csrf(parts.csrfKey, clock)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
+    this.consents = new Consents(store.consents, store.scopeDescriptions, clock)
     this.registrations = new Registrations(store.registrations, clock, () => config, () => parts.keys.serverSecret(REGISTRATION_KEY_NAME))
     this.dpop = new DpopState(store.dpopProofs, clock, parts.dpopNonceKey)
   }

@@ -156,6 +156,16 @@ export interface RefreshTokenService {
   revoke(token: string, client: Client): Promise<{ revoked: boolean; familyId?: string }>
 }
 
+/** Remembered consent and scope descriptions (DESIGN.md "The account page, remembered consent, ..."). */
+export interface ConsentService {
+  /** The scopes the user's consent covers for this client and audience (none: empty). */
+  remembered(userId: string, clientId: string, audience: string): Promise<string[]>
+  /** Records "Allow": the scopes are added to the consent for this client and audience. */
+  remember(userId: string, clientId: string, audience: string, scopes: readonly string[]): Promise<void>
+  /** Each described scope's description, by name (`scope set`). */
+  scopeDescriptions(): Promise<ReadonlyMap<string, string>>
+}
+
 /** Self-registered clients (RFC 7591). */
 export interface RegistrationService {
   /**
@@ -245,6 +255,7 @@ export interface IssuerCore {
   readonly registrations: RegistrationService
   readonly accounts: AccountService
   readonly dpop: DpopService
+  readonly consents: ConsentService
 
   /** The published keys (RFC 7517), public members only; cheap (cached). */
   jwks(): Jwks

@@ -5,6 +5,8 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import { StoreUnavailableError } from '../domain/errors.js'
 import type { IssuerCore } from '../core/types.js'
 import type { MailTransport } from '../domain/mail.js'
+import { theme } from '../pages/layout.js'
+import { logoRoute } from './routes/logo.js'
 import { Errors, storeUnavailable } from '../oauth/errors.js'
 import { sendOAuthError } from './oauth-reply.js'
 import { reportStoreFailure } from './store-failure.js'
@@ -49,6 +51,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
     // DESIGN.md, "Accounts": X-Forwarded-For is believed from these proxies only, never without them.
     ...(core.config.trustProxy !== null ? { trustProxy: [...core.config.trustProxy] } : {}),
   })
+  app.decorate('pageTheme', theme({ name: core.config.brandName, color: core.config.brandColor, logo: core.config.brandLogo !== null }))
   app.server.maxConnections = options.limits?.maxConnections ?? defaultMaxConnections()
   // TESSERA_LOG_LEVEL=debug: each request's route, status and time.
   if (app.log.level === 'debug' || app.log.level === 'trace') app.addHook('onResponse', logRequestDone)
@@ -90,5 +93,6 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   app.register(jwksRoute, { core })
   app.register(metadataRoute, { core })
   app.register(healthRoute, { core })
+  if (core.config.brandLogo !== null) app.register(logoRoute, { logo: core.config.brandLogo })
   return app
 }

@@ -20,3 +20,6 @@ export const RESET_PATH = '/oauth2/reset'
 export const DONE_SUFFIX = '/done'
 /** OpenID Connect Core §5.3 UserInfo endpoint. */
 export const USERINFO_PATH = '/oauth2/userinfo'
+
+/** The brand logo (TESSERA_BRAND_LOGO), served with the file's type. */
+export const LOGO_PATH = '/oauth2/assets/logo'

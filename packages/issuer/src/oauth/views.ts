@@ -10,6 +10,11 @@ export interface FormFields {
   csrf: string
 }
 
+/** A page listing scopes: each one's description by name (`scope set`), filled in before rendering. */
+export interface ScopeText {
+  scopeText?: ReadonlyMap<string, string>
+}
+
 /** The app a page names. */
 export interface ClientNaming {
   /** The client's `--name` (or, for a client that registered itself without one, its id). */
@@ -18,7 +23,7 @@ export interface ClientNaming {
   clientUnverified: boolean
 }
 
-export interface SignInView extends FormFields, ClientNaming {
+export interface SignInView extends FormFields, ClientNaming, ScopeText {
   /** The scopes asked for. */
   scopes: readonly string[]
   /** The username typed before, shown again after a failure. */
@@ -29,9 +34,13 @@ export interface SignInView extends FormFields, ClientNaming {
   signupHref?: string
   /** "Forgot your password?" (e-mail on). */
   forgotHref?: string
+  /** A first-party (--skip-consent) client: a plain sign-in page, one "Sign in" button, no scopes, no "Deny". */
+  firstParty: boolean
+  /** A locked username: minutes until it may try again. */
+  retryMinutes?: number
 }
 
-export interface ConsentView extends FormFields, ClientNaming {
+export interface ConsentView extends FormFields, ClientNaming, ScopeText {
   scopes: readonly string[]
   /** Who is signed in. */
   username: string

@@ -4,7 +4,7 @@
 // contract names (username, email, new-password), every value escaped by
 // the `html` tag, plain forms that work without JavaScript.
 import { html, type Html } from './html.js'
-import { layout } from './layout.js'
+import { layout, type Page } from './layout.js'
 import type { AccountFormView, SignUpView } from '../oauth/views.js'
 
 const alert = (message: string | undefined): Html | '' => message ? html`<p class="alert" role="alert">${message}</p>` : ''
@@ -17,7 +17,7 @@ function newPassword(minLength: number): Html {
 <p class="muted">At least ${minLength} characters; not your username or e-mail address, nor a common password.</p>`
 }
 
-export function signUpPage(view: SignUpView): Html {
+export function signUpPage(view: SignUpView): Page {
   return layout('Create an account', html`<h1>Create an account</h1>
 ${view.clientName ? html`<p>to continue to <strong class="name">${view.clientName}</strong>.</p>` : ''}
 ${alert(view.message)}
@@ -34,7 +34,7 @@ ${newPassword(view.minLength)}
 ${view.signInHref ? html`<p class="muted">Have an account? <a href="${view.signInHref}">Sign in</a></p>` : ''}`)
 }
 
-export function verifyEmailPage(view: AccountFormView): Html {
+export function verifyEmailPage(view: AccountFormView): Page {
   return layout('Confirm your e-mail address', html`<h1>Confirm your e-mail address</h1>
 <p>Confirm <strong class="name">${view.subject ?? ''}</strong> as the address of your account.</p>
 <form method="post" action="${view.action}">
@@ -44,7 +44,7 @@ ${hiddenToken('token', view.token)}
 </form>`)
 }
 
-export function forgotPage(view: AccountFormView): Html {
+export function forgotPage(view: AccountFormView): Page {
   return layout('Forgot your password?', html`<h1>Forgot your password?</h1>
 <p>Enter your username or e-mail address. If your account has a confirmed e-mail address, we will send it a link to choose a new password.</p>
 ${alert(view.message)}
@@ -56,7 +56,7 @@ ${alert(view.message)}
 </form>`)
 }
 
-export function resetPage(view: AccountFormView): Html {
+export function resetPage(view: AccountFormView): Page {
   return layout('Choose a new password', html`<h1>Choose a new password</h1>
 ${alert(view.message)}
 <form method="post" action="${view.action}">

@@ -5,10 +5,12 @@
 // can run or style the page.
 import { createHash } from 'node:crypto'
 import { Html, html, type Interpolated } from './html.js'
+import { cssVariables, palette, type Palette } from './theme.js'
+import { LOGO_PATH } from '../oauth/paths.js'
 
-const STYLE = `
-:root{color-scheme:light dark;--fg:#1a1a1a;--bg:#f6f6f4;--card:#fff;--muted:#5b5b5b;--line:#d4d4d0;--accent:#1d5fd0;--danger:#b3261e}
-@media (prefers-color-scheme:dark){:root{--fg:#ececea;--bg:#161616;--card:#222;--muted:#a8a8a4;--line:#444;--accent:#7aa7ff;--danger:#ff8a80}}
+const style = (colours: Palette) => `
+:root{color-scheme:light dark;${cssVariables(colours.light)}}
+@media (prefers-color-scheme:dark){:root{${cssVariables(colours.dark)}}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:26rem;margin:0 auto;padding:2rem 1rem}
@@ -19,44 +21,70 @@ p{margin:0 0 1rem}
 .muted{color:var(--muted);font-size:.9rem}
 ul.scopes{margin:0 0 1rem;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.4rem}
 ul.scopes li{border:1px solid var(--line);border-radius:999px;padding:.1rem .7rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9rem;overflow-wrap:anywhere}
+ul.scopes li.described{font-family:inherit}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 input{display:block;width:100%;font:inherit;padding:.6rem .7rem;margin:0 0 1rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
 [hidden]{display:none!important}
 input:focus{outline:2px solid var(--accent);outline-offset:1px}
 .buttons{display:flex;gap:.75rem;margin-top:.5rem}
-button{flex:1;font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
-button.secondary{background:transparent;color:var(--accent)}
+button{flex:1;font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer}
+button.secondary{background:transparent;color:var(--link);border-color:var(--link)}
 .alert{border-left:4px solid var(--danger);padding:.5rem .75rem;margin:0 0 1rem;color:var(--danger);background:transparent}
-a{color:var(--accent)}
+a{color:var(--link)}
 strong.name{overflow-wrap:anywhere}
+.switch{margin:1.5rem 0 0;padding-top:1rem;border-top:1px solid var(--line)}
 .unverified{color:var(--danger);font-size:.9rem;white-space:nowrap}
+.brand img{display:block;max-height:48px;max-width:100%;margin-bottom:.5rem}
 `.trim()
 
-/** The name that heads every page. */
-export const BRAND_NAME = 'Tessera'
+/** What every page carries from the configuration: the brand's name, colours and logo. */
+export interface Theme {
+  readonly name: string
+  readonly logo: boolean
+  readonly colours: Palette
+  /** The stylesheet, a function of the colours only (never of a request). */
+  readonly style: Html
+  /** CSP hash source of the one inline stylesheet (CSP3 §2.3.1 hash-source). */
+  readonly styleSource: string
+}
 
-/** The stylesheet as markup: a constant of this file, never from a request. */
-const STYLE_MARKUP = new Html(STYLE)
+export function theme(brand: { name: string; color: string | null; logo: boolean }): Theme {
+  const colours = palette(brand.color)
+  const text = style(colours)
+  return Object.freeze({
+    name: brand.name, logo: brand.logo, colours, style: new Html(text),
+    styleSource: `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`,
+  })
+}
 
-/** CSP hash source of the one inline stylesheet (CSP3 §2.3.1 hash-source). */
-export const STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}'`
+/** The default theme (no branding configured). */
+export const DEFAULT_THEME = theme({ name: 'Tessera', color: null, logo: false })
 
-/** A whole document around `body`; `title` is text (escaped). */
-export function layout(title: string, body: Interpolated): Html {
+/** A page before its shell: its title (text) and body. */
+export interface Page {
+  title: string
+  body: Interpolated
+}
+
+/** A page's title and body; `document` puts them in the shell. */
+export const layout = (title: string, body: Interpolated): Page => ({ title, body })
+
+/** A whole document around the page, under the theme. */
+export function document(page: Page, look: Theme): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
-<title>${title}</title>
-<style>${STYLE_MARKUP}</style>
+<title>${page.title}</title>
+<style>${look.style}</style>
 </head>
 <body>
 <main>
-<div class="brand">${BRAND_NAME}</div>
+<div class="brand">${look.logo ? html`<img src="${LOGO_PATH}" alt="">` : ''}${look.name}</div>
 <div class="card">
-${body}
+${page.body}
 </div>
 </main>
 </body>

@@ -2,7 +2,7 @@
 // endpoint decides who is signed in, which app asked and where it may
 // return, and checks the form. Every value is escaped by the `html` tag.
 import { html, type Html } from './html.js'
-import { layout } from './layout.js'
+import { layout, type Page } from './layout.js'
 import type { LogoutView } from '../oauth/views.js'
 
 function hiddenFields(view: LogoutView): Html {
@@ -15,7 +15,8 @@ function backLink(view: LogoutView, text: string): Html | string {
   return html`<p><a href="${view.returnHref}">${text}${view.appName === null ? '' : html` to <strong class="name">${view.appName}</strong>`}</a></p>`
 }
 
-export function logoutPage(view: LogoutView): Html {
+/** With a session: who is signed in and one button; without one, nothing to press (DESIGN.md). */
+export function logoutPage(view: LogoutView): Page {
   const asking = view.appName === null ? '' : html`<p><strong class="name">${view.appName}</strong> asks you to sign out.</p>`
   if (view.username === null) {
     // No session: nothing to end, no button (DESIGN.md).
@@ -34,7 +35,7 @@ ${hiddenFields(view)}
 ${backLink(view, 'Stay signed in and return')}`)
 }
 
-export function signedOutPage(): Html {
+export function signedOutPage(): Page {
   return layout('Signed out', html`<h1>Signed out.</h1>
 <p>You can close this page.</p>`)
 }

@@ -1,15 +1,16 @@
 // One entry for the HTTP layer: the HTML of a view the protocol steps chose.
 import type { Html } from './html.js'
+import { DEFAULT_THEME, document, type Page, type Theme } from './layout.js'
 import type { PageView } from '../oauth/views.js'
 import { logoutPage, signedOutPage } from './logout.js'
 import { forgotPage, resetPage, signUpPage, verifyEmailPage } from './accounts.js'
 import { messagePage } from './messages.js'
 import { consentPage, signInPage } from './sign-in.js'
 
-export function renderPage(view: PageView): Html {
+function page(view: PageView, brand: string): Page {
   switch (view.kind) {
-    case 'sign-in': return signInPage(view)
-    case 'consent': return consentPage(view)
+    case 'sign-in': return signInPage(view, brand)
+    case 'consent': return consentPage(view, brand)
     case 'logout': return logoutPage(view)
     case 'signed-out': return signedOutPage()
     case 'message': return messagePage(view)
@@ -18,4 +19,9 @@ export function renderPage(view: PageView): Html {
     case 'forgot': return forgotPage(view)
     case 'reset': return resetPage(view)
   }
+}
+
+/** The whole document of a view, under the configured theme (brand, colours, logo). */
+export function renderPage(view: PageView, look: Theme = DEFAULT_THEME): Html {
+  return document(page(view, look.name), look)
 }

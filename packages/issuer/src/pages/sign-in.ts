@@ -4,18 +4,23 @@
 // `html` tag. Works without JavaScript: a plain form posting to the
 // authorization endpoint, "Allow" first (Enter), "Deny" without validation.
 import { html, type Html } from './html.js'
-import { BRAND_NAME, layout } from './layout.js'
-import type { ClientNaming, ConsentView, FormFields, SignInView } from '../oauth/views.js'
+import { layout, type Page } from './layout.js'
+import type { ClientNaming, ConsentView, FormFields, ScopeText, SignInView } from '../oauth/views.js'
 
-function scopeList(scopes: readonly string[]): Html {
+/** The scopes asked for: each one's description, its name where none is set (both escaped). */
+function scopeList(scopes: readonly string[], text: ScopeText['scopeText']): Html {
   if (scopes.length === 0) return html``
+  const item = (s: string) => {
+    const description = text?.get(s)
+    return description === undefined ? html`<li>${s}</li>` : html`<li class="described" title="${s}">${description}</li>`
+  }
   return html`<p>It asks for:</p>
-<ul class="scopes">${scopes.map((s) => html`<li>${s}</li>`)}</ul>`
+<ul class="scopes">${scopes.map(item)}</ul>`
 }
 
 /** The app's name, and beside it, for a client that registered itself, that no one vouched for it (DESIGN.md). */
-function clientLine(view: ClientNaming): Html {
-  const mark = view.clientUnverified ? html` <span class="unverified">(not verified by ${BRAND_NAME})</span>` : ''
+function clientLine(view: ClientNaming, brand: string): Html {
+  const mark = view.clientUnverified ? html` <span class="unverified">(not verified by ${brand})</span>` : ''
   return html`<p><strong class="name">${view.clientName}</strong>${mark} wants to act for you.</p>`
 }
 
@@ -35,32 +40,48 @@ function accountLinks(view: SignInView): Html {
 ${view.signupHref ? html`<p class="muted">New here? <a href="${view.signupHref}">Create an account</a></p>` : ''}`
 }
 
-/** Username, password, Allow and Deny: the page without a session (or with prompt=login). */
-export function signInPage(view: SignInView): Html {
+const signInButton = html`<div class="buttons">
+<button type="submit" name="action" value="sign-in">Sign in</button>
+</div>`
+
+/** How long a locked username waits (DESIGN.md: in minutes). */
+const retryLine = (minutes: number | undefined): Html | '' =>
+  minutes === undefined ? '' : html`<p class="muted">You can try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.</p>`
+
+/**
+ * Username, password, Allow and Deny: the page without a session (or with
+ * prompt=login). For a first-party client, a plain sign-in page: its name,
+ * the two fields and one "Sign in" button (DESIGN.md).
+ */
+export function signInPage(view: SignInView, brand: string): Page {
+  const intro = view.firstParty
+    ? html`<p>to continue to <strong class="name">${view.clientName}</strong>.</p>`
+    : html`${clientLine(view, brand)}
+${scopeList(view.scopes, view.scopeText)}`
   return layout('Sign in', html`<h1>Sign in</h1>
-${clientLine(view)}
-${scopeList(view.scopes)}
+${intro}
 ${view.message ? html`<p class="alert" role="alert">${view.message}</p>` : ''}
+${retryLine(view.retryMinutes)}
 <form method="post" action="${view.action}">
 ${hidden(view)}
 <label for="username">Username or e-mail address</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${view.username ?? ''}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-${buttons}
+${view.firstParty ? signInButton : buttons}
 </form>
 ${accountLinks(view)}`)
 }
 
 /** Within a session: who is signed in, what the client asks, Allow and Deny, and a way to switch user. */
-export function consentPage(view: ConsentView): Html {
+export function consentPage(view: ConsentView, brand: string): Page {
   return layout('Allow access', html`<h1>Allow access?</h1>
 <p>Signed in as <strong class="name">${view.username}</strong>.</p>
-${clientLine(view)}
-${scopeList(view.scopes)}
+${clientLine(view, brand)}
+${scopeList(view.scopes, view.scopeText)}
 <form method="post" action="${view.action}">
 ${hidden(view)}
 ${buttons}
 </form>
-<p class="muted">Not you? <a href="${view.switchUserHref}">Sign in as someone else</a>.</p>`)
+<p class="muted switch">Not you? <a href="${view.switchUserHref}">Sign in as someone else</a>.</p>`)
 }

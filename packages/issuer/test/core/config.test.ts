@@ -24,6 +24,7 @@ t.test('defaults', async (t) => {
     registration: 'off', registrationAudiences: [], registrationScope: [],
     signup: 'off', signupScope: [], smtpUrl: null, mailFrom: null, passwordMinLength: 8, trustProxy: null,
     dpopNonce: false,
+    brandName: 'Tessera', brandColor: null, brandLogo: null,
   })
   t.equal(loadConfig({ PORT: '9000' }, {}).issuer, 'http://localhost:9000', 'the default issuer follows the port')
 })

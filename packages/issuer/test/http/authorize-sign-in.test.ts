@@ -137,6 +137,7 @@ t.test('failures at the page and at the token endpoint add up to one lock (429, 
   t.equal(locked.statusCode, 429, 'locked at the page, even with the right password')
   t.match(locked.headers['retry-after'], /^[1-9][0-9]*$/)
   t.match(locked.body, /Too many failed attempts\. Try again later\./)
+  t.match(locked.body, /You can try again in [1-9][0-9]* minutes?\./, 'and when, in minutes')
   t.match(locked.body, /<form method="post"/, 'the form is shown again')
   t.equal(outcomes.at(-1), 'locked', 'observer.signIn("locked")')
   const token = await postToken(h.app, { grant_type: 'password', username: 'shared', password: 'right-password', client_id: legacy.id, client_secret: legacy.secret })

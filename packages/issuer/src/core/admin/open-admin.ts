@@ -6,12 +6,14 @@ import { openStore } from '../../store/open.js'
 import type { IssuerStore } from '../../store/types/index.js'
 import { KeyManager } from '../../keys/manager.js'
 import { ClientAdmin } from './clients.js'
+import { ScopeAdmin } from './scopes.js'
 import { UserAdmin } from './users.js'
 
 export interface Admin {
   readonly store: IssuerStore
   readonly clients: ClientAdmin
   readonly users: UserAdmin
+  readonly scopes: ScopeAdmin
   readonly keys: KeyManager
   close(): Promise<void>
 }
@@ -44,6 +46,7 @@ export async function openAdmin(config: IssuerConfig, deps: OpenAdminDeps = {}):
     store,
     clients: new ClientAdmin(store, clock, () => config.maxTtl),
     users: new UserAdmin(store, clock),
+    scopes: new ScopeAdmin(store, clock),
     keys,
     close: () => store.close(),
   }

@@ -9,10 +9,20 @@
 import type { FastifyReply } from 'fastify'
 import type { Html } from '../../pages/html.js'
 import { renderPage } from '../../pages/render.js'
-import { STYLE_SOURCE } from '../../pages/layout.js'
+import { DEFAULT_THEME, type Theme } from '../../pages/layout.js'
 import type { Outcome } from '../../oauth/authorize/response.js'
 
 export const HTML_TYPE = 'text/html; charset=utf-8'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The pages' brand, colours and logo, made once from the configuration (buildApp). */
+    pageTheme: Theme
+  }
+}
+
+/** The theme of the app that answers (the default for an app built without one). */
+const themeOf = (reply: FastifyReply): Theme => reply.server.pageTheme ?? DEFAULT_THEME
 
 /** Headers every answer of these endpoints carries, page or redirect. */
 export function browserHeaders(reply: FastifyReply): void {
@@ -30,11 +40,12 @@ export interface PageOptions {
   retryAfter?: number
 }
 
-/** Content-Security-Policy of a page: nothing loads, only our one stylesheet applies, forms post to us. */
-export function contentSecurityPolicy(targets: readonly string[] = []): string {
+/** Content-Security-Policy of a page: nothing loads but our own images (the logo), only our one stylesheet applies, forms post to us. */
+export function contentSecurityPolicy(targets: readonly string[] = [], styleSource = DEFAULT_THEME.styleSource): string {
   return [
     "default-src 'none'",
-    `style-src ${STYLE_SOURCE}`,
+    `style-src ${styleSource}`,
+    "img-src 'self'",
     `form-action 'self'${targets.map((t) => ' ' + t).join('')}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -45,7 +56,7 @@ export function sendPage(reply: FastifyReply, status: number, page: Html, option
   reply.code(status)
   browserHeaders(reply)
   reply.header('content-type', HTML_TYPE)
-  reply.header('content-security-policy', contentSecurityPolicy(options.formTargets))
+  reply.header('content-security-policy', contentSecurityPolicy(options.formTargets, themeOf(reply).styleSource))
   if (options.retryAfter !== undefined) reply.header('retry-after', String(options.retryAfter))
   return reply.send(page.value)
 }
@@ -61,5 +72,5 @@ export function sendRedirect(reply: FastifyReply, location: string): FastifyRepl
 /** Renders what a browser endpoint's steps decided. */
 export function sendOutcome(reply: FastifyReply, outcome: Outcome): FastifyReply {
   if (outcome.type === 'redirect') return sendRedirect(reply, outcome.location)
-  return sendPage(reply, outcome.status, renderPage(outcome.view), { formTargets: outcome.formTargets, retryAfter: outcome.retryAfter })
+  return sendPage(reply, outcome.status, renderPage(outcome.view, themeOf(reply)), { formTargets: outcome.formTargets, retryAfter: outcome.retryAfter })
 }

@@ -7,6 +7,7 @@ import { beginAuthorization, type Seen } from '../../oauth/authorize/begin.js'
 import { browserContext } from '../browser/cookies.js'
 import { sendOutcome } from '../browser/reply.js'
 import { AUTHORIZE_PATH } from '../../oauth/paths.js'
+import { withScopeText } from '../../oauth/scope-text.js'
 import { logBrowserRequest } from './browser-log.js'
 
 export function authorizeRoutes(app: FastifyInstance, core: IssuerCore): void {
@@ -14,13 +15,13 @@ export function authorizeRoutes(app: FastifyInstance, core: IssuerCore): void {
     const seen: Seen = {}
     const outcome = await beginAuthorization(core, request.url, browserContext(core, request, reply), seen)
     logBrowserRequest(request, 'authorization request', seen, outcome)
-    return sendOutcome(reply, outcome)
+    return sendOutcome(reply, await withScopeText(core, outcome))
   })
 
   app.post(AUTHORIZE_PATH, async function answer(request, reply) {
     const seen: Seen = {}
     const outcome = await answerAuthorization(core, request.body, browserContext(core, request, reply), seen)
     logBrowserRequest(request, 'sign-in form', seen, outcome)
-    return sendOutcome(reply, outcome)
+    return sendOutcome(reply, await withScopeText(core, outcome))
   })
 }

@@ -16,7 +16,7 @@ import { currentSession, type BrowserContext } from '../browser.js'
 import { readFields } from '../form.js'
 import { issue, type Seen } from './begin.js'
 import { AuthorizationError, busyProblem, Problem, Problems, Refusals } from './errors.js'
-import { grantedScopes, sessionSuffices, signInOutcome, type PageFields } from './interaction.js'
+import { grantedScopes, isFirstPartySignIn, sessionSuffices, signInOutcome, type PageFields } from './interaction.js'
 import { redirectUriMatches } from './redirect-uri.js'
 import { problemPage, refusal, Refused, type Outcome, type PageOutcome } from './response.js'
 
@@ -98,7 +98,9 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
   // RFC 6749 §4.1.2.1 access_denied: no password needed to say no, and nothing
   // written (saying no again, from this page, tells the app nothing new).
   if (form.action === 'deny') return refuse(Refusals.accessDenied)
-  if (form.action !== 'allow') return problemPage(Problems.malformedForm, 'malformed_form')
+  // "Sign in" (a first-party client's plain page) allows without recording a consent; "Allow" records one.
+  const allows = form.action === 'allow' || (form.action === 'sign-in' && isFirstPartySignIn(client, request))
+  if (!allows) return problemPage(Problems.malformedForm, 'malformed_form')
 
   let user: SignedInUser
   if (form.username !== undefined || form.password !== undefined) {
@@ -119,5 +121,6 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
   // One page, at most one code: marked atomically in the store, so of two
   // answers sent at once (a double submit, a replayed form) one gets the code.
   if (!(await core.signIn.markAnswered(opened))) return problemPage(Problems.expired, 'expired')
+  if (form.action === 'allow') await core.consents.remember(user.userId, client.id, request.audience, scopes)
   return issue(core, client, request, user, scopes)
 }

@@ -43,7 +43,9 @@ export async function beginAuthorization(core: IssuerCore, url: string, browser:
   // A cookie naming no live session (expired, signed out elsewhere) is deleted.
   if (session === null && browser.sessionCookie() !== undefined) browser.clearSession()
 
-  const next = nextStep(client, request, session?.user ?? null, core.now())
+  // Remembered consent (DESIGN.md): what this user already allowed this client for this audience.
+  const remembered = session === null ? [] : await core.consents.remembered(session.user.userId, client.id, request.audience)
+  const next = nextStep(client, request, session?.user ?? null, core.now(), remembered)
   if (next instanceof AuthorizationError) return refusal(new Refused(request.redirectUri, request.state, next), core.config.issuer)
   if (next.kind === 'code') return issue(core, client, request, session!.user, next.scopes)
 

@@ -34,11 +34,25 @@ export function grantedScopes(request: AuthorizationRequest, userScopes: readonl
 }
 
 /**
- * Whether the consent page may be skipped for this client: never for one
- * that registered itself (DESIGN.md: not even after a remembered consent),
- * else when it was created with --skip-consent.
+ * Whether a consent to this client may be remembered: not for one that
+ * registered itself (RFC 7591: unverified), nor for a public client with a
+ * loopback or private-use redirect URI (RFC 8252 §8.6: any program on the
+ * device can claim that address); a public client only when every redirect
+ * URI is https.
  */
-export const maySkipConsent = (client: Client): boolean => client.skipConsent && !client.registered
+export const mayRemember = (client: Client): boolean =>
+  !client.registered && (!client.public || client.redirectUris.every((uri) => uri.startsWith('https://')))
+
+/**
+ * Whether the consent page may be skipped for this client and these
+ * granted scopes: never for one that registered itself (DESIGN.md: not even
+ * after a remembered consent); when it was created with --skip-consent; or
+ * when a remembered consent (`remembered`) covers every scope and the
+ * client may be remembered.
+ */
+export const maySkipConsent = (client: Client, granted: readonly string[] = [], remembered: readonly string[] = []): boolean =>
+  !client.registered && (client.skipConsent ||
+    (mayRemember(client) && granted.length > 0 && granted.every((s) => remembered.includes(s))))
 
 /** The client as the pages name it: its name, or its id when it registered without one (RFC 7591 `client_name` is optional). */
 const shownName = (client: Client) => ({ clientName: client.name === '' ? client.id : client.name, clientUnverified: client.registered })
@@ -54,16 +68,24 @@ export function sessionSuffices(request: AuthorizationRequest, user: SignedInUse
   return request.maxAge > 0 && now - user.authTime <= request.maxAge * 1000
 }
 
-/** The step after the checks: who must do what, given the browser's session (or none), at `now`. */
-export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null, now: number): Next {
+/**
+ * The step after the checks: who must do what, given the browser's session
+ * (or none), at `now` and the scopes the user's consent to this client covers. The
+ * consent page names only what is new, unless prompt=consent (or the
+ * client may not be remembered): then everything.
+ */
+export function nextStep(
+  client: Client, request: AuthorizationRequest, user: SignedInUser | null, now: number, remembered: readonly string[] = [],
+): Next {
   if (user === null || !sessionSuffices(request, user, now)) {
     return request.prompt.includes('none') ? Refusals.loginRequired : { kind: 'sign-in' }
   }
   const scopes = grantedScopes(request, user.scopes)
   if (scopes instanceof AuthorizationError) return scopes
-  if (maySkipConsent(client) && !request.prompt.includes('consent')) return { kind: 'code', scopes }
+  if (maySkipConsent(client, scopes, remembered) && !request.prompt.includes('consent')) return { kind: 'code', scopes }
   if (request.prompt.includes('none')) return Refusals.consentRequired
-  return { kind: 'consent', scopes }
+  const everything = request.prompt.includes('consent') || !mayRemember(client)
+  return { kind: 'consent', scopes: everything ? scopes : scopes.filter((s) => !remembered.includes(s)) }
 }
 
 /** The same authorization request with prompt=login (and consent, if asked): the consent page's "sign in as someone else". */
@@ -113,6 +135,10 @@ export function accountLinks(config: Pick<IssuerConfig, 'signup' | 'smtpUrl'>, r
   }
 }
 
+/** A first-party client's page without a session: a plain sign-in page, one "Sign in" button that records no consent (DESIGN.md). */
+export const isFirstPartySignIn = (client: Client, request: AuthorizationRequest): boolean =>
+  maySkipConsent(client) && !request.prompt.includes('consent')
+
 /** The password form for a sealed request. */
 export function signInOutcome(
   config: Pick<IssuerConfig, 'signup' | 'smtpUrl'>, client: Client, request: AuthorizationRequest, fields: PageFields,
@@ -124,6 +150,8 @@ export function signInOutcome(
     // OpenID Connect Core §3.1.2.1 login_hint prefills the username (escaped by the page, like every value).
     ...shownName(client), scopes: request.scopes, username: extras.username ?? request.loginHint ?? undefined, message: extras.message,
     ...accountLinks(config, fields.reference),
+    firstParty: isFirstPartySignIn(client, request),
+    retryMinutes: extras.retryAfter === undefined ? undefined : Math.max(1, Math.ceil(extras.retryAfter / 60)),
   }
   return {
     type: 'page', status: extras.status ?? 200, view, formTargets: formTargets(request.redirectUri),

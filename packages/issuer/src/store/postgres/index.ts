@@ -13,6 +13,7 @@ import type { ClientStore, IssuerStore, StoreSnapshot } from '../types/index.js'
 import { PgAnsweredRequests } from './answered-requests.js'
 import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
+import { PgConsents, PgScopeDescriptions } from './consents.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
 import { PgDpopProofs } from './dpop-proofs.js'
 import { PgKeys } from './keys.js'
@@ -44,6 +45,8 @@ class PostgresStore implements IssuerStore {
   readonly oneTimeTokens: PgOneTimeTokens
   readonly limits: PgLimits
   readonly dpopProofs: PgDpopProofs
+  readonly consents: PgConsents
+  readonly scopeDescriptions: PgScopeDescriptions
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -58,6 +61,8 @@ class PostgresStore implements IssuerStore {
     this.keys = new PgKeys(db)
     this.sessions = new PgSessions(db)
     this.refresh = new PgRefresh(db)
+    this.consents = new PgConsents(db)
+    this.scopeDescriptions = new PgScopeDescriptions(db)
     // This process's copy of the clients re-reads after a registration or a prune (a failed re-read is the next poll's).
     this.registrations = new PgRegistrations(db, async () => { await mirror?.resync() })
     this.answeredRequests = new PgAnsweredRequests(db)

@@ -13,6 +13,7 @@ import { toFamily, toToken, type FamilyRow, type TokenRow } from './refresh.js'
 import { toUser, userRow, type UserRow } from './users.js'
 import { toLimitCounter, type LimitRow } from './limits.js'
 import { toOneTimeToken, type OneTimeTokenRow } from './one-time-tokens.js'
+import { SELECT_CONSENTS, SELECT_SCOPE_DESCRIPTIONS, toConsent, toScopeDescription, type ConsentRow, type ScopeDescriptionRow } from './consents.js'
 
 const BATCH = 1000
 
@@ -41,6 +42,8 @@ export async function exportAll(db: PgDb): Promise<StoreSnapshot> {
       limitCounters: (await all<LimitRow>('SELECT * FROM limit_counters ORDER BY key_hash COLLATE "C"')).map(toLimitCounter),
       dpopProofs: (await all<{ jti_hash: string; expires_at: number }>('SELECT * FROM dpop_proofs ORDER BY jti_hash COLLATE "C"'))
         .map((r) => ({ jtiHash: r.jti_hash, expiresAt: r.expires_at })),
+      consents: (await all<ConsentRow>(SELECT_CONSENTS)).map(toConsent),
+      scopeDescriptions: (await all<ScopeDescriptionRow>(SELECT_SCOPE_DESCRIPTIONS)).map(toScopeDescription),
     }
   }, { snapshot: true, timeoutMs: BULK_TIMEOUT_MS })
 }
@@ -81,6 +84,10 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
     })))
     await insertRows(sql, 'limit_counters', s.limitCounters.map((c) => ({ key_hash: c.keyHash, count: c.count, window_end: c.windowEnd })))
     await insertRows(sql, 'dpop_proofs', s.dpopProofs.map((p) => ({ jti_hash: p.jtiHash, expires_at: p.expiresAt })))
+    await insertRows(sql, 'consents', s.consents.map((c) => ({
+      user_id: c.userId, client_id: c.clientId, audience: c.audience, scopes: c.scopes, created_at: c.createdAt, updated_at: c.updatedAt,
+    })))
+    await insertRows(sql, 'scope_descriptions', s.scopeDescriptions.map((d) => ({ name: d.name, description: d.description, updated_at: d.updatedAt })))
     // Servers already running on the target reload keys and clients.
     await bumpKeysVersion(sql)
     await bumpClientsVersion(sql)

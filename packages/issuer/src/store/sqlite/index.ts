@@ -7,6 +7,7 @@ import { ConfigError } from '../../domain/errors.js'
 import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteAnsweredRequests } from './answered-requests.js'
 import { SqliteClients } from './clients.js'
+import { SqliteConsents, SqliteScopeDescriptions } from './consents.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
 import { SqliteDpopProofs } from './dpop-proofs.js'
@@ -35,6 +36,8 @@ class SqliteStore implements IssuerStore {
   readonly oneTimeTokens: SqliteOneTimeTokens
   readonly limits: SqliteLimits
   readonly dpopProofs: SqliteDpopProofs
+  readonly consents: SqliteConsents
+  readonly scopeDescriptions: SqliteScopeDescriptions
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
@@ -54,6 +57,8 @@ class SqliteStore implements IssuerStore {
     this.oneTimeTokens = new SqliteOneTimeTokens(db)
     this.limits = new SqliteLimits(db)
     this.dpopProofs = new SqliteDpopProofs(db)
+    this.consents = new SqliteConsents(db)
+    this.scopeDescriptions = new SqliteScopeDescriptions(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

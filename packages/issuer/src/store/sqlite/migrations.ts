@@ -254,6 +254,27 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE refresh_families ADD COLUMN sid TEXT;
   ALTER TABLE signing_keys ADD COLUMN purpose TEXT NOT NULL DEFAULT 'access';
   `,
+
+  // 7 -> 8: remembered consent (one record per user, client and audience,
+  // deleted with either) and scope descriptions (DESIGN.md "The account
+  // page, remembered consent, scope descriptions and branding").
+  `
+  CREATE TABLE consents (
+    user_id     TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    client_id   TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    audience    TEXT NOT NULL,
+    scopes      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (user_id, client_id, audience)
+  ) STRICT;
+  CREATE INDEX consents_client ON consents (client_id);
+  CREATE TABLE scope_descriptions (
+    name         TEXT PRIMARY KEY,
+    description  TEXT NOT NULL,
+    updated_at   INTEGER NOT NULL
+  ) STRICT;
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -6,6 +6,7 @@ import { INSERT_ANSWERED, type AnsweredRow } from './answered-requests.js'
 import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
 import type { SqliteDb } from './database.js'
 import { INSERT_DPOP_PROOF, toDpopProof } from './dpop-proofs.js'
+import { consentRow, INSERT_CONSENT, INSERT_SCOPE_DESCRIPTION, toConsent, toScopeDescription, type ConsentRow, type ScopeDescriptionRow } from './consents.js'
 import { toKey, toSecret, toSession, type KeyRow, type SecretRow, type SessionRow } from '../rows.js'
 import { INSERT_KEY, INSERT_SECRET, keyRow } from './keys.js'
 import { familyRow, INSERT_FAMILY, INSERT_TOKEN, toFamily, tokenRow, toToken, type FamilyRow, type TokenRow } from './refresh.js'
@@ -29,6 +30,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     oneTimeTokens: all<OneTimeTokenRow>('SELECT * FROM one_time_tokens ORDER BY created_at, hash'),
     limits: all<LimitRow>('SELECT * FROM limit_counters ORDER BY key_hash'),
     proofs: all<{ jti_hash: string; expires_at: number }>('SELECT * FROM dpop_proofs ORDER BY jti_hash'),
+    consents: all<ConsentRow>('SELECT * FROM consents ORDER BY created_at, user_id, client_id, audience'),
+    scopeDescriptions: all<ScopeDescriptionRow>('SELECT * FROM scope_descriptions ORDER BY name'),
     holdsData: all<{ n: number }>(`SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM users)
       + (SELECT count(*) FROM signing_keys) AS n`),
   }
@@ -44,6 +47,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     oneTimeToken: raw.prepare(INSERT_ONE_TIME_TOKEN),
     limit: raw.prepare(INSERT_LIMIT),
     proof: raw.prepare(INSERT_DPOP_PROOF),
+    consent: raw.prepare(INSERT_CONSENT),
+    scopeDescription: raw.prepare(INSERT_SCOPE_DESCRIPTION),
   }
   const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
 
@@ -60,6 +65,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       oneTimeTokens: q.oneTimeTokens.all().map(toOneTimeToken),
       limitCounters: q.limits.all().map(toLimitCounter),
       dpopProofs: q.proofs.all().map(toDpopProof),
+      consents: q.consents.all().map(toConsent),
+      scopeDescriptions: q.scopeDescriptions.all().map(toScopeDescription),
     })),
     importAll: db.writer((s: StoreSnapshot): void => {
       if (q.holdsData.get()!.n > 0) throw new ConflictError(`${db.path} already holds data: db copy needs an empty target`)
@@ -75,6 +82,8 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       for (const t of s.oneTimeTokens) insert.oneTimeToken.run(oneTimeTokenRow(t))
       for (const c of s.limitCounters) insert.limit.run({ key_hash: c.keyHash, count: c.count, window_end: c.windowEnd })
       for (const p of s.dpopProofs) insert.proof.run({ jti_hash: p.jtiHash, expires_at: p.expiresAt })
+      for (const c of s.consents) insert.consent.run(consentRow(c))
+      for (const d of s.scopeDescriptions) insert.scopeDescription.run({ name: d.name, description: d.description, updated_at: d.updatedAt })
       bumpKeys.run()
     }),
   }

@@ -11,20 +11,24 @@ import type { KeyRecord, KeyStore, SecretRecord } from './keys.js'
 import type { LimitCounterRecord, LimitStore } from './limits.js'
 import type { LoginThrottleStore } from './logins.js'
 import type { OneTimeTokenRecord, OneTimeTokenStore } from './one-time-tokens.js'
+import type { ConsentRecord, ConsentStore } from './consents.js'
 import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './refresh.js'
 import type { RegistrationStore } from './registrations.js'
+import type { ScopeDescriptionRecord, ScopeDescriptionStore } from './scope-descriptions.js'
 import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
 export type * from './answered-requests.js'
 export type * from './clients.js'
 export type * from './dpop-proofs.js'
+export type * from './consents.js'
 export type * from './keys.js'
 export type * from './limits.js'
 export type * from './logins.js'
 export type * from './one-time-tokens.js'
 export type * from './refresh.js'
 export type * from './registrations.js'
+export type * from './scope-descriptions.js'
 export type * from './sessions.js'
 export type * from './users.js'
 
@@ -46,6 +50,8 @@ export interface IssuerStore {
   readonly oneTimeTokens: OneTimeTokenStore
   readonly limits: LimitStore
   readonly dpopProofs: DpopProofStore
+  readonly consents: ConsentStore
+  readonly scopeDescriptions: ScopeDescriptionStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
@@ -88,4 +94,6 @@ export interface StoreSnapshot {
   limitCounters: LimitCounterRecord[]
   /** DPoP proofs still within their window: a proof replayed on the copy is refused too. */
   dpopProofs: DpopProofRecord[]
+  consents: ConsentRecord[]
+  scopeDescriptions: ScopeDescriptionRecord[]
 }
