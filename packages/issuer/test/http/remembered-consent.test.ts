@@ -138,5 +138,6 @@ t.test('pages name each scope by its description (escaped), by its name where no
   const consent = await get(h.app, await allowed(confidential.id), url(confidential.id, HTTPS, { scope: 'read write', prompt: 'consent' }))
   t.match(consent.body, /Change your &lt;b&gt;bookings/, 'the consent page too')
   const metadata = JSON.parse((await h.app.inject('/.well-known/oauth-authorization-server')).body)
-  t.same(metadata.scopes_supported, ['read', 'write'])
+  // Unchanged by descriptions: the clients' scopes and the identity scopes (OpenID Connect Discovery §3).
+  t.same(metadata.scopes_supported, ['email', 'openid', 'profile', 'read', 'write'])
 })
