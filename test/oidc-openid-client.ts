@@ -3,7 +3,8 @@
 // discovery from the issuer URL alone (Discovery §4), the code flow with
 // PKCE and nonce, the ID token's validation (Core §3.1.3.7), UserInfo
 // (§5.3), a refresh with a new ID token (§12.2), and the end-session URL
-// (RP-Initiated Logout §2). What openid-client leaves lenient is checked
+// (RP-Initiated Logout §2), and DPoP-bound tokens at UserInfo with
+// openid-client's DPoP handle (RFC 9449). What openid-client leaves lenient is checked
 // with jose: typ JWT, azp, aud a string, sid not the cookie value. And
 // @tessera/verify refuses the ID token presented as an access token.
 import t from 'tap'
@@ -83,6 +84,26 @@ t.test('UserInfo with the access token (Core §5.3): sub matches the ID token', 
   t.equal(info.sub, tokens.claims()!.sub)
   t.equal(info.preferred_username, 'john')
   t.type(info.updated_at, 'number')
+})
+
+t.test('DPoP (RFC 9449) end to end: openid-client\'s DPoP handle binds the tokens; UserInfo takes them with proofs, never as Bearer', async (t) => {
+  const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'))
+  const verifier = client.randomPKCECodeVerifier()
+  const nonce = client.randomNonce()
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT, scope: 'openid profile', nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  })
+  const back = await john.signIn(url, 'john', 'correct horse battery')
+  const bound = await client.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true }, undefined, { DPoP: dpop })
+  t.equal(bound.token_type.toLowerCase(), 'dpop')
+  const info = await client.fetchUserInfo(config, bound.access_token, bound.claims()!.sub, { DPoP: dpop })
+  t.equal(info.sub, bound.claims()!.sub, 'UserInfo with a proof of the key')
+  t.equal(info.preferred_username, 'john')
+  const asBearer = await fetch(config.serverMetadata().userinfo_endpoint!, { headers: { authorization: `Bearer ${bound.access_token}` } })
+  t.equal(asBearer.status, 401, 'the same token as Bearer: refused')
+  t.match(asBearer.headers.get('www-authenticate'), /error="invalid_token"/)
+  const refreshed = await client.refreshTokenGrant(config, bound.refresh_token!, undefined, { DPoP: dpop })
+  t.equal((await client.fetchUserInfo(config, refreshed.access_token, bound.claims()!.sub, { DPoP: dpop })).sub, bound.claims()!.sub, 'after a refresh')
 })
 
 t.test('@tessera/verify refuses the ID token presented as an access token (typ JWT, not at+jwt)', async (t) => {

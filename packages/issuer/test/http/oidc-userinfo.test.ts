@@ -40,11 +40,11 @@ t.test('GET and POST answer sub and the claims of the token\'s identity scopes, 
   t.same((await userinfo(narrow as string)).json(), { sub: john.id }, 'openid alone: sub only')
 })
 
-t.test('no token: 401 with the bare challenge (RFC 6750 §3.1)', async (t) => {
+t.test('no token: 401 with the bare challenges, Bearer and DPoP (RFC 6750 §3.1, RFC 9449 §7.1)', async (t) => {
   for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }]) {
     const res = await h.app.inject({ url: USERINFO, headers })
     t.equal(res.statusCode, 401)
-    t.equal(res.headers['www-authenticate'], 'Bearer realm="tessera"')
+    t.same(res.headers['www-authenticate'], ['Bearer realm="tessera"', 'DPoP realm="tessera", algs="ES256 PS256 RS256 EdDSA Ed25519"'])
     t.equal(res.headers['cache-control'], 'no-store')
   }
 })

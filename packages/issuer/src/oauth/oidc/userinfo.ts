@@ -1,21 +1,33 @@
 // UserInfo (OpenID Connect Core §5.3), GET or POST, as named steps:
-// presented token (RFC 6750 §2.1; DPoP plugs in here, RFC 9449 §7.1) →
-// sender constraint (a DPoP-bound token never under Bearer) → the access
+// presented token (RFC 6750 §2.1 Bearer, RFC 9449 §7.1 DPoP) → the access
 // token this issuer signed (a published key, typ at+jwt: RFC 9068 §4, iss,
-// exp; aud any audience of its client) → it holds openid (else 403
+// exp; aud any audience of its client) → sender constraint (the verify
+// library's 'allow' rules: a token bound by cnf.jkt only under DPoP, with a
+// proof of that key for this method and URL and this token's `ath`; an
+// unbound one only under Bearer) → it holds openid (else 403
 // insufficient_scope) → its user still exists → the claims of its identity
-// scopes (§5.4), with sub. Failures are RFC 6750 §3 challenges.
+// scopes (§5.4), with sub. Failures are RFC 6750 §3 / RFC 9449 §7.1 challenges.
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 import type { IssuerCore } from '../../core/types.js'
 import { identityClaims } from '../../core/identity-claims.js'
 import { SIGNING_ALGS } from '../../domain/types.js'
 import { grantsOpenId } from '../shared/scope.js'
-import { BearerError, BearerErrors } from './bearer-errors.js'
+import { DpopFailure, verifyDpopProof } from '../dpop/index.js'
+import { USERINFO_PATH } from '../paths.js'
+import { BearerError, BearerErrors, proofError } from './bearer-errors.js'
 import { ownKeys } from './own-keys.js'
 import { presentedToken, type PresentedToken } from './presented-token.js'
 
 export interface UserInfoAnswer {
   claims: Record<string, unknown>
+}
+
+/** The parts of the request UserInfo reads. */
+export interface UserInfoRequest {
+  method: 'GET' | 'POST'
+  authorization: string | undefined
+  /** Every value of the request's `DPoP` headers, in order. */
+  dpop: readonly string[]
 }
 
 /** What one request learned, for its log line (never the token). */
@@ -44,10 +56,25 @@ async function verifyAccessToken(core: IssuerCore, token: string): Promise<JWTPa
   }
 }
 
-/** Step: a token bound to a key (RFC 9449 §6 `cnf.jkt`) is refused under Bearer. */
-function checkSenderConstraint(presented: PresentedToken, claims: JWTPayload): BearerError | undefined {
+/**
+ * Step: the sender constraint (RFC 9449 §7.1; DESIGN.md, the verify
+ * library's 'allow' mode). Bearer: only a token without `cnf.jkt`. DPoP:
+ * only a bound token, with one valid proof for this request (htm, htu built
+ * from the issuer identifier, ath, a jti unseen across the store, the
+ * nonce when TESSERA_DPOP_NONCE is on) whose key is the token's.
+ */
+async function checkSenderConstraint(
+  core: IssuerCore, request: UserInfoRequest, presented: PresentedToken, claims: JWTPayload,
+): Promise<BearerError | undefined> {
   const cnf = claims.cnf as { jkt?: unknown } | undefined
-  return presented.scheme === 'Bearer' && cnf?.jkt !== undefined ? BearerErrors.boundToken : undefined
+  const jkt = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined
+  if (presented.scheme === 'Bearer') return jkt === undefined ? undefined : BearerErrors.boundToken
+  if (jkt === undefined) return BearerErrors.unboundToken.under('DPoP')
+  const proof = await verifyDpopProof(core, request.dpop, {
+    htm: request.method, htu: core.config.issuer + USERINFO_PATH, accessToken: presented.token,
+  })
+  if (proof instanceof DpopFailure) return proofError(proof.error, proof.description)
+  return proof.jkt === jkt ? undefined : proofError('invalid_dpop_proof', 'the DPoP proof key is not the key the access token is bound to')
 }
 
 /** Step: `aud` is one of the audiences of the client the token was issued to (DESIGN.md). */
@@ -58,25 +85,25 @@ async function checkAudience(core: IssuerCore, claims: JWTPayload): Promise<Bear
   return audiences.some((a) => typeof a === 'string' && client.audiences.includes(a)) ? undefined : BearerErrors.invalidToken
 }
 
-export async function userInfo(core: IssuerCore, authorization: string | undefined, seen: UserInfoSeen): Promise<UserInfoAnswer | BearerError> {
-  const presented = readToken(authorization)
+export async function userInfo(core: IssuerCore, request: UserInfoRequest, seen: UserInfoSeen): Promise<UserInfoAnswer | BearerError> {
+  const presented = readToken(request.authorization)
   if (presented instanceof BearerError) return presented
 
   const claims = await verifyAccessToken(core, presented.token)
-  if (claims instanceof BearerError) return claims
+  if (claims instanceof BearerError) return claims.under(presented.scheme)
   seen.clientId = claims.client_id as string
 
-  const unbound = checkSenderConstraint(presented, claims)
-  if (unbound !== undefined) return unbound
+  const constraint = await checkSenderConstraint(core, request, presented, claims)
+  if (constraint !== undefined) return constraint
 
   const audience = await checkAudience(core, claims)
-  if (audience !== undefined) return audience
+  if (audience !== undefined) return audience.under(presented.scheme)
 
   const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : []
-  if (!grantsOpenId(scopes)) return BearerErrors.noOpenId
+  if (!grantsOpenId(scopes)) return BearerErrors.noOpenId.under(presented.scheme)
 
   const user = await core.userProfile(claims.sub!)
-  if (user === null) return BearerErrors.userGone
+  if (user === null) return BearerErrors.userGone.under(presented.scheme)
 
   return { claims: { sub: user.id, ...identityClaims(user, scopes) } }
 }
