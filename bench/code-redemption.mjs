@@ -8,7 +8,9 @@
 //      client, requests per server CPU-second (the issuer's own
 //      process.cpuUsage() over the window, servers/cpu-report.mjs) and per
 //      second. Codes come from a signed-in session and a --skip-consent
-//      client, so minting them costs no argon2.
+//      client, so minting them costs no argon2. Twice: scope `read` (an
+//      access token, ES256) and `openid read` (plus the ID token, RS256:
+//      the extra signature OpenID Connect costs).
 // A standalone script, printed only: `npm run bench` does not run it and
 // nothing is written to RESULTS.md.
 //   node bench/code-redemption.mjs [--sign-ins 15] [--codes 1500] [--rounds 3] [--concurrency 8]
@@ -44,15 +46,16 @@ async function main() {
   const db = join(dir, 'tessera.db')
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: 'ES256' }
   const client = await issuerCli(db, ['client', 'create', '--name', 'bench app', '--public', '--grant', 'authorization_code',
-    '--redirect-uri', REDIRECT, '--skip-consent', '--scope', 'read', '--audience', AUDIENCE], { env })
+    '--redirect-uri', REDIRECT, '--skip-consent', '--scope', 'openid read', '--audience', AUDIENCE], { env })
   await issuerCli(db, ['user', 'create', '--username', 'bench-user', '--scope', 'read', '--password-stdin'], { stdin: PASSWORD, env })
   const server = await startServer({ name: 'issuer-code', script: issuerBin(), args: ['serve'], env: { ...env, HOST: '127.0.0.1', PORT: '0' } })
   // The issuer identifier is http://localhost:PORT; the form's Origin must be it.
   const issuer = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()).issuer
-  const authorize = `${server.url}/oauth2/authorize?` + new URLSearchParams({
-    response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'read', state: 'bench',
+  const authorizeFor = (scope) => `${server.url}/oauth2/authorize?` + new URLSearchParams({
+    response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope, state: 'bench',
     code_challenge: challenge, code_challenge_method: 'S256',
   })
+  const authorize = authorizeFor('read')
 
   // 1. Sign-in: GET the page (not timed), then time the credential POST to its 303 (3 warm-up sign-ins first).
   const postMs = []
@@ -83,45 +86,51 @@ async function main() {
   }
 
   // 2. Redemption: codes minted within the session (303 at once), then redeemed concurrently.
-  // A first, smaller round warms the server up and is not counted.
-  const rounds = []
-  for (let round = -1; round < ROUNDS; round++) {
-    const codes = []
-    for (let i = 0; i < (round < 0 ? Math.min(300, CODES) : CODES); i++) {
-      const res = await fetch(authorize, { redirect: 'manual', headers: { cookie: session } })
-      codes.push(new URL(res.headers.get('location')).searchParams.get('code'))
-    }
-    const before = await server.usage()
-    const started = performance.now()
-    let next = 0
-    let ok = 0
-    const worker = async () => {
-      while (next < codes.length) {
-        const code = codes[next++]
-        const res = await fetch(`${server.url}/oauth2/token`, {
-          method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: client.client_id }),
-        })
-        if (res.status === 200) ok++
-        await res.arrayBuffer()
+  // A first, smaller round warms the server up and is not counted. Without, then with openid.
+  const byScope = {}
+  for (const scope of ['read', 'openid read']) {
+    const rounds = byScope[scope] = []
+    for (let round = -1; round < ROUNDS; round++) {
+      const codes = []
+      for (let i = 0; i < (round < 0 ? Math.min(300, CODES) : CODES); i++) {
+        const res = await fetch(authorizeFor(scope), { redirect: 'manual', headers: { cookie: session } })
+        codes.push(new URL(res.headers.get('location')).searchParams.get('code'))
       }
+      const before = await server.usage()
+      const started = performance.now()
+      let next = 0
+      let ok = 0
+      const worker = async () => {
+        while (next < codes.length) {
+          const code = codes[next++]
+          const res = await fetch(`${server.url}/oauth2/token`, {
+            method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: client.client_id }),
+          })
+          if (res.status === 200) ok++
+          await res.arrayBuffer()
+        }
+      }
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+      const seconds = (performance.now() - started) / 1000
+      const after = await server.usage()
+      if (ok !== codes.length) throw new Error(`round ${round + 2}: ${codes.length - ok} redemptions failed`)
+      const cpu = (after.cpuUs - before.cpuUs) / 1e6
+      if (round >= 0) rounds.push({ perCpuSecond: ok / cpu, perSecond: ok / seconds })
     }
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-    const seconds = (performance.now() - started) / 1000
-    const after = await server.usage()
-    if (ok !== codes.length) throw new Error(`round ${round + 2}: ${codes.length - ok} redemptions failed`)
-    const cpu = (after.cpuUs - before.cpuUs) / 1e6
-    if (round >= 0) rounds.push({ perCpuSecond: ok / cpu, perSecond: ok / seconds })
   }
   await server.stop()
 
   console.log(machineLine(machine()))
   console.log(`sign-in: credential POST -> 303, ${SIGN_INS} sequential: median ${ms(median(postMs))}, p90 ${ms(percentile(postMs, 90))}`)
   console.log(`         bare argon2id verify (m=19456 KiB, t=2, p=1) here: median ${ms(median(argonMs))}`)
-  console.log(`code redemption (ES256, public client, PKCE S256), ${ROUNDS} rounds x ${CODES} codes, ${CONCURRENCY} in flight:`)
-  console.log(`         median ${median(rounds.map((r) => r.perCpuSecond)).toFixed(0)} per server CPU-second` +
-    ` [${Math.min(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}-${Math.max(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}],` +
-    ` ${median(rounds.map((r) => r.perSecond)).toFixed(0)} per second`)
+  for (const [scope, rounds] of Object.entries(byScope)) {
+    const what = scope === 'read' ? 'ES256 access token' : 'ES256 access token + RS256 ID token'
+    console.log(`code redemption, scope "${scope}" (${what}, public client, PKCE S256), ${ROUNDS} rounds x ${CODES} codes, ${CONCURRENCY} in flight:`)
+    console.log(`         median ${median(rounds.map((r) => r.perCpuSecond)).toFixed(0)} per server CPU-second` +
+      ` [${Math.min(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}-${Math.max(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}],` +
+      ` ${median(rounds.map((r) => r.perSecond)).toFixed(0)} per second`)
+  }
 }
 
 try {

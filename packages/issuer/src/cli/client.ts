@@ -14,6 +14,7 @@ const FIELDS = {
   audience: { type: 'string', multiple: true },
   ttl: { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
 } as const satisfies OptionSpec
 
 const CREATE_FIELDS = { ...FIELDS, public: { type: 'boolean' }, 'skip-consent': { type: 'boolean' }, dpop: { type: 'boolean' } } as const satisfies OptionSpec
@@ -57,6 +58,7 @@ export function clientJson(c: ClientInfo): Record<string, unknown> {
     ttl: c.ttl,
     public: c.public,
     redirect_uris: c.redirectUris,
+    post_logout_redirect_uris: c.postLogoutRedirectUris,
     skip_consent: c.skipConsent,
     dpop_bound_access_tokens: c.dpopBoundAccessTokens,
     created_at: iso(c.createdAt),
@@ -78,6 +80,7 @@ function clientLines(c: ClientInfo): string[] {
     `ttl:        ${c.ttl} s`,
     `type:       ${c.public ? 'public (no secret: authenticates with client_id alone)' : 'confidential'}`,
     ...(c.redirectUris.length > 0 ? [`redirects:  ${c.redirectUris.join(', ')}`] : []),
+    ...(c.postLogoutRedirectUris.length > 0 ? [`after sign-out: ${c.postLogoutRedirectUris.join(', ')}`] : []),
     ...(c.skipConsent ? ['consent:    skipped within a sign-in session (first-party)'] : []),
     ...(c.registered ? [`registered: itself (RFC 7591), unverified; last used ${c.lastUsedAt === null ? 'never' : iso(c.lastUsedAt)}`] : []),
     `dpop_bound_access_tokens: ${c.dpopBoundAccessTokens}`,
@@ -93,6 +96,7 @@ function fieldsOf(values: Parsed['values']): ClientInput {
   return {
     name: str(values.name), grants: list(values.grant), scopes: list(values.scope),
     audiences: list(values.audience), ttl: str(values.ttl), redirectUris: list(values['redirect-uri']),
+    postLogoutRedirectUris: list(values['post-logout-redirect-uri']),
     public: values.public === true ? true : undefined,
     skipConsent: typeof skip === 'boolean' || typeof skip === 'string' ? skip : undefined,
     dpop: typeof dpop === 'boolean' || typeof dpop === 'string' ? dpop : undefined,

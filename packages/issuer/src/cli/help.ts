@@ -31,7 +31,7 @@ export const HELP: Record<string, CommandHelp> = {
   },
   'client create': {
     usage: 'client create --name NAME --grant client_credentials [--grant password] [--grant authorization_code --redirect-uri URI ...] ' +
-      '[--grant refresh_token] [--public] [--skip-consent] [--dpop] --scope "read write" --audience URI [--audience ...] [--ttl SECONDS]',
+      '[--grant refresh_token] [--post-logout-redirect-uri URI ...] [--public] [--skip-consent] [--dpop] --scope "read write" --audience URI [--audience ...] [--ttl SECONDS]',
     about: ['Registers a client and prints its client_id and client_secret: the secret is shown this once.'],
     flags: [
       ['--name NAME', 'a name for people (shown on the sign-in page); required'],
@@ -40,6 +40,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--audience URI', 'an API the tokens are for (aud); repeatable, the first is the default'],
       ['--ttl SECONDS', 'access token lifetime (default 900, at most $TESSERA_MAX_TTL)'],
       ['--redirect-uri URI', 'where the sign-in returns (authorization_code: at least one); repeatable'],
+      ['--post-logout-redirect-uri URI', 'where sign-out may return to the app (OpenID Connect RP-Initiated Logout); repeatable'],
       ['--public', 'no secret: an app that cannot keep one authenticates with its client_id and PKCE'],
       ['--skip-consent', 'a first-party app: within a sign-in session, no Allow/Deny page'],
       ['--dpop', 'every token request must carry a DPoP proof (RFC 9449): its tokens are bound to the app\'s key'],
@@ -48,7 +49,7 @@ export const HELP: Record<string, CommandHelp> = {
   'client list': { usage: 'client list', about: ['Lists the clients (never their secrets).'], flags: [] },
   'client show': { usage: 'client show ID', about: ['Shows one client (never its secret).'], flags: [] },
   'client update': {
-    usage: 'client update ID [--name ..] [--scope ..] [--audience ..] [--grant ..] [--redirect-uri ..] [--ttl ..] [--skip-consent true|false] [--dpop true|false]',
+    usage: 'client update ID [--name ..] [--scope ..] [--audience ..] [--grant ..] [--redirect-uri ..] [--post-logout-redirect-uri ..] [--ttl ..] [--skip-consent true|false] [--dpop true|false]',
     about: ['Changes a client. Each list given replaces the old one; what is not given stays.'],
     flags: [
       ['--name NAME', 'new name'],
@@ -56,6 +57,7 @@ export const HELP: Record<string, CommandHelp> = {
       ['--audience URI', `the audiences; ${LIST_REPLACES}`],
       ['--grant GRANT', `the grants; ${LIST_REPLACES}`],
       ['--redirect-uri URI', `the redirect URIs; ${LIST_REPLACES}`],
+      ['--post-logout-redirect-uri URI', `where sign-out may return to the app; ${LIST_REPLACES}`],
       ['--ttl SECONDS', 'access token lifetime (at most $TESSERA_MAX_TTL)'],
       ['--skip-consent true|false', 'skip the Allow/Deny page within a sign-in session, or not'],
       ['--dpop true|false', 'require a DPoP proof on every token request (RFC 9449), or not'],

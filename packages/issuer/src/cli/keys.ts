@@ -12,7 +12,7 @@ const MUST_EXIST = { mustExist: true }
 const PUBLIC_ONLY = { mustExist: true, publicKeysOnly: true }
 
 const keyJson = (k: KeyInfo): Record<string, unknown> => ({
-  kid: k.kid, alg: k.alg, state: k.state, created_at: iso(k.createdAt), activates_at: iso(k.activatesAt),
+  kid: k.kid, alg: k.alg, purpose: k.purpose, state: k.state, created_at: iso(k.createdAt), activates_at: iso(k.activatesAt),
   retired_at: iso(k.retiredAt), unpublish_at: iso(k.unpublishAt),
 })
 
@@ -28,7 +28,8 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
         if (keys.length === 0) return printLines(io, ['No keys yet: `tessera-issuer serve` makes the first one.'])
         printLines(io, keys.map((k) => {
           const until = k.unpublishAt === null ? '' : `  published until ${iso(k.unpublishAt)}`
-          return `${k.kid}  ${k.alg.padEnd(5)}  ${k.state.padEnd(8)}  created ${iso(k.createdAt)}  signs from ${iso(k.activatesAt)}${until}`
+          const signs = k.purpose === 'id' ? 'ID tokens' : k.alg === 'RS256' ? 'access and ID tokens' : 'access tokens'
+          return `${k.kid}  ${k.alg.padEnd(5)}  ${k.state.padEnd(8)}  ${signs}  created ${iso(k.createdAt)}  signs from ${iso(k.activatesAt)}${until}`
         }))
       }, undefined, PUBLIC_ONLY)
       return
@@ -39,9 +40,16 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
       // The algorithm of the new key: --signing-alg, else TESSERA_SIGNING_ALG, else RS256.
       await withAdmin(io, values, async (admin) => {
         const key = await admin.keys.rotate(values.now === true)
-        if (values.json) return printJson(io, { kid: key.kid, alg: key.alg, activates_at: iso(key.activatesAt) })
+        const idKey = key.idTokenKey
+        if (values.json) {
+          return printJson(io, {
+            kid: key.kid, alg: key.alg, activates_at: iso(key.activatesAt),
+            ...(idKey === null ? {} : { id_token_key: { kid: idKey.kid, alg: idKey.alg, activates_at: iso(idKey.activatesAt) } }),
+          })
+        }
         printLines(io, [
           `New ${key.alg} key ${key.kid}: published now, signs ${values.now ? 'in 2 seconds (once every running server publishes it)' : `from ${iso(key.activatesAt)}`}.`,
+          ...(idKey === null ? [] : [`New ${idKey.alg} key ${idKey.kid} for ID tokens, on the same schedule.`]),
           'Running servers pick it up within a few seconds.',
         ])
       })
@@ -56,7 +64,9 @@ export async function keysCommand(args: string[], io: CliIo): Promise<void> {
         await admin.keys.retire(kid, values.now === true)
         const after = await admin.keys.list()
         const key = after.find((k) => k.kid === kid)!
-        const signer = after.find((k) => k.state === 'signing')
+        // The key that took over in the retired key's line (access tokens, or ID tokens only).
+        const purpose = before.find((k) => k.kid === kid)?.purpose ?? 'access'
+        const signer = after.find((k) => k.state === 'signing' && k.purpose === purpose && k.kid !== kid)
         const handedOver = before.find((k) => k.kid === kid)?.state === 'signing' && signer !== undefined && signer.kid !== kid
         // A key published for less than the JWKS max-age + 60 s is unknown to caches that fetched before it.
         const unannounced = handedOver && Date.now() - signer.createdAt < (config.jwksMaxAge + 60) * 1000

@@ -13,7 +13,7 @@ const MAX_LOOKUP_LENGTH = 512
 const DUMMY: ClientRecord = {
   id: '', name: '', grants: [], scopes: [], audiences: [], ttl: 0, secretHash: DUMMY_SECRET_HASH,
   previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, createdAt: 0, updatedAt: 0,
-  registration: null,
+  registration: null, postLogoutRedirectUris: [],
 }
 
 export class ClientDirectory {
@@ -59,6 +59,7 @@ export class ClientDirectory {
       // DESIGN.md, RFC 8252 §8.6: a public client never skips consent, whatever the database holds
       // (its loopback or private-use redirect URI can be claimed by any program on the device).
       skipConsent: r.skipConsent && r.secretHash !== null, registered: r.registration !== null, dpopBoundAccessTokens: r.dpopBoundAccessTokens,
+      postLogoutRedirectUris: r.postLogoutRedirectUris,
     }
   }
 }

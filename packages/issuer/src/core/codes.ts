@@ -51,13 +51,16 @@ export class Codes implements CodeService {
       : redirectUri === undefined || client.redirectUris.includes(redirectUri)
     if (!redirectOk) return REFUSED
     if (verifier === undefined || !VERIFIER.test(verifier) || !verifierMatches(verifier, record.codeChallenge)) return REFUSED
-    return { ok: true, grant: { userId: record.userId, scopes: record.scopes, audience: record.audience, authTime: record.authTime } }
+    return {
+      ok: true,
+      grant: { userId: record.userId, scopes: record.scopes, audience: record.audience, authTime: record.authTime, nonce: record.nonce, sid: record.sid },
+    }
   }
 
   async redeem(code: string, client: Client, grant: CodeGrantView, withRefreshToken: boolean, proofKey: ProofKey): Promise<{ refreshToken: string | null } | null> {
     const hash = hashOpaque(code)
     const prepared = withRefreshToken
-      ? this.refresh.prepare(client, grant.userId, grant.scopes, grant.audience, grant.authTime, hash, proofKey)
+      ? this.refresh.prepare(client, { userId: grant.userId, scopes: grant.scopes, audience: grant.audience, authTime: grant.authTime, sid: grant.sid }, hash, proofKey)
       : null
     const result = await this.sessions.spendCode(hash, this.clock(), prepared && { family: prepared.family, token: prepared.first })
     return result.outcome === 'spent' ? { refreshToken: prepared?.token ?? null } : null

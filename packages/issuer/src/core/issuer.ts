@@ -6,7 +6,7 @@ import { newTokenId } from '../credentials/ids.js'
 import type { KeyManager } from '../keys/manager.js'
 import type { KeyRing } from '../keys/keyring.js'
 import { planMaintenance } from '../keys/rotation.js'
-import { signingKeyAt } from '../keys/timeline.js'
+import { accessKeys, signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
 import { Accounts } from './accounts.js'
@@ -18,7 +18,10 @@ import { RefreshTokens } from './refresh-tokens.js'
 import { REGISTRATION_KEY_NAME, Registrations } from './registrations.js'
 import { SignIn } from './sign-in.js'
 import type { IssuerObserver } from '../domain/observer.js'
-import type { AccessTokenRequest, Client, Clock, Health, IssuedToken, IssuerGauges, Jwks, LoginOutcome } from '../domain/types.js'
+import type {
+  AccessTokenRequest, Client, Clock, Health, IdTokenRequest, IssuedToken, IssuerGauges, Jwks, LoginOutcome, UserProfile,
+} from '../domain/types.js'
+import { identityClaims } from './identity-claims.js'
 import type { IssuerConfig } from '../config.js'
 import type { IssuerCore } from './types.js'
 
@@ -85,6 +88,10 @@ export class Issuer implements IssuerCore {
     this.dpop = new DpopState(store.dpopProofs, clock, parts.dpopNonceKey)
   }
 
+  now(): number {
+    return this.#p.clock()
+  }
+
   authenticateClient(clientId: string, clientSecret: string | undefined): Promise<Client | null> {
     return this.#clients.authenticate(clientId, clientSecret)
   }
@@ -124,6 +131,37 @@ export class Issuer implements IssuerCore {
     return { accessToken: signer.sign(claims), expiresIn: request.ttl }
   }
 
+  issueIdToken(request: IdTokenRequest): string {
+    const now = this.#p.clock()
+    const signer = this.#p.ring.idTokenSigner(now)
+    if (!signer) throw new Error('no ID-token signing key is usable')
+    const iat = Math.floor(now / 1000)
+    // OpenID Connect Core §2: iss, sub, aud (the client id: one audience, a
+    // string), exp, iat, auth_time, nonce (when the request sent one), azp
+    // (the client, §2 "authorized party"), amr (RFC 8176 §2 "pwd"); sid
+    // (Front-Channel Logout 1.0 §3: the session's public id).
+    const claims: Record<string, unknown> = {
+      iss: this.config.issuer,
+      sub: request.user.id,
+      aud: request.clientId,
+      azp: request.clientId,
+      exp: iat + request.ttl,
+      iat,
+      auth_time: Math.floor(request.authTime / 1000),
+    }
+    if (request.nonce !== null) claims.nonce = request.nonce
+    if (request.sid !== null) claims.sid = request.sid
+    claims.amr = ['pwd']
+    Object.assign(claims, identityClaims(request.user, request.scopes))
+    return signer.sign(claims, 'JWT')
+  }
+
+  async userProfile(userId: string): Promise<UserProfile | null> {
+    const u = await this.#p.store.users.getById(userId)
+    if (!u) return null
+    return { id: u.id, username: u.username, name: u.name ?? null, email: u.email ?? null, emailVerified: u.emailVerified === true, updatedAt: u.updatedAt }
+  }
+
   jwks(): Jwks {
     return this.#p.ring.jwks()
   }
@@ -131,7 +169,7 @@ export class Issuer implements IssuerCore {
   gauges(): IssuerGauges {
     const { admission, ring, clock } = this.#p
     const now = clock()
-    const signing = signingKeyAt(ring.keys, now)
+    const signing = signingKeyAt(accessKeys(ring.keys), now)
     return {
       argon2InFlight: admission.inFlight,
       argon2Queued: admission.queued,
@@ -150,7 +188,7 @@ export class Issuer implements IssuerCore {
     } catch {
       return { ok: false, reason: 'database unavailable' }
     }
-    if (!this.#p.ring.signer()) return { ok: false, reason: this.#lastError ?? 'no signing key' }
+    if (!this.#p.ring.signer() || !this.#p.ring.idTokenSigner()) return { ok: false, reason: this.#lastError ?? 'no signing key' }
     return { ok: true }
   }
 

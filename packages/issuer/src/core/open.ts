@@ -65,7 +65,7 @@ export async function openIssuer(config: IssuerConfig, deps: OpenIssuerDeps = {}
       await keys.maintain()
     }
     if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
-    if (!ring.signer()) throw new Error('could not obtain a signing key')
+    if (!ring.signer() || !ring.idTokenSigner()) throw new Error('could not obtain a signing key')
     const refreshKey = await keys.serverSecret(REFRESH_KEY_NAME)
     const requestKey = await keys.serverSecret(REQUEST_KEY_NAME)
     const csrfKey = await keys.serverSecret(CSRF_KEY_NAME)

@@ -22,9 +22,18 @@ export const REFRESH_KEY_NAME = 'refresh-token-key'
 const INVALID = { ok: false, reason: 'invalid' } as const
 
 const view = (f: RefreshFamilyRecord): RefreshGrantView => ({
-  familyId: f.id, userId: f.userId, scopes: f.scopes, audience: f.audience, authTime: f.authTime, expiresAt: f.expiresAt,
+  familyId: f.id, userId: f.userId, scopes: f.scopes, audience: f.audience, authTime: f.authTime, sid: f.sid, expiresAt: f.expiresAt,
   dpopJkt: f.dpopJkt,
 })
+
+/** What a family grants: the user, scopes and audience, the sign-in time and the session's public id (null: password grant). */
+export interface FamilyGrant {
+  userId: string
+  scopes: string[]
+  audience: string
+  authTime: number | null
+  sid: string | null
+}
 
 export interface PreparedFamily {
   token: string
@@ -46,20 +55,20 @@ export class RefreshTokens implements RefreshTokenService {
    * key of the proof presented now, for good (RFC 9449 §5); a confidential
    * client authenticates, so its families are never bound.
    */
-  prepare(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null, codeHash: string | null,
-    proofKey: ProofKey): PreparedFamily {
+  prepare(client: Client, grant: FamilyGrant, codeHash: string | null, proofKey: ProofKey): PreparedFamily {
     const now = this.clock()
     const c = this.config()
     const token = newOpaque(REFRESH_TOKEN_PREFIX)
+    const { userId, scopes, audience, authTime, sid } = grant
     const family: RefreshFamilyRecord = {
-      id: newFamilyId(), clientId: client.id, userId, scopes, audience, authTime, codeHash, dpopJkt: client.public ? proofKey : null,
+      id: newFamilyId(), clientId: client.id, userId, scopes, audience, authTime, codeHash, sid, dpopJkt: client.public ? proofKey : null,
       createdAt: now, expiresAt: now + c.refreshMaxTtl * 1000,
     }
     return { token, family, first: { hash: hashOpaque(token), createdAt: now, expiresAt: this.#idleEnd(now, family.expiresAt) } }
   }
 
   async issue(client: Client, userId: string, scopes: string[], audience: string, authTime: number | null, proofKey: ProofKey): Promise<string> {
-    const p = this.prepare(client, userId, scopes, audience, authTime, null, proofKey)
+    const p = this.prepare(client, { userId, scopes, audience, authTime, sid: null }, null, proofKey)
     await this.store.insertFamily(p.family, p.first)
     return p.token
   }

@@ -52,7 +52,8 @@ export class Registrations implements RegistrationService {
       audiences: [...registrationAudiences], ttl: Math.min(DEFAULT_CLIENT_TTL, maxTtl),
       // RFC 7591 §3.2.1: a public client (token_endpoint_auth_method none), never a secret.
       secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null,
-      redirectUris: request.redirectUris, skipConsent: false, dpopBoundAccessTokens: false, createdAt: now, updatedAt: now,
+      redirectUris: request.redirectUris, skipConsent: false, dpopBoundAccessTokens: false, postLogoutRedirectUris: [],
+      createdAt: now, updatedAt: now,
       registration: { addressHash: addressHash(key, address), lastUsedAt: null },
     }
     const outcome = await this.store.register(record, REGISTRATION_LIMITS)

@@ -6,8 +6,8 @@
 // strangers' page views can spoil another browser's page. A sealed request
 // answered with a code is recorded (its hash, until the seal expires), so
 // one page yields at most one code. Sessions behind the `tessera_session`
-// cookie and the codes are stored hashed.
-import { hashOpaque, newOpaque } from '../credentials/opaque.js'
+// cookie (each with a public OpenID Connect `sid`) and the codes are stored hashed.
+import { hashOpaque, newOpaque, newPublicId } from '../credentials/opaque.js'
 import { seal, unseal } from '../credentials/seal.js'
 import type { AnsweredRequestStore, SessionStore } from '../store/types/index.js'
 import type { AuthorizationRequest, Clock, SignedInUser, User } from '../domain/types.js'
@@ -30,6 +30,18 @@ interface Sealed {
   request: AuthorizationRequest
 }
 
+/**
+ * A page sealed before OpenID Connect arrived (its seal lives 10 minutes, so
+ * it can be answered after an upgrade) held one prompt value or null and no
+ * OpenID Connect fields: read it with their defaults.
+ */
+function withOidcDefaults(sealed: AuthorizationRequest): AuthorizationRequest {
+  const held = sealed as Omit<AuthorizationRequest, 'prompt'> & { prompt: AuthorizationRequest['prompt'] | string | null }
+  const prompt = Array.isArray(held.prompt) ? held.prompt
+    : held.prompt === null ? [] : [held.prompt as AuthorizationRequest['prompt'][number]]
+  return { ...held, prompt, nonce: held.nonce ?? null, maxAge: held.maxAge ?? null, loginHint: held.loginHint ?? null }
+}
+
 export class SignIn implements SignInService {
   constructor(
     private readonly sessions: SessionStore,
@@ -49,26 +61,29 @@ export class SignIn implements SignInService {
     if (plain === null) return null
     const content = JSON.parse(plain.toString('utf8')) as Sealed
     if (content.expiresAt <= this.clock() || content.binding !== binding) return null
-    return { request: content.request, expiresAt: content.expiresAt, hash: hashOpaque(sealed) }
+    return { request: withOidcDefaults(content.request), expiresAt: content.expiresAt, hash: hashOpaque(sealed) }
   }
 
   async markAnswered(opened: OpenedRequest): Promise<boolean> {
     return this.answered.markAnswered({ hash: opened.hash, expiresAt: opened.expiresAt })
   }
 
-  async startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }> {
+  async startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number; sid: string }> {
     const id = newOpaque()
+    // OpenID Connect `sid`: random on its own, so that it tells nothing of the cookie value.
+    const sid = newPublicId()
     const now = this.clock()
     const signedInAt = authTime ?? now
     const expiresAt = now + this.sessionTtlMs()
-    await this.sessions.insertSession({ idHash: hashOpaque(id), userId: user.id, authTime: signedInAt, createdAt: now, expiresAt })
-    return { id, expiresAt, authTime: signedInAt }
+    await this.sessions.insertSession({ idHash: hashOpaque(id), userId: user.id, authTime: signedInAt, sid, createdAt: now, expiresAt })
+    return { id, expiresAt, authTime: signedInAt, sid }
   }
 
   async session(id: string): Promise<SignedInUser | null> {
     const found = await this.sessions.getSession(hashOpaque(id), this.clock())
     if (!found) return null
-    return { userId: found.session.userId, username: found.username, scopes: found.scopes, authTime: found.session.authTime }
+    const s = found.session
+    return { userId: s.userId, username: found.username, scopes: found.scopes, authTime: s.authTime, sid: s.sid }
   }
 
   async endSession(id: string): Promise<void> {
@@ -81,7 +96,7 @@ export class SignIn implements SignInService {
     await this.sessions.insertCode({
       hash: hashOpaque(code), clientId: request.clientId, userId: user.userId, redirectUri: request.redirectUriSent,
       codeChallenge: request.codeChallenge, scopes, audience: request.audience, authTime: user.authTime, dpopJkt: request.dpopJkt ?? null,
-      createdAt: now, expiresAt: now + CODE_TTL_MS, spentAt: null,
+      nonce: request.nonce, sid: user.sid, createdAt: now, expiresAt: now + CODE_TTL_MS, spentAt: null,
     })
     return code
   }

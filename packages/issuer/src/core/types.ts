@@ -4,8 +4,9 @@
 import type { IssuerConfig } from '../config.js'
 import type { IssuerObserver } from '../domain/observer.js'
 import type {
-  AccessTokenRequest, AuthorizationRequest, Client, CodeCheck, CodeGrantView, Health, IssuedToken, IssuerGauges, Jwks,
-  LoginOutcome, ProofKey, RefreshCheck, RefreshGrantView, RefreshRotation, RegistrationRequest, RegistrationResult, SignedInUser, User,
+  AccessTokenRequest, AuthorizationRequest, Client, CodeCheck, CodeGrantView, Health, IdTokenRequest, IssuedToken, IssuerGauges,
+  Jwks, LoginOutcome, ProofKey, RefreshCheck, RefreshGrantView, RefreshRotation, RegistrationRequest, RegistrationResult, SignedInUser,
+  User, UserProfile,
 } from '../domain/types.js'
 
 /** A sealed pending request that opened: the checked request, the seal's expiry, and the seal's hash. */
@@ -32,10 +33,10 @@ export interface SignInService {
   markAnswered(opened: OpenedRequest): Promise<boolean>
   /**
    * Starts a session for a user whose password was just checked; returns the
-   * cookie value, its end, and the sign-in time (`authTime`, default now on
-   * the core's clock).
+   * cookie value, its end, the sign-in time (`authTime`, default now on the
+   * core's clock) and the session's public id (`sid`, unrelated to the cookie value).
    */
-  startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number }>
+  startSession(user: User, authTime?: number): Promise<{ id: string; expiresAt: number; authTime: number; sid: string }>
   /** The session's user, or null when unknown, expired or the user is gone. */
   session(id: string): Promise<SignedInUser | null>
   endSession(id: string): Promise<void>
@@ -189,6 +190,8 @@ export interface IssuerCore {
   readonly config: IssuerConfig
   /** Where the HTTP layer reports what happened (metrics); does nothing unless one was given to openIssuer. */
   readonly observer: IssuerObserver
+  /** The core's clock, ms (injected in tests). */
+  now(): number
   /** Gauges read when metrics are scraped: argon2 computations in flight, the signing key's age, published keys. */
   gauges(): IssuerGauges
 
@@ -224,6 +227,16 @@ export interface IssuerCore {
 
   /** Signs an RFC 9068 access token with the key that signs now. Synchronous: no I/O. */
   issueAccessToken(request: AccessTokenRequest): IssuedToken
+
+  /**
+   * Signs an OpenID Connect ID token (Core §2, §3.1.3.6) with the RS256 key
+   * that signs ID tokens now: header `{alg: "RS256", kid, typ: "JWT"}`.
+   * Synchronous: no I/O.
+   */
+  issueIdToken(request: IdTokenRequest): string
+
+  /** The user's identity claims' source (OpenID Connect Core §5.1), or null when the user is gone. */
+  userProfile(userId: string): Promise<UserProfile | null>
 
   readonly signIn: SignInService
   readonly csrf: CsrfService

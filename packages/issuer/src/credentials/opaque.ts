@@ -35,3 +35,6 @@ export const newSalt = (): string => randomBytes(16).toString('base64url')
 // A refresh token as the issuer makes it: the prefix and 43 base64url characters.
 const REFRESH_FORM = /^tr_[A-Za-z0-9_-]{43}$/
 export const looksLikeRefreshToken = (s: string): boolean => REFRESH_FORM.test(s)
+
+/** A public identifier (128 random bits, base64url) shown to clients, e.g. a session's OpenID Connect `sid`: no secret, never stored hashed. */
+export const newPublicId = (): string => randomBytes(16).toString('base64url')

@@ -44,6 +44,8 @@ export interface Client {
   registered: boolean
   /** `--dpop`: every token request must carry a DPoP proof (RFC 9449 §5.2 dpop_bound_access_tokens). */
   dpopBoundAccessTokens: boolean
+  /** Where RP-initiated logout may send the browser back (OpenID Connect RP-Initiated Logout 1.0 §2), compared exactly. */
+  postLogoutRedirectUris: string[]
 }
 
 export interface User {
@@ -52,6 +54,38 @@ export interface User {
   /** Normalised username (NFC, lower case). */
   username: string
   scopes: string[]
+}
+
+/** The OpenID Connect identity scopes (Core §3.1.2.1 openid, §5.4 profile and email): every user has them. */
+export const IDENTITY_SCOPES: readonly string[] = ['openid', 'profile', 'email']
+
+/** What a user's identity claims are made of (OpenID Connect Core §5.1). */
+export interface UserProfile {
+  id: string
+  username: string
+  /** The display name, or null when unset. */
+  name: string | null
+  /** The e-mail address, or null when the user has none. */
+  email: string | null
+  emailVerified: boolean
+  /** The last change of the user's record, ms. */
+  updatedAt: number
+}
+
+/** What the token endpoint asks the core to sign as an ID token (OpenID Connect Core §2, §3.1.3.6). */
+export interface IdTokenRequest {
+  user: UserProfile
+  clientId: string
+  /** The granted scopes: profile and email add their claims (DESIGN.md). */
+  scopes: readonly string[]
+  /** Lifetime in seconds: the access token's. */
+  ttl: number
+  /** The sign-in time, ms. */
+  authTime: number
+  /** The authorization request's nonce, on the code grant's ID token only. */
+  nonce: string | null
+  /** The public id of the sign-in session the grant came from. */
+  sid: string | null
 }
 
 /** What the token endpoint asks the core to sign (RFC 9068 §2.2). */
@@ -122,13 +156,25 @@ export interface AuthorizationRequest {
   codeChallenge: string
   /** The token's audience (RFC 8707), one of the client's. */
   audience: string
-  prompt: 'login' | 'none' | 'consent' | null
+  /**
+   * OpenID Connect Core §3.1.2.1 prompt, as a set: `login`, `consent`, or
+   * `none` alone (`select_account` counts as `login`); empty when omitted.
+   */
+  prompt: readonly Prompt[]
+  /** OpenID Connect Core §3.1.2.1 nonce, echoed in the ID token; null when omitted. */
+  nonce: string | null
+  /** OpenID Connect Core §3.1.2.1 max_age in seconds: an older session signs in again; null when omitted. */
+  maxAge: number | null
+  /** OpenID Connect Core §3.1.2.1 login_hint: prefills the username field; null when omitted. */
+  loginHint: string | null
   /**
    * RFC 9449 §10 `dpop_jkt`: the thumbprint of the key the code is bound to
    * (its redemption needs a proof with that key). Absent when not sent.
    */
   dpopJkt?: string
 }
+
+export type Prompt = 'login' | 'consent' | 'none'
 
 /** The person of a live sign-in session. */
 export interface SignedInUser {
@@ -137,6 +183,8 @@ export interface SignedInUser {
   scopes: string[]
   /** When they entered their password, ms. */
   authTime: number
+  /** The session's public id (OpenID Connect `sid`), never its cookie value. */
+  sid: string
 }
 
 /** What a code grants, once the code, its client, redirect URI and verifier have been checked. */
@@ -145,6 +193,10 @@ export interface CodeGrantView {
   scopes: string[]
   audience: string
   authTime: number
+  /** The authorization request's nonce (OpenID Connect Core §3.1.2.1), or null. */
+  nonce: string | null
+  /** The public id of the sign-in session that allowed it, or null. */
+  sid: string | null
 }
 
 /** The DPoP proof key of a token request (RFC 9449 §4.3), by its RFC 7638 thumbprint, or null without a proof. */
@@ -162,6 +214,8 @@ export interface RefreshGrantView {
   scopes: string[]
   audience: string
   authTime: number | null
+  /** The public id of the sign-in session the family came from, or null (password grant). */
+  sid: string | null
   /** The family's absolute end (TESSERA_REFRESH_MAX_TTL after its first grant), ms. */
   expiresAt: number
   /** The DPoP key thumbprint the family is bound to (a public client's, RFC 9449 §5), or null. */

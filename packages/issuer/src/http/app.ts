@@ -20,6 +20,7 @@ import { REVOKE_PATH } from './routes/revoke.js'
 import { logExchange, TOKEN_PATH } from './routes/token.js'
 
 const FORM_PATHS = new Set([TOKEN_PATH, REVOKE_PATH])
+import { userInfoEndpoint } from './routes/userinfo.js'
 
 export interface BuildAppOptions {
   /** Fastify's pino logger: false (default), true (info to stdout), or pino options (e.g. a `stream`). */
@@ -85,6 +86,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   app.register(browserEndpoints, { core, mailer: options.mailer })
   // RFC 7591: only when open; off, the path is the 404 of any unknown path (DESIGN.md).
   if (core.config.registration === 'open') app.register(registerEndpoint, { core })
+  app.register(userInfoEndpoint, { core })
   app.register(jwksRoute, { core })
   app.register(metadataRoute, { core })
   app.register(healthRoute, { core })

@@ -7,7 +7,7 @@ import type { Clock, Jwks } from '../domain/types.js'
 import type { KeyRecord, KeySet } from '../store/types/index.js'
 import { buildJwks } from './jwks.js'
 import { createSigner, type Signer } from './signer.js'
-import { keyTimes, nextTransition, signingKeyAt } from './timeline.js'
+import { accessKeys, idTokenKeys, keyTimes, nextTransition, signingKeyAt } from './timeline.js'
 
 export class KeyRing {
   readonly #clock: Clock
@@ -19,6 +19,7 @@ export class KeyRing {
   #validUntil = -Infinity
   #validFrom = Infinity
   #signer: Signer | undefined
+  #idTokenSigner: Signer | undefined
   #jwks: Jwks = { keys: [] }
 
   constructor(clock: Clock, maxTtlMs: () => number, openKey: (k: KeyRecord) => Buffer) {
@@ -52,8 +53,10 @@ export class KeyRing {
 
   #refresh(now: number): void {
     const maxTtlMs = this.#maxTtlMs()
-    const current = signingKeyAt(this.#keys, now)
+    const current = signingKeyAt(accessKeys(this.#keys), now)
     this.#signer = current ? this.#signerFor(current) : undefined
+    const idCurrent = signingKeyAt(idTokenKeys(this.#keys), now)
+    this.#idTokenSigner = idCurrent ? this.#signerFor(idCurrent) : undefined
     this.#jwks = buildJwks(this.#keys, now, maxTtlMs)
     this.#validFrom = now
     this.#validUntil = nextTransition(this.#keys, now, maxTtlMs)
@@ -74,10 +77,16 @@ export class KeyRing {
     if (now >= this.#validUntil || now < this.#validFrom) this.#refresh(now)
   }
 
-  /** The signer at `now`, or undefined when no key signs. */
+  /** The access-token signer at `now`, or undefined when no key signs. */
   signer(now: number = this.#clock()): Signer | undefined {
     this.#ensure(now)
     return this.#signer
+  }
+
+  /** The ID-token signer (an RS256 key) at `now`, or undefined when none signs. */
+  idTokenSigner(now: number = this.#clock()): Signer | undefined {
+    this.#ensure(now)
+    return this.#idTokenSigner
   }
 
   jwks(now: number = this.#clock()): Jwks {

@@ -2,12 +2,12 @@
 // generates keys and claims rotations. Shared by the running core and the CLI.
 import type { Clock } from '../domain/types.js'
 import { ConfigError, NotFoundError } from '../domain/errors.js'
-import type { IssuerStore, KeyChanges, KeyRecord, KeySet, NewKeyRecord, SecretRecord } from '../store/types/index.js'
+import type { IssuerStore, KeyChanges, KeyPurpose, KeyRecord, KeySet, NewKeyRecord, SecretRecord } from '../store/types/index.js'
 import { randomBytes } from 'node:crypto'
 import { isEncrypted, openPrivateKey, openSecret, sealPrivateKey, sealSecret } from './cipher.js'
 import { generateSigningKey } from './generate.js'
 import { buildJwks } from './jwks.js'
-import { planMaintenance, planRetire, planRotation, type KeyPlan, type RotationSettings } from './rotation.js'
+import { maintenancePlans, planRetire, planRotation, type KeyPlan, type RotationSettings } from './rotation.js'
 import { keyTimes, type KeyState } from './timeline.js'
 import type { Jwks } from '../domain/types.js'
 
@@ -18,6 +18,8 @@ export interface KeyManagerOptions extends RotationSettings {
 export interface KeyInfo {
   kid: string
   alg: string
+  /** `access`: signs access tokens (and ID tokens when RS256); `id`: ID tokens only. */
+  purpose: KeyPurpose
   state: KeyState
   createdAt: number
   activatesAt: number
@@ -109,6 +111,7 @@ export class KeyManager {
     return {
       kid: g.kid,
       alg: g.alg,
+      purpose: plan.purpose,
       publicJwk: JSON.stringify(g.publicJwk),
       privateKey: sealPrivateKey(g.privateDer, g.kid, this.#opts().keyEncryptionKey),
       createdAt: now,
@@ -120,33 +123,37 @@ export class KeyManager {
 
   /**
    * Background maintenance: adds the first key, a key when none signs, a
-   * pending key of a newly configured algorithm, or a scheduled rotation.
+   * pending key of a newly configured algorithm, or a scheduled rotation,
+   * in each line (access tokens; ID tokens when the algorithm is not RS256).
    * Claimed against the key-set version: among several processes, one
-   * wins and the others see its key. Returns the plan applied, or null.
+   * wins and the others see its keys. Returns the plans applied (none: empty).
    */
-  async maintain(): Promise<KeyPlan | null> {
+  async maintain(): Promise<KeyPlan[]> {
     const set = await this.#store.keys.list()
     const now = this.#clock()
-    const plan = planMaintenance(set.keys, now, this.#opts())
-    if (!plan) return null
-    const key = await this.#materialise(plan, now)
-    return (await this.#store.keys.change(set.version, { insert: [key] })) ? plan : null
+    const plans = maintenancePlans(set.keys, now, this.#opts())
+    if (plans.length === 0) return plans
+    const keys = await Promise.all(plans.map((p) => this.#materialise(p, now)))
+    return (await this.#store.keys.change(set.version, { insert: keys })) ? plans : []
   }
 
-  /** `keys rotate [--now]`. */
-  async rotate(immediate: boolean): Promise<NewKeyRecord> {
+  /** `keys rotate [--now]`: the new access-token key, and the new ID-token key made with it (when the algorithm is not RS256). */
+  async rotate(immediate: boolean): Promise<NewKeyRecord & { idTokenKey: NewKeyRecord | null }> {
     const now = this.#clock()
-    const key = await this.#materialise(planRotation(now, immediate, this.#opts()), now)
-    await this.#claim(() => ({ insert: [key] }))
-    return key
+    const keys = await Promise.all(planRotation(now, immediate, this.#opts()).map((p) => this.#materialise(p, now)))
+    await this.#claim(() => ({ insert: keys }))
+    return { ...keys[0]!, idTokenKey: keys[1] ?? null }
   }
 
   /** `keys retire KID [--now]`. */
   async retire(kid: string, removeNow: boolean): Promise<void> {
-    let fresh: NewKeyRecord | undefined
+    // Generated once, and reused (re-timed) when the claim must be retried.
+    const fresh = new Map<string, NewKeyRecord>()
     const ensureFresh = async (plan: KeyPlan, now: number): Promise<NewKeyRecord> => {
-      fresh ??= await this.#materialise(plan, now)
-      return { ...fresh, createdAt: now, activatesAt: now }
+      const key = `${plan.purpose} ${plan.alg}`
+      let made = fresh.get(key)
+      if (!made) fresh.set(key, made = await this.#materialise(plan, now))
+      return { ...made, createdAt: now, activatesAt: now }
     }
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const set = await this.#store.keys.list()
@@ -155,7 +162,7 @@ export class KeyManager {
       const plan = planRetire(set.keys, kid, now, removeNow, this.#opts())
       if (!plan) return
       const changes: KeyChanges = { update: plan.update }
-      if (plan.add) changes.insert = [await ensureFresh(plan.add, now)]
+      if (plan.add.length > 0) changes.insert = await Promise.all(plan.add.map((p) => ensureFresh(p, now)))
       if (await this.#store.keys.change(set.version, changes)) return
     }
     throw new Error('the signing keys kept changing; try again')
@@ -177,7 +184,7 @@ export class KeyManager {
     return keys.map((k) => {
       const t = keyTimes(k, keys, now, maxTtlMs)
       return {
-        kid: k.kid, alg: k.alg, state: t.state, createdAt: k.createdAt, activatesAt: k.activatesAt,
+        kid: k.kid, alg: k.alg, purpose: k.purpose, state: t.state, createdAt: k.createdAt, activatesAt: k.activatesAt,
         retiredAt: k.retiredAt, unpublishAt: t.unpublishAt,
       }
     })

@@ -4,11 +4,14 @@
 import { constants, createPrivateKey, sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto'
 import type { SigningAlg } from '../domain/types.js'
 
+/** The JOSE `typ` of what is signed: RFC 9068 §2.1 access tokens, or OpenID Connect ID tokens (`JWT`, never `at+jwt`). */
+export type TokenTyp = 'at+jwt' | 'JWT'
+
 export interface Signer {
   kid: string
   alg: SigningAlg
-  /** Returns the compact JWS (RFC 7515 §7.1) of `payload`. */
-  sign(payload: Record<string, unknown>): string
+  /** Returns the compact JWS (RFC 7515 §7.1) of `payload`, with header `{alg, kid, typ}` (default `at+jwt`). */
+  sign(payload: Record<string, unknown>, typ?: TokenTyp): string
 }
 
 function signFunction(alg: SigningAlg, key: KeyObject): (data: Buffer) => Buffer {
@@ -33,14 +36,15 @@ function signFunction(alg: SigningAlg, key: KeyObject): (data: Buffer) => Buffer
 
 export function createSigner(kid: string, alg: SigningAlg, privateDer: Buffer): Signer {
   const key = createPrivateKey({ key: privateDer, format: 'der', type: 'pkcs8' })
-  // RFC 9068 §2.1: typ "at+jwt".
-  const header = Buffer.from(JSON.stringify({ alg, kid, typ: 'at+jwt' })).toString('base64url')
+  // RFC 9068 §2.1: typ "at+jwt"; an ID token's is "JWT" (OpenID Connect Core §2, RFC 8725 §3.11: explicit typing).
+  const headerOf = (typ: TokenTyp) => Buffer.from(JSON.stringify({ alg, kid, typ })).toString('base64url')
+  const headers: Record<TokenTyp, string> = { 'at+jwt': headerOf('at+jwt'), JWT: headerOf('JWT') }
   const signData = signFunction(alg, key)
   return {
     kid,
     alg,
-    sign(payload) {
-      const signingInput = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`
+    sign(payload, typ = 'at+jwt') {
+      const signingInput = `${headers[typ]}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`
       return `${signingInput}.${signData(Buffer.from(signingInput)).toString('base64url')}`
     },
   }

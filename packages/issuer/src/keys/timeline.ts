@@ -7,6 +7,12 @@
 //  - It is published from its creation until its last signature +
 //    maxTtl + 60 s (every token it signed has expired, with clock skew to
 //    spare), or at once when it never signed, or when removed (`retire --now`).
+//
+// There are two such lines, each with these rules on its own keys: the
+// access-token line (keys of purpose `access`) and the ID-token line (RS256
+// keys: an `access` key of that algorithm, and the `id` keys kept beside
+// another algorithm's access-token keys, OpenID Connect Core §15.1). An
+// RS256 access key is in both; its state is the livelier of the two.
 import type { KeyRecord } from '../store/types/index.js'
 
 export type KeyState = 'pending' | 'signing' | 'retiring' | 'expired'
@@ -23,6 +29,15 @@ export interface KeyTimes {
 }
 
 type TimelineKey = Pick<KeyRecord, 'serial' | 'activatesAt' | 'retiredAt' | 'removedAt'>
+type LineKey = TimelineKey & Pick<KeyRecord, 'alg' | 'purpose'>
+
+/** The access-token line: keys that sign RFC 9068 access tokens. */
+export const signsAccessTokens = (k: Pick<KeyRecord, 'purpose'>): boolean => k.purpose === 'access'
+/** The ID-token line: RS256 keys (OpenID Connect Core §15.1, Discovery §3: RS256 is what relying parties assume). */
+export const signsIdTokens = (k: Pick<KeyRecord, 'alg' | 'purpose'>): boolean => k.alg === 'RS256'
+
+export const accessKeys = <K extends LineKey>(all: readonly K[]): K[] => all.filter(signsAccessTokens)
+export const idTokenKeys = <K extends LineKey>(all: readonly K[]): K[] => all.filter(signsIdTokens)
 
 /**
  * True when `k` reached its activation time before (or as) it was retired.
@@ -41,7 +56,27 @@ export function signingEndsAt(k: TimelineKey, all: readonly TimelineKey[]): numb
   return end === Infinity ? null : end
 }
 
-export function keyTimes(k: TimelineKey, all: readonly TimelineKey[], now: number, maxTtlMs: number): KeyTimes {
+const LIVELINESS: Record<KeyState, number> = { signing: 3, pending: 2, retiring: 1, expired: 0 }
+const later = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : Math.max(a, b))
+
+/** The key's times over the lines it belongs to: the livelier state, the later ends (null: not yet known). */
+export function keyTimes(k: LineKey, all: readonly LineKey[], now: number, maxTtlMs: number): KeyTimes {
+  let combined: KeyTimes | undefined
+  for (const [member, line] of [[signsAccessTokens(k), accessKeys(all)], [signsIdTokens(k), idTokenKeys(all)]] as const) {
+    if (!member) continue
+    const t = lineTimes(k, line, now, maxTtlMs)
+    combined = combined === undefined ? t : {
+      state: LIVELINESS[t.state] > LIVELINESS[combined.state] ? t.state : combined.state,
+      signingEndsAt: later(t.signingEndsAt, combined.signingEndsAt),
+      unpublishAt: later(t.unpublishAt, combined.unpublishAt),
+    }
+  }
+  // A key in neither line (an `id` key of another algorithm: never made) is on its own.
+  return combined ?? lineTimes(k, [k], now, maxTtlMs)
+}
+
+/** The key's times within one line. */
+export function lineTimes(k: TimelineKey, all: readonly TimelineKey[], now: number, maxTtlMs: number): KeyTimes {
   const end = signingEndsAt(k, all)
   const signs = end === null || end >= k.activatesAt
   const naturalUnpublish = end === null ? null : signs ? end + maxTtlMs + SKEW_MS : end
@@ -75,12 +110,14 @@ export function signingKeyAt<K extends TimelineKey>(all: readonly K[], now: numb
 }
 
 /** The next instant after `now` at which any key changes state, or Infinity. */
-export function nextTransition(all: readonly TimelineKey[], now: number, maxTtlMs: number): number {
+export function nextTransition(all: readonly LineKey[], now: number, maxTtlMs: number): number {
   let next = Infinity
-  for (const k of all) {
-    const t = keyTimes(k, all, now, maxTtlMs)
-    for (const at of [k.activatesAt, t.signingEndsAt, t.unpublishAt]) {
-      if (at !== null && at > now && at < next) next = at
+  for (const line of [accessKeys(all), idTokenKeys(all)]) {
+    for (const k of line) {
+      const t = lineTimes(k, line, now, maxTtlMs)
+      for (const at of [k.activatesAt, t.signingEndsAt, t.unpublishAt]) {
+        if (at !== null && at > now && at < next) next = at
+      }
     }
   }
   return next

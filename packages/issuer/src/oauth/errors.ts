@@ -9,12 +9,13 @@
 
 /**
  * RFC 6749 §4.1.2.1 authorization-response codes, RFC 8707 §2
- * `invalid_target`, OpenID Connect Core §3.1.2.6 `login_required` and
- * `consent_required`: the codes that may go to the redirect URI.
+ * `invalid_target`, OpenID Connect Core §3.1.2.6 `login_required`,
+ * `consent_required`, `request_not_supported` and `request_uri_not_supported`:
+ * the codes that may go to the redirect URI.
  */
 export const AUTHORIZATION_ERROR_CODES = [
   'invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'invalid_target',
-  'server_error', 'temporarily_unavailable', 'login_required', 'consent_required',
+  'server_error', 'temporarily_unavailable', 'login_required', 'consent_required', 'request_not_supported', 'request_uri_not_supported',
 ] as const
 export type AuthorizationErrorCode = (typeof AUTHORIZATION_ERROR_CODES)[number]
 
@@ -88,6 +89,8 @@ export const Errors = {
   // RFC 6749 §6 refresh token.
   missingRefreshToken: invalidRequest('refresh_token is required'),
   invalidRefreshToken: new OAuthError('invalid_grant', 400, 'invalid refresh token'),
+  // The person an OpenID Connect grant speaks of was deleted meanwhile.
+  userGone: new OAuthError('invalid_grant', 400, 'the user no longer exists'),
 
   // RFC 7009 §2.1 revocation request.
   missingToken: invalidRequest('token is required'),
@@ -96,6 +99,8 @@ export const Errors = {
   malformedScope: new OAuthError('invalid_scope', 400, 'malformed scope'),
   scopeNotAllowed: new OAuthError('invalid_scope', 400, 'a requested scope is not allowed'),
   noScope: new OAuthError('invalid_scope', 400, 'no scope can be granted'),
+  // OpenID Connect: only the authorization code grant issues ID tokens (DESIGN.md).
+  openIdNotAllowed: new OAuthError('invalid_scope', 400, 'openid is only granted through the authorization code flow'),
 
   // RFC 8707 §2 resource, and its alias `audience`.
   resourceAndAudience: invalidRequest('send resource or audience, not both'),

@@ -18,3 +18,5 @@ export const FORGOT_PATH = '/oauth2/forgot'
 export const RESET_PATH = '/oauth2/reset'
 /** Where each of those forms' 303 goes: a GET page showing the outcome, taking no token, changing nothing. */
 export const DONE_SUFFIX = '/done'
+/** OpenID Connect Core §5.3 UserInfo endpoint. */
+export const USERINFO_PATH = '/oauth2/userinfo'

@@ -39,12 +39,26 @@ export interface ConsentView extends FormFields, ClientNaming {
   switchUserHref: string
 }
 
+/** The RP-Initiated Logout 1.0 §2 parameters the sign-out form carries on, as checked. */
+export interface LogoutFields {
+  id_token_hint?: string
+  client_id?: string
+  post_logout_redirect_uri?: string
+  state?: string
+}
+
 export interface LogoutView {
   /** Where the form posts. */
   action: string
   csrf: string
-  /** Who is signed in, or null when nobody is. */
+  /** Who is signed in, or null when nobody is (then no sign-out button). */
   username: string | null
+  /** The app that sent the person here, when known (its `--name`). */
+  appName: string | null
+  /** The registered post-logout redirect URI with `state`, when one was sent: a link back to the app. */
+  returnHref: string | null
+  /** Hidden fields of the form. */
+  fields: LogoutFields
 }
 
 export interface MessageView {

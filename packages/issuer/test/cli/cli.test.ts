@@ -150,23 +150,25 @@ t.test('users: --password-stdin reads one line; no TTY and no --password-stdin f
 
 t.test('keys list / rotate / retire / export-jwks', async (t) => {
   const db = join(t.testdir({}), 'tessera.db')
-  const core = await openIssuer(loadConfig({ TESSERA_SIGNING_ALG: 'ES256' }, { db }))
+  // RS256 first: one key signs access and ID tokens (DESIGN.md "OpenID Connect").
+  const core = await openIssuer(loadConfig({ TESSERA_SIGNING_ALG: 'RS256' }, { db }))
   await core.close()
   const listed = JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout) as { keys: Array<Record<string, unknown>> }
   t.equal(listed.keys.length, 1)
-  t.match(listed.keys[0], { kid: /^[A-Za-z0-9_-]{43}$/, alg: 'ES256', state: 'signing', created_at: /Z$/, activates_at: /Z$/, retired_at: null, unpublish_at: null })
+  t.match(listed.keys[0], { kid: /^[A-Za-z0-9_-]{43}$/, alg: 'RS256', purpose: 'access', state: 'signing', created_at: /Z$/, activates_at: /Z$/, retired_at: null, unpublish_at: null })
   const oldKid = String(listed.keys[0]!.kid)
 
   const rotated = await run(['keys', 'rotate', '--db', db, '--json'], { env: { TESSERA_SIGNING_ALG: 'EdDSA' } })
   t.equal(rotated.code, 0, rotated.stderr)
-  const r = JSON.parse(rotated.stdout) as { kid: string; alg: string; activates_at: string }
-  t.same(Object.keys(r).sort(), ['activates_at', 'alg', 'kid'])
+  const r = JSON.parse(rotated.stdout) as { kid: string; alg: string; activates_at: string; id_token_key: { kid: string; alg: string; activates_at: string } }
+  t.same(Object.keys(r).sort(), ['activates_at', 'alg', 'id_token_key', 'kid'])
   t.equal(r.alg, 'EdDSA', 'the algorithm comes from TESSERA_SIGNING_ALG')
+  t.match(r.id_token_key, { alg: 'RS256', activates_at: r.activates_at }, 'beside EdDSA, an RS256 key for ID tokens, on the same schedule')
   t.ok(Date.parse(r.activates_at) - Date.now() > 300_000, 'pending for max-age + 60 s')
 
   const jwks = await run(['keys', 'export-jwks', '--db', db])
   const exported = JSON.parse(jwks.stdout) as { keys: Array<Record<string, unknown>> }
-  t.same(exported.keys.map((k) => k.kid).sort(), [oldKid, r.kid].sort(), 'the pending key is published already')
+  t.same(exported.keys.map((k) => k.kid).sort(), [oldKid, r.kid, r.id_token_key.kid].sort(), 'the pending keys are published already')
   t.ok(exported.keys.every((k) => k.use === 'sig' && !('d' in k)), 'public members only')
 
   const now = await run(['keys', 'rotate', '--now', '--db', db, '--json'])
@@ -175,7 +177,8 @@ t.test('keys list / rotate / retire / export-jwks', async (t) => {
   t.equal(retired.code, 0, retired.stderr)
   t.match(JSON.parse(retired.stdout), { kid: oldKid, state: 'expired' })
   const states = Object.fromEntries((JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout) as { keys: Array<{ kid: string; state: string }> }).keys.map((k) => [k.kid, k.state]))
-  t.same(states, { [oldKid]: 'expired', [r.kid]: 'expired', [n.kid]: 'signing' }, 'the --now key signs; the pending one it superseded never signed and left')
+  t.same(states, { [oldKid]: 'expired', [r.kid]: 'expired', [r.id_token_key.kid]: 'expired', [n.kid]: 'signing' },
+    'the --now key signs (access and ID tokens: RS256); the pending ones it superseded never signed and left')
   const human = await run(['keys', 'list', '--db', db])
   t.match(human.stdout, new RegExp(`${n.kid} +RS256 +signing`), "readable without --json")
   const unknown = await run(['keys', 'retire', 'nope', '--db', db])

@@ -75,11 +75,12 @@ t.test('keys retire on the only signing key names the key that now signs and war
   const db = join(t.testdir({}), 'tessera.db')
   const core = await openIssuer(loadConfig({ TESSERA_SIGNING_ALG: 'ES256' }, { db }))
   await core.close()
-  const [key] = JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout).keys
+  // The access-token key (beside ES256 there is an RS256 key for ID tokens: DESIGN.md "OpenID Connect").
+  const key = JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout).keys.find((k: { purpose: string }) => k.purpose === 'access')
   const res = await run(['keys', 'retire', key.kid, '--db', db], { env: { TESSERA_SIGNING_ALG: 'ES256' } })
   t.equal(res.code, 0, res.stderr)
-  const keys = JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout).keys as Array<{ kid: string; state: string }>
-  const signer = keys.find((k) => k.state === 'signing')!
+  const keys = JSON.parse((await run(['keys', 'list', '--db', db, '--json'])).stdout).keys as Array<{ kid: string; state: string; purpose: string }>
+  const signer = keys.find((k) => k.state === 'signing' && k.purpose === 'access')!
   t.not(signer.kid, key.kid)
   t.match(res.stdout, `Key ${signer.kid} (ES256) signs now.`)
   t.ok(oneLine(res.stderr))

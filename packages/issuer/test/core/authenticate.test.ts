@@ -21,7 +21,7 @@ t.test('client authentication: right secret, wrong secret, unknown client, delet
   const found = await core.authenticateClient(client.id, secret)
   t.same(found, {
     id: client.id, name: 'svc', grants: ['client_credentials'], scopes: ['read', 'write'], audiences: ['https://api.example'], ttl: 600,
-    public: false, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, registered: false,
+    public: false, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, registered: false, postLogoutRedirectUris: [],
   })
   t.equal(await core.authenticateClient(client.id, secret.slice(0, -1)), null, 'wrong secret')
   t.equal(await core.authenticateClient('tc_unknown', secret), null, 'unknown client')
@@ -70,7 +70,7 @@ t.test('a client whose secret hash is argon2id (imported) authenticates', async 
   await admin.store.clients.insert({
     id: 'tc_imported', name: 'legacy', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
     secretHash: await argon2.hash('old-secret', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }), previousSecretHash: null, previousSecretExpiresAt: null,
-    redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, createdAt: now, updatedAt: now, registration: null,
+    redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, postLogoutRedirectUris: [], createdAt: now, updatedAt: now, registration: null,
   })
   t.equal((await core.authenticateClient('tc_imported', 'old-secret'))?.id, 'tc_imported')
   t.equal(await core.authenticateClient('tc_imported', 'other'), null)

@@ -116,8 +116,9 @@ t.test('step 2: each later failure is redirected with its error (DESIGN.md order
     ['a resource not the client\'s', { ...ok, resource: 'https://evil.example' }, 'invalid_target'],
     ['an audience not the client\'s', { ...ok, audience: 'https://api.example/' }, 'invalid_target'],
     ['resource and audience both', { ...ok, resource: 'https://api.example', audience: 'https://api.example' }, 'invalid_request'],
-    ['an unknown prompt', { ...ok, prompt: 'select_account' }, 'invalid_request'],
-    ['two prompts', { ...ok, prompt: 'login consent' }, 'invalid_request'],
+    // OpenID Connect Core §3.1.2.1: prompt is a list; none stands alone (unknown values are dropped: oidc-authorize.test.ts).
+    ['prompt none with another value', { ...ok, prompt: 'none login' }, 'invalid_request'],
+    ['prompt none with consent', { ...ok, prompt: 'consent none' }, 'invalid_request'],
     ['prompt=none without a session', { ...ok, prompt: 'none' }, 'login_required'],
   ]
   for (const [what, params, error] of cases) {
@@ -129,7 +130,7 @@ t.test('step 2: each later failure is redirected with its error (DESIGN.md order
 })
 
 t.test('step 2 order: response_type → grant → PKCE → scope → resource → prompt', async (t) => {
-  const everything = { ...ok, response_type: 'token', code_challenge: '', scope: 'admin', resource: 'https://evil.example', prompt: 'bad' }
+  const everything = { ...ok, response_type: 'token', code_challenge: '', scope: 'admin', resource: 'https://evil.example', prompt: 'none login' }
   assertRefused(t, await authorize([...Object.entries(everything), ['state', 'x']]), 'invalid_request', REDIRECT, null)
   assertRefused(t, await authorize(everything), 'unsupported_response_type')
   assertRefused(t, await authorize({ ...everything, response_type: 'code' }), 'invalid_request')

@@ -46,7 +46,7 @@ t.test('metadata names the issuer, endpoints, grants, auth methods and scopes (R
   t.equal(meta.authorization_response_iss_parameter_supported, true, 'RFC 9207 §3')
   t.same(meta.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none'])
   t.same(meta.revocation_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none'])
-  t.same(meta.scopes_supported, ['admin', 'read', 'write'], 'the union of all clients\' scopes')
+  t.same(meta.scopes_supported, ['admin', 'email', 'openid', 'profile', 'read', 'write'], 'the union of all clients\' scopes and the identity scopes (OpenID Connect)')
 })
 
 t.test('metadata sees a client created after start', async (t) => {

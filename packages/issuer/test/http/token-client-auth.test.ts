@@ -43,7 +43,7 @@ t.test('Basic credentials with special characters are form-decoded: space, colon
   const core = fakeCore()
   const secret = 'a b:c+d%e/f?g=h&i é'
   const id = 'client:with space'
-  core.addClient({ id, name: 'x', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 60, public: false, redirectUris: [], skipConsent: false, registered: false, dpopBoundAccessTokens: false }, secret)
+  core.addClient({ id, name: 'x', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 60, public: false, redirectUris: [], skipConsent: false, registered: false, dpopBoundAccessTokens: false, postLogoutRedirectUris: [] }, secret)
   const app = buildApp(core)
   t.teardown(() => app.close())
   const ok = await postToken(app, cc, { authorization: basic(id, secret) })
@@ -53,7 +53,7 @@ t.test('Basic credentials with special characters are form-decoded: space, colon
   t.equal(unencoded.statusCode, 400, 'a raw "%e/" is not valid form-encoding: malformed Basic')
   t.equal(unencoded.json().error, 'invalid_request')
   const plusOnly = 'p+q r'
-  core.addClient({ id: 'plus', name: 'x', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 60, public: false, redirectUris: [], skipConsent: false, registered: false, dpopBoundAccessTokens: false }, plusOnly)
+  core.addClient({ id: 'plus', name: 'x', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 60, public: false, redirectUris: [], skipConsent: false, registered: false, dpopBoundAccessTokens: false, postLogoutRedirectUris: [] }, plusOnly)
   const rawPlus = await postToken(app, cc, { authorization: 'Basic ' + Buffer.from(`plus:${plusOnly}`).toString('base64') })
   t.equal(rawPlus.statusCode, 401, 'a raw + decodes to a space: the secret does not match')
   const encodedPlus = await postToken(app, cc, { authorization: basic('plus', plusOnly) })

@@ -128,7 +128,7 @@ t.test('a locked username is 429 with Retry-After and the fixed body, even with 
 
 t.test('admission control refusing argon2 is 503 with Retry-After (RFC 9110 §15.6.4)', async (t) => {
   const core = fakeCore({ busy: 2.5 })
-  core.addClient({ id: 'tc_x', name: 'x', grants: ['password'], scopes: ['read'], audiences: ['https://api.example'], ttl: 60, public: false, redirectUris: [], skipConsent: false, registered: false, dpopBoundAccessTokens: false }, 's')
+  core.addClient({ id: 'tc_x', name: 'x', grants: ['password'], scopes: ['read'], audiences: ['https://api.example'], ttl: 60, public: false, redirectUris: [], skipConsent: false, registered: false, dpopBoundAccessTokens: false, postLogoutRedirectUris: [] }, 's')
   const fake = buildApp(core)
   t.teardown(() => fake.close())
   const res = await postToken(fake, { grant_type: 'password', username: 'a', password: 'b', client_id: 'tc_x', client_secret: 's' })

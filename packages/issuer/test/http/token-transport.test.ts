@@ -14,10 +14,11 @@ function assertNoStore(t: Test, res: { headers: Record<string, unknown> }) {
   t.equal(res.headers['pragma'], 'no-cache', 'Pragma: no-cache (RFC 6749 §5.1)')
 }
 
-t.test('every method but POST is 405 with Allow: POST and no-store (RFC 9110 §15.5.6, RFC 6749 §3.2)', async (t) => {
+// OPTIONS is the CORS preflight (DESIGN.md "OpenID Connect", browser apps): oidc-discovery.test.ts.
+t.test('every method but POST (and the OPTIONS preflight) is 405 with Allow: POST and no-store (RFC 9110 §15.5.6, RFC 6749 §3.2)', async (t) => {
   // TRACE and PROPFIND (and any method no route names) too, at the token and revocation endpoints.
   for (const [method, url] of [
-    ...(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND'] as const).map((m) => [m, TOKEN] as const),
+    ...(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'TRACE', 'PROPFIND'] as const).map((m) => [m, TOKEN] as const),
     ['TRACE', '/oauth2/revoke'], ['PROPFIND', `${TOKEN}?x=1`],
   ] as const) {
     // light-my-request types only the common methods; it sends any method as given.

@@ -23,7 +23,8 @@ interface Rig {
 }
 
 async function rig(t: Test, overrides: Partial<IssuerConfig> = {}): Promise<Rig> {
-  const config = testConfig(t, { jwksMaxAge: MAX_AGE, maxTtl: MAX_TTL, ...overrides })
+  // RS256: one line of keys signs access and ID tokens (the ID-token keys beside another algorithm: id-token-keys.test.ts).
+  const config = testConfig(t, { signingAlg: 'RS256', jwksMaxAge: MAX_AGE, maxTtl: MAX_TTL, ...overrides })
   const clock = manualClock()
   const core = await openIssuer(config, { clock: clock.now })
   const admin = await openAdmin(config, { clock: clock.now })
@@ -144,9 +145,10 @@ t.test('retire --now of a key already retired removes it; retiring twice changes
 })
 
 t.test('changing the configured algorithm starts a pending key of the new algorithm', async (t) => {
-  const r = await rig(t, { signingAlg: 'ES256' })
+  const r = await rig(t, { signingAlg: 'RS256' })
   const old = r.signingKid()
   await r.core.close()
+  // The RS256 key keeps signing ID tokens (OpenID Connect Core §15.1): no ID-token key is needed yet.
   const config = { ...r.config, signingAlg: 'EdDSA' as const }
   const core = await openIssuer(config, { clock: r.clock.now })
   t.teardown(() => core.close())

@@ -67,8 +67,8 @@ t.test('a code redeemed on both processes at once succeeds once', async (t) => {
     const challenge = createHash('sha256').update(verifier).digest('base64url')
     const code = await core.signIn.issueCode({
       clientId: app.client_id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: 'http://127.0.0.1/cb', scopes: ['read'], scopeRequested: true, state: null,
-      codeChallenge: challenge, audience: 'https://api.example', prompt: null,
-    }, { userId: user.user.id, username: 'alice', scopes: ['read'], authTime: Date.now() }, ['read'])
+      codeChallenge: challenge, audience: 'https://api.example', prompt: [], nonce: null, maxAge: null, loginHint: null,
+    }, { userId: user.user.id, username: 'alice', scopes: ['read'], authTime: Date.now(), sid: 'sid-1' }, ['read'])
     const params = { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier, client_id: app.client_id }
     const statuses = (await Promise.all(servers.map((url) => form(url, params)))).map((r) => r.status).sort()
     t.same(statuses, [200, 400], `round ${round + 1}: exactly one redemption succeeds`)

@@ -66,7 +66,7 @@ function serverDatabaseTests(cluster: Cluster): void {
     t.equal(store.created, false)
     t.same(await store.clients.get('tc_old'), {
       id: 'tc_old', name: 'old', grants: ['client_credentials'], scopes: ['read'], audiences: ['https://api.example'], ttl: 900,
-      secretHash: '$sha256$s$d', previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false,
+      secretHash: '$sha256$s$d', previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, postLogoutRedirectUris: [],
       dpopBoundAccessTokens: false, createdAt: 1, updatedAt: 2, registration: null,
     })
     t.equal((await store.users.getByUsername('john'))?.id, 'tu_old')

@@ -31,6 +31,8 @@ export interface ClientInput {
   /** Seconds, as given. */
   ttl?: string | number
   redirectUris?: string[]
+  /** OpenID Connect RP-Initiated Logout 1.0 §2 post_logout_redirect_uri values (the redirect URI rules). */
+  postLogoutRedirectUris?: string[]
   /** Create only: a client with no secret. */
   public?: boolean
   skipConsent?: boolean | string
@@ -43,6 +45,7 @@ function info(c: ClientRecord, now: number): ClientInfo {
     id: c.id, name: c.name, grants: c.grants, scopes: c.scopes, audiences: c.audiences, ttl: c.ttl,
     public: c.secretHash === null, redirectUris: c.redirectUris, dpopBoundAccessTokens: c.dpopBoundAccessTokens,
     skipConsent: c.skipConsent && c.secretHash !== null, skipConsentIgnored: c.skipConsent && c.secretHash === null,
+    postLogoutRedirectUris: c.postLogoutRedirectUris,
     createdAt: c.createdAt, updatedAt: c.updatedAt,
     registered: c.registration !== null, lastUsedAt: c.registration?.lastUsedAt ?? null,
     previousSecretExpiresAt: c.previousSecretExpiresAt !== null && c.previousSecretExpiresAt > now ? c.previousSecretExpiresAt : null,
@@ -93,6 +96,7 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     changes.scopes = requiredScopes(input.scopes ?? [])
     changes.audiences = parseAudiences(input.audiences ?? [])
     changes.redirectUris = parseRedirectUris(input.redirectUris ?? [])
+    changes.postLogoutRedirectUris = parseRedirectUris(input.postLogoutRedirectUris ?? [])
     changes.skipConsent = input.skipConsent === undefined ? false : parseBoolean(input.skipConsent, 'skip-consent')
     changes.dpopBoundAccessTokens = input.dpop === undefined ? false : parseBoolean(input.dpop, 'dpop')
     checkCombination({
@@ -104,6 +108,7 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
     if (input.scopes !== undefined) changes.scopes = requiredScopes(input.scopes)
     if (input.audiences !== undefined) changes.audiences = parseAudiences(input.audiences)
     if (input.redirectUris !== undefined) changes.redirectUris = parseRedirectUris(input.redirectUris)
+    if (input.postLogoutRedirectUris !== undefined) changes.postLogoutRedirectUris = parseRedirectUris(input.postLogoutRedirectUris)
     if (input.skipConsent !== undefined) changes.skipConsent = parseBoolean(input.skipConsent, 'skip-consent')
     if (input.dpop !== undefined) changes.dpopBoundAccessTokens = parseBoolean(input.dpop, 'dpop')
   }
@@ -111,7 +116,7 @@ export function checkClientInput(input: ClientInput, maxTtl: number, mode: 'crea
   if (input.ttl !== undefined) changes.ttl = parseTtl(input.ttl, maxTtl)
   else if (mode === 'create') changes.ttl = Math.min(DEFAULT_CLIENT_TTL, maxTtl)
   if (mode === 'update' && Object.keys(changes).length === 0) {
-    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant, --redirect-uri, --skip-consent, --dpop or --ttl')
+    throw new InvalidInputError('nothing to update: give --name, --scope, --audience, --grant, --redirect-uri, --post-logout-redirect-uri, --skip-consent, --dpop or --ttl')
   }
   return changes
 }
@@ -125,13 +130,14 @@ export class ClientAdmin {
 
   /** Creates a client; a confidential client's secret is returned here once and never stored in clear. */
   async create(input: ClientInput): Promise<{ client: ClientInfo; secret: string | null }> {
-    const { name, grants, scopes, audiences, ttl, redirectUris, skipConsent, dpopBoundAccessTokens } = checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
+    const { name, grants, scopes, audiences, ttl, redirectUris, skipConsent, dpopBoundAccessTokens, postLogoutRedirectUris } =
+      checkClientInput(input, this.maxTtl(), 'create') as Required<ClientChanges>
     const secret = input.public === true ? null : newClientSecret()
     const now = this.clock()
     const record: ClientRecord = {
       id: newClientId(), name, grants, scopes, audiences, ttl, secretHash: secret === null ? null : hashClientSecret(secret),
-      previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, dpopBoundAccessTokens, createdAt: now, updatedAt: now,
-      registration: null,
+      previousSecretHash: null, previousSecretExpiresAt: null, redirectUris, skipConsent, dpopBoundAccessTokens, postLogoutRedirectUris,
+      createdAt: now, updatedAt: now, registration: null,
     }
     await this.store.clients.insert(record)
     return { client: info(record, now), secret }

@@ -2,13 +2,14 @@
 // /oauth2/revoke (RFC 7009 §2), in one encapsulated plugin: their own body
 // parser (forms only, repeated keys kept), their own error handler
 // (transport failures rendered as OAuth errors, no-store included), and 405
-// for every other method.
+// for every other method; CORS for any origin (browser apps), with a preflight.
 
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../../oauth/errors.js'
 import { parseForm } from '../../oauth/form.js'
 import { sendOAuthError } from '../oauth-reply.js'
+import { anyOrigin, preflightRoute } from '../cors.js'
 import { revokeRoute, REVOKE_PATH } from './revoke.js'
 import { dpopNonceHeader, logExchange, tokenRoute, TOKEN_PATH } from './token.js'
 
@@ -54,10 +55,12 @@ export async function formEndpoints(app: FastifyInstance, options: FormEndpointO
     return sendOAuthError(reply, Errors.serverError)
   })
 
+  app.addHook('onRequest', anyOrigin)
   for (const url of [TOKEN_PATH, REVOKE_PATH]) {
+    preflightRoute(app, url)
     // RFC 9110 §15.5.6: 405 names the allowed method.
     app.route({
-      method: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+      method: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH'],
       url,
       exposeHeadRoute: false,
       handler(request, reply) {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
 import type { Jwks } from '../../domain/types.js'
+import { anyOrigin } from '../cors.js'
 
 export const JWKS_PATH = '/.well-known/jwks.json'
 
@@ -30,6 +31,8 @@ export async function jwksRoute(app: FastifyInstance, options: { core: IssuerCor
   let lastSet: Jwks | undefined
   let lastBody = ''
   let lastEtag = ''
+  // Any origin may read the keys (CORS): a browser app verifies ID tokens with them.
+  app.addHook('onRequest', anyOrigin)
 
   app.get(JWKS_PATH, function jwks(request, reply) {
     const set = core.jwks()

@@ -13,7 +13,7 @@ import type { AuthorizationRequest, Client } from '../../domain/types.js'
 import type { IssuerCore, SignUpInput } from '../../core/types.js'
 import { busyProblem, Problem, Problems } from '../authorize/errors.js'
 import { formTargets } from '../authorize/form-targets.js'
-import { authorizeHref } from '../authorize/interaction.js'
+import { authorizeHref, switchUserHref } from '../authorize/interaction.js'
 import { problemPage, seeOther, type Outcome, type PageOutcome } from '../authorize/response.js'
 import type { BrowserContext } from '../browser.js'
 import { DONE_SUFFIX, SIGNUP_PATH, VERIFY_EMAIL_PATH } from '../paths.js'
@@ -59,7 +59,7 @@ function signUpForm(core: IssuerCore, browser: BrowserContext, pending: Pending 
       kind: 'signup', action: SIGNUP_PATH, csrf: formToken(core, browser, signupPurpose(reference)), request: reference,
       clientName: pending?.client.name, emailField: core.accounts.mailEnabled, minLength: core.config.passwordMinLength,
       username: state.username, email: state.email, message: state.message,
-      signInHref: pending === null ? undefined : authorizeHref(pending.request, 'login'),
+      signInHref: pending === null ? undefined : switchUserHref(pending.request),
     },
     // Success redirects on to the app (CSP form-action follows redirects after a form).
     formTargets: pending === null ? undefined : formTargets(pending.request.redirectUri),
@@ -115,7 +115,7 @@ export async function answerSignUp(core: IssuerCore, body: unknown, browser: Bro
   if (pending === null) return seeOther(SIGNUP_PATH + DONE_SUFFIX, 'signed_up', after)
   // The request goes on as after a sign-in: asked again within the new session
   // (the sealed request issued no code: nothing to mark answered).
-  return seeOther(authorizeHref(pending.request, pending.request.prompt === 'consent' ? 'consent' : null), 'signed_up', after)
+  return seeOther(authorizeHref(pending.request, pending.request.prompt.filter((p) => p === 'consent')), 'signed_up', after)
 }
 
 export function signUpDone(core: IssuerCore): PageOutcome {

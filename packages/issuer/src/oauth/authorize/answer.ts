@@ -16,7 +16,7 @@ import { currentSession, type BrowserContext } from '../browser.js'
 import { readFields } from '../form.js'
 import { issue, type Seen } from './begin.js'
 import { AuthorizationError, busyProblem, Problem, Problems, Refusals } from './errors.js'
-import { grantedScopes, signInOutcome, type PageFields } from './interaction.js'
+import { grantedScopes, sessionSuffices, signInOutcome, type PageFields } from './interaction.js'
 import { redirectUriMatches } from './redirect-uri.js'
 import { problemPage, refusal, Refused, type Outcome, type PageOutcome } from './response.js'
 
@@ -70,7 +70,7 @@ async function signIn(core: IssuerCore, client: Client, request: AuthorizationRe
   const session = await core.signIn.startSession(checked.user)
   browser.setSession(session.id)
   if (checked.device !== undefined) browser.setDevice(checked.device)
-  return { userId: checked.user.id, username: checked.user.username, scopes: checked.user.scopes, authTime: session.authTime }
+  return { userId: checked.user.id, username: checked.user.username, scopes: checked.user.scopes, authTime: session.authTime, sid: session.sid }
 }
 
 export async function answerAuthorization(core: IssuerCore, body: unknown, browser: BrowserContext, seen: Seen): Promise<Outcome> {
@@ -106,9 +106,11 @@ export async function answerAuthorization(core: IssuerCore, body: unknown, brows
     if ('type' in signedIn) return signedIn
     user = signedIn
   } else {
-    const session = request.prompt === 'login' ? null : await currentSession(core, browser)
+    const session = await currentSession(core, browser)
     // The session ended since the page was shown (or the page asked for a password): sign in again.
-    if (session === null) return signInOutcome(core.config, client, request, fields, { message: Messages.signInAgain, outcome: 'sign_in_page' })
+    if (session === null || !sessionSuffices(request, session.user, core.now())) {
+      return signInOutcome(core.config, client, request, fields, { message: Messages.signInAgain, outcome: 'sign_in_page' })
+    }
     user = session.user
   }
 

@@ -43,7 +43,7 @@ export async function beginAuthorization(core: IssuerCore, url: string, browser:
   // A cookie naming no live session (expired, signed out elsewhere) is deleted.
   if (session === null && browser.sessionCookie() !== undefined) browser.clearSession()
 
-  const next = nextStep(client, request, session?.user ?? null)
+  const next = nextStep(client, request, session?.user ?? null, core.now())
   if (next instanceof AuthorizationError) return refusal(new Refused(request.redirectUri, request.state, next), core.config.issuer)
   if (next.kind === 'code') return issue(core, client, request, session!.user, next.scopes)
 

@@ -44,7 +44,12 @@ export const Refusals = {
   missingChallenge: invalidRequest('code_challenge is required (PKCE, RFC 7636)'),
   malformedChallenge: invalidRequest('code_challenge must be 43 base64url characters (S256)'),
   challengeMethod: invalidRequest('code_challenge_method must be S256'),
-  badPrompt: invalidRequest('prompt must be login, none or consent'),
+  // OpenID Connect Core §3.1.2.1: none with any other value is an error.
+  promptNoneWithOthers: invalidRequest('prompt=none may not be combined with other values'),
+  // OpenID Connect Core §3.1.2.6, §6: request objects are not supported (Discovery: request_parameter_supported false).
+  requestNotSupported: new AuthorizationError('request_not_supported', 'the request parameter is not supported'),
+  requestUriNotSupported: new AuthorizationError('request_uri_not_supported', 'the request_uri parameter is not supported'),
+  badMaxAge: invalidRequest('max_age must be a whole number of seconds'),
   // RFC 9449 §10: a JWK SHA-256 thumbprint.
   malformedDpopJkt: invalidRequest('dpop_jkt must be 43 base64url characters (a JWK SHA-256 thumbprint)'),
   loginRequired: new AuthorizationError('login_required', 'the user is not signed in'),

@@ -1,13 +1,14 @@
 // What a checked authorization request needs from the person (DESIGN.md,
-// "The sign-in page"): the password form without a session or with
-// prompt=login; within a session, the "Allow" / "Deny" page, skipped for a
+// "The sign-in page"): the password form without a session, with
+// prompt=login (or select_account), or when the session is older than
+// max_age; within a session, the "Allow" / "Deny" page, skipped for a
 // first-party (--skip-consent) client unless prompt=consent, and never for
 // a client that registered itself (RFC 7591: unverified, every
 // authorization asks); prompt=none never shows a page (OpenID Connect Core
 // §3.1.2.1: login_required, consent_required). Also the granted scopes,
 // and the pages' views.
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
-import { intersectScopes } from '../shared/scopes.js'
+import { intersectScopes, scopesUserLacks } from '../shared/scope.js'
 import type { IssuerConfig } from '../../config.js'
 import { AUTHORIZE_PATH, FORGOT_PATH, SIGNUP_PATH } from '../paths.js'
 import { formTargets } from './form-targets.js'
@@ -23,10 +24,11 @@ export type Next =
 /**
  * Granted scopes (DESIGN.md, as for the password grant): the scopes asked
  * for, each of which the user must have; when `scope` was omitted, the
- * client's scopes that the user has. An empty result is invalid_scope.
+ * client's scopes that the user has. Identity scopes are not the user's to
+ * lack (every user has them). An empty result is invalid_scope.
  */
 export function grantedScopes(request: AuthorizationRequest, userScopes: readonly string[]): string[] | AuthorizationError {
-  if (request.scopeRequested && request.scopes.some((s) => !userScopes.includes(s))) return Refusals.scopeNotGranted
+  if (request.scopeRequested && scopesUserLacks(request.scopes, userScopes).length > 0) return Refusals.scopeNotGranted
   const granted = intersectScopes(request.scopes, userScopes)
   return granted.length === 0 ? Refusals.noScope : granted
 }
@@ -41,22 +43,34 @@ export const maySkipConsent = (client: Client): boolean => client.skipConsent &&
 /** The client as the pages name it: its name, or its id when it registered without one (RFC 7591 `client_name` is optional). */
 const shownName = (client: Client) => ({ clientName: client.name === '' ? client.id : client.name, clientUnverified: client.registered })
 
-/** The step after the checks: who must do what, given the browser's session (or none). */
-export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null): Next {
-  if (user === null || request.prompt === 'login') {
-    return request.prompt === 'none' ? Refusals.loginRequired : { kind: 'sign-in' }
+/**
+ * The session may answer without a password: not with prompt=login, and
+ * not when it is older than max_age (OpenID Connect Core §3.1.2.1; 0: a
+ * password every time).
+ */
+export function sessionSuffices(request: AuthorizationRequest, user: SignedInUser, now: number): boolean {
+  if (request.prompt.includes('login')) return false
+  if (request.maxAge === null) return true
+  return request.maxAge > 0 && now - user.authTime <= request.maxAge * 1000
+}
+
+/** The step after the checks: who must do what, given the browser's session (or none), at `now`. */
+export function nextStep(client: Client, request: AuthorizationRequest, user: SignedInUser | null, now: number): Next {
+  if (user === null || !sessionSuffices(request, user, now)) {
+    return request.prompt.includes('none') ? Refusals.loginRequired : { kind: 'sign-in' }
   }
   const scopes = grantedScopes(request, user.scopes)
   if (scopes instanceof AuthorizationError) return scopes
-  if (maySkipConsent(client) && request.prompt !== 'consent') return { kind: 'code', scopes }
-  if (request.prompt === 'none') return Refusals.consentRequired
+  if (maySkipConsent(client) && !request.prompt.includes('consent')) return { kind: 'code', scopes }
+  if (request.prompt.includes('none')) return Refusals.consentRequired
   return { kind: 'consent', scopes }
 }
 
-/** The same authorization request with prompt=login: the consent page's "sign in as someone else". */
-export const switchUserHref = (request: AuthorizationRequest): string => authorizeHref(request, 'login')
+/** The same authorization request with prompt=login (and consent, if asked): the consent page's "sign in as someone else". */
+export const switchUserHref = (request: AuthorizationRequest): string =>
+  authorizeHref(request, request.prompt.includes('consent') ? ['login', 'consent'] : ['login'])
 
-/** The authorization request again as a URL (its checked parameters), with `prompt` as given. */
+/** The authorization request again as a URL (its checked parameters), with `prompt` as given (empty: none sent). */
 export function authorizeHref(request: AuthorizationRequest, prompt: AuthorizationRequest['prompt']): string {
   const query = new URLSearchParams({ response_type: 'code', client_id: request.clientId })
   if (request.redirectUriSent !== null) query.set('redirect_uri', request.redirectUriSent)
@@ -65,7 +79,11 @@ export function authorizeHref(request: AuthorizationRequest, prompt: Authorizati
   query.set('code_challenge', request.codeChallenge)
   query.set('code_challenge_method', 'S256')
   query.set('resource', request.audience)
-  if (prompt !== null) query.set('prompt', prompt)
+  // The app's OpenID Connect and DPoP parameters go along: its ID token must still carry its nonce, its code its key.
+  if (request.nonce !== null) query.set('nonce', request.nonce)
+  if (request.maxAge !== null) query.set('max_age', String(request.maxAge))
+  if (request.dpopJkt !== undefined) query.set('dpop_jkt', request.dpopJkt)
+  if (prompt.length > 0) query.set('prompt', prompt.join(' '))
   return `${AUTHORIZE_PATH}?${query}`
 }
 
@@ -103,7 +121,8 @@ export function signInOutcome(
   const view = {
     kind: 'sign-in' as const,
     action: AUTHORIZE_PATH, reference: fields.reference, csrf: fields.csrf,
-    ...shownName(client), scopes: request.scopes, username: extras.username, message: extras.message,
+    // OpenID Connect Core §3.1.2.1 login_hint prefills the username (escaped by the page, like every value).
+    ...shownName(client), scopes: request.scopes, username: extras.username ?? request.loginHint ?? undefined, message: extras.message,
     ...accountLinks(config, fields.reference),
   }
   return {

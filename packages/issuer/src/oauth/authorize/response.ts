@@ -42,6 +42,7 @@ export function responseUri(redirectUri: string, params: Record<string, string |
   const query = new URLSearchParams()
   for (const [name, value] of Object.entries(params)) if (value !== null) query.append(name, value)
   const base = /^[\x21-\x7e]*$/.test(redirectUri) ? redirectUri : new URL(redirectUri).href
+  if (query.size === 0) return base
   const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&'
   return base + separator + query.toString()
 }

@@ -9,6 +9,7 @@ import type { Client, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
+import { grantsOpenId } from '../shared/scope.js'
 import type { Grant, GrantSubject, TokenExchange } from './grant.js'
 
 const text = (v: FormValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -24,9 +25,11 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
   const grant = checked.grant
   return {
     sub: grant.userId,
-    scopeCeiling: grant.scopes,
+    scopes: { ceiling: grant.scopes },
     audiences: [grant.audience],
     authTime: grant.authTime,
+    // OpenID Connect Core §3.1.3.3: the ID token, when the request's granted scopes held openid.
+    identity: grantsOpenId(grant.scopes) ? { userId: grant.userId, authTime: grant.authTime, nonce: grant.nonce, sid: grant.sid } : undefined,
     async complete() {
       const redeemed = await core.codes.redeem(code, client, grant, client.grants.includes('refresh_token'), proofKey)
       // Spent by a concurrent redemption meanwhile: this one is the second use.

@@ -9,6 +9,7 @@ import type { Client, GrantType, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import type { OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
+import type { ScopeLimits } from '../shared/scope.js'
 
 /** What one token request learned, for its log line (never a secret). */
 export class TokenExchange {
@@ -29,17 +30,33 @@ export interface GrantCompletion {
   refreshToken?: string
 }
 
+/** What an ID token is made of, beyond the token request: the person, the sign-in, the nonce. */
+export interface IdentityGrant {
+  userId: string
+  authTime: number
+  /** The authorization request's nonce: on the code grant's ID token only (OpenID Connect Core §12.2: not on refresh). */
+  nonce: string | null
+  /** The public id of the session of the sign-in the grant came from. */
+  sid: string | null
+}
+
 export interface GrantSubject {
   /** The token's `sub` (RFC 9068 §2.2). */
   sub: string
-  /** The most this subject may be granted: the scope when `scope` is omitted (RFC 6749 §3.3). */
-  scopeCeiling: readonly string[]
+  /** The most this subject may be granted, what `scope` omitted grants (RFC 6749 §3.3), and what is refused. */
+  scopes: ScopeLimits
   /** The audiences `resource` may name (RFC 8707 §2); default the client's. */
   audiences?: readonly string[]
   /** The audience when `resource` is omitted; default the first of `audiences`. */
   defaultAudience?: string
   /** Sign-in time (ms), for the RFC 9068 §2.2.1 auth_time claim. */
   authTime?: number
+  /**
+   * Set when the grant descends from an authorization request whose granted
+   * scopes held `openid`: an ID token goes with the access token (OpenID
+   * Connect Core §3.1.3.3, §12.2).
+   */
+  identity?: IdentityGrant
   /** Spends what the grant spends, once scope and resource have passed. */
   complete?(granted: { scopes: string[]; audience: string }): Promise<GrantCompletion | OAuthError>
 }

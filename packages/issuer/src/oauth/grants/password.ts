@@ -10,7 +10,7 @@ import type { IssuerCore } from '../../core/types.js'
 import { busy, Errors, tooManyAttempts, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import type { Grant, GrantSubject } from './grant.js'
-import { intersectScopes } from '../shared/scopes.js'
+import { intersectScopes, machineScopeLimits } from '../shared/scope.js'
 
 async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, _exchange: unknown, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const username = params.username
@@ -33,7 +33,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
   const user = outcome.user
   return {
     sub: user.id,
-    scopeCeiling: intersectScopes(client.scopes, user.scopes),
+    scopes: machineScopeLimits(intersectScopes(client.scopes, user.scopes)),
     async complete(granted) {
       if (!client.grants.includes('refresh_token')) return {}
       return { refreshToken: await core.refreshTokens.issue(client, user.id, granted.scopes, granted.audience, null, proofKey) }

@@ -8,6 +8,7 @@ import type { Client, ProofKey } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
+import { grantsOpenId } from '../shared/scope.js'
 import type { Grant, GrantSubject, TokenExchange } from './grant.js'
 
 async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
@@ -25,10 +26,15 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
   exchange.familyId = grant.familyId
   return {
     sub: grant.userId,
-    scopeCeiling: grant.scopes,
+    scopes: { ceiling: grant.scopes },
     audiences: client.audiences,
     defaultAudience: grant.audience,
     authTime: grant.authTime ?? undefined,
+    // OpenID Connect Core §12.2: a new ID token for a family granted openid; same sub and
+    // auth_time, the sid of the sign-in the family came from, no nonce.
+    identity: grantsOpenId(grant.scopes) && grant.authTime !== null
+      ? { userId: grant.userId, authTime: grant.authTime, nonce: null, sid: grant.sid }
+      : undefined,
     async complete() {
       const rotated = await core.refreshTokens.rotate(token, client, grant)
       if (!rotated.ok) {

@@ -2,12 +2,13 @@
 // order DESIGN.md fixes: (method, no-cache headers and transport checks are
 // done by the route) → form body → repeated parameters → grant_type →
 // client authentication → grant allowed → DPoP proof (RFC 9449 §5) →
-// grant parameters → scope → resource → complete (what the grant spends or
-// issues) → sign. Each step
+// grant parameters → scope → resource → the person of an OpenID Connect
+// grant (still there) → complete (what the grant spends or issues) → sign
+// (and the ID token). Each step
 // returns an OAuthError value to stop, so the whole request is one straight
 // line with no exceptions on the error path.
 
-import type { Client, ProofKey } from '../../domain/types.js'
+import type { Client, ProofKey, UserProfile } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError } from '../errors.js'
 import { FormBody, type FormValue } from '../form.js'
@@ -55,12 +56,22 @@ function checkGrantAllowed(client: Client, grant: Grant): OAuthError | undefined
   return client.grants.includes(grant.type) ? undefined : Errors.unauthorizedClient
 }
 
+/** Step: an OpenID Connect grant's user must still exist: the ID token speaks of them (OpenID Connect Core §3.1.3.3). */
+async function identityOf(core: IssuerCore, subject: GrantSubject): Promise<UserProfile | null | OAuthError> {
+  if (subject.identity === undefined) return null
+  return (await core.userProfile(subject.identity.userId)) ?? Errors.userGone
+}
+
 /**
  * Step: sign (RFC 9068) and answer (RFC 6749 §5.1), with the grant's
- * refresh token if it issued one; with a proof, a DPoP-bound token (RFC 9449 §5, §6.1).
+ * refresh token if it issued one, and the ID token of an OpenID Connect
+ * grant (OpenID Connect Core §3.1.3.3), which lives as long as the access
+ * token; with a proof, a DPoP-bound access token (RFC 9449 §5, §6.1; the ID
+ * token is not bound: it is not presented to resource servers).
  */
 function respond(
-  core: IssuerCore, client: Client, subject: GrantSubject, scopes: string[], audience: string, refreshToken: string | undefined, proofKey: ProofKey,
+  core: IssuerCore, client: Client, subject: GrantSubject, scopes: string[], audience: string, refreshToken: string | undefined,
+  proofKey: ProofKey, user: UserProfile | null,
 ): TokenResponse {
   const issued = core.issueAccessToken({
     sub: subject.sub, clientId: client.id, audience, scopes, ttl: client.ttl, authTime: subject.authTime, jkt: proofKey ?? undefined,
@@ -72,6 +83,12 @@ function respond(
     scope: scopes.join(' '),
   }
   if (refreshToken !== undefined) answer.refresh_token = refreshToken
+  const identity = subject.identity
+  if (identity !== undefined && user !== null) {
+    answer.id_token = core.issueIdToken({
+      user, clientId: client.id, scopes, ttl: client.ttl, authTime: identity.authTime, nonce: identity.nonce, sid: identity.sid,
+    })
+  }
   return { body: JSON.stringify(answer) }
 }
 
@@ -100,11 +117,14 @@ export async function exchangeToken(core: IssuerCore, request: TokenRequest, exc
   const subject = await grant.handle(core, client, params, exchange, proofKey)
   if (subject instanceof OAuthError) return subject
 
-  const scopes = grantScopes(single(params, 'scope'), subject.scopeCeiling)
+  const scopes = grantScopes(single(params, 'scope'), subject.scopes)
   if (scopes instanceof OAuthError) return scopes
 
   const audience = selectAudience(subject.audiences ?? client.audiences, subject.defaultAudience, single(params, 'resource'), single(params, 'audience'))
   if (audience instanceof OAuthError) return audience
+
+  const user = await identityOf(core, subject)
+  if (user instanceof OAuthError) return user
 
   const completed = subject.complete === undefined ? undefined : await subject.complete({ scopes, audience })
   if (completed instanceof OAuthError) return completed
@@ -112,5 +132,5 @@ export async function exchangeToken(core: IssuerCore, request: TokenRequest, exc
   // A token issued is a use of a self-registered client: it is deleted 30 days after its last one (DESIGN.md).
   if (client.registered) await core.registrations.recordUse(client)
 
-  return respond(core, client, subject, scopes, audience, completed?.refreshToken, proofKey)
+  return respond(core, client, subject, scopes, audience, completed?.refreshToken, proofKey, user)
 }

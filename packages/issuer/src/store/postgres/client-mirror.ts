@@ -21,6 +21,7 @@ const VERSION = "SELECT value FROM meta WHERE name = 'clients_version'"
 const copy = (c: ClientRecord): ClientRecord => ({
   ...c, grants: [...c.grants], scopes: [...c.scopes], audiences: [...c.audiences], redirectUris: [...c.redirectUris],
   registration: c.registration && { ...c.registration },
+  postLogoutRedirectUris: [...c.postLogoutRedirectUris],
 })
 
 export class ClientMirror implements ClientStore {

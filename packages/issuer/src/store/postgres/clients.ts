@@ -13,6 +13,7 @@ export interface ClientRow {
   secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
   redirect_uris: string[]; skip_consent: boolean; created_at: number; updated_at: number
   registered: boolean; registration_address_hash: string | null; last_used_at: number | null; dpop_bound_access_tokens: boolean
+  post_logout_redirect_uris: string[]
 }
 
 export const toClient = (r: ClientRow): ClientRecord => ({
@@ -28,6 +29,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   redirectUris: r.redirect_uris,
   skipConsent: r.skip_consent,
   dpopBoundAccessTokens: r.dpop_bound_access_tokens,
+  postLogoutRedirectUris: r.post_logout_redirect_uris,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   registration: r.registered ? { addressHash: r.registration_address_hash!, lastUsedAt: r.last_used_at } : null,
@@ -38,7 +40,7 @@ const DUMMY_ROW: ClientRow = {
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secret_hash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   previous_secret_hash: null, previous_secret_expires_at: null, redirect_uris: [], skip_consent: false, created_at: 0, updated_at: 0,
-  registered: false, registration_address_hash: null, last_used_at: null, dpop_bound_access_tokens: false,
+  registered: false, registration_address_hash: null, last_used_at: null, dpop_bound_access_tokens: false, post_logout_redirect_uris: [],
 }
 
 /** The same as a record: what the servers' copy hands out for a missing id (client-mirror.ts). */
@@ -50,11 +52,12 @@ export const SELECT_CLIENTS = 'SELECT * FROM clients ORDER BY created_at, id COL
 export async function insertClient(sql: Sql, c: ClientRecord): Promise<void> {
   await sql.query(`INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash, previous_secret_hash,
     previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at,
-    registered, registration_address_hash, last_used_at, dpop_bound_access_tokens)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`, [
+    registered, registration_address_hash, last_used_at, dpop_bound_access_tokens, post_logout_redirect_uris)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`, [
     c.id, c.name, c.grants, c.scopes, c.audiences, c.ttl, c.secretHash, c.previousSecretHash,
     c.previousSecretExpiresAt, c.redirectUris, c.skipConsent, c.createdAt, c.updatedAt,
     c.registration !== null, c.registration?.addressHash ?? null, c.registration?.lastUsedAt ?? null, c.dpopBoundAccessTokens,
+    c.postLogoutRedirectUris,
   ])
 }
 
@@ -101,8 +104,10 @@ export class PgClientTable implements ClientStore {
       if (!rows[0]) return null
       const c: ClientRecord = { ...toClient(rows[0]), ...changes, updatedAt: now }
       await sql.query(`UPDATE clients SET name = $2, grants = $3, scopes = $4, audiences = $5, ttl = $6,
-        redirect_uris = $7, skip_consent = $8, updated_at = $9, dpop_bound_access_tokens = $10 WHERE id = $1`,
-      [id, c.name, c.grants, c.scopes, c.audiences, c.ttl, c.redirectUris, c.skipConsent, now, c.dpopBoundAccessTokens])
+        redirect_uris = $7, skip_consent = $8, updated_at = $9, dpop_bound_access_tokens = $10, post_logout_redirect_uris = $11
+        WHERE id = $1`,
+      [id, c.name, c.grants, c.scopes, c.audiences, c.ttl, c.redirectUris, c.skipConsent, now, c.dpopBoundAccessTokens,
+        c.postLogoutRedirectUris])
       await bumpClientsVersion(sql)
       return c
     })

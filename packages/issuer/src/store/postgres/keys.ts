@@ -15,9 +15,9 @@ const VERSION = "SELECT value FROM meta WHERE name = 'keys_version'"
 
 /** The serial is the database's (insertion order): a higher serial is a newer key. */
 export async function insertKey(sql: Sql, k: NewKeyRecord): Promise<void> {
-  await sql.query(`INSERT INTO signing_keys (kid, alg, public_jwk, private_key, created_at, activates_at, retired_at, removed_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-  [k.kid, k.alg, k.publicJwk, k.privateKey, k.createdAt, k.activatesAt, k.retiredAt, k.removedAt])
+  await sql.query(`INSERT INTO signing_keys (kid, alg, public_jwk, private_key, created_at, activates_at, retired_at, removed_at, purpose)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  [k.kid, k.alg, k.publicJwk, k.privateKey, k.createdAt, k.activatesAt, k.retiredAt, k.removedAt, k.purpose])
 }
 
 /** Inserted only when no secret of that name exists: the first writer's value stays. */

@@ -229,6 +229,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX dpop_proofs_expires ON dpop_proofs (expires_at);
   `,
+
+  // 6 -> 7: OpenID Connect (as SQLite's entry): post-logout redirect URIs,
+  // a session's public id, a
+  // code's nonce and sid, a refresh family's sid, what a signing key signs.
+  `
+  ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT[] NOT NULL DEFAULT '{}';
+  ALTER TABLE sessions ADD COLUMN sid TEXT NOT NULL DEFAULT '';
+  UPDATE sessions SET sid = md5(random()::text || id_hash);
+  ALTER TABLE authorization_codes ADD COLUMN nonce TEXT, ADD COLUMN sid TEXT;
+  ALTER TABLE refresh_families ADD COLUMN sid TEXT;
+  ALTER TABLE signing_keys ADD COLUMN purpose TEXT NOT NULL DEFAULT 'access';
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -13,7 +13,7 @@ import type { PgDb, Sql } from './database.js'
 
 export interface FamilyRow {
   id: string; client_id: string; user_id: string; scopes: string[]; audience: string; auth_time: number | null
-  code_hash: string | null; created_at: number; expires_at: number; dpop_jkt: string | null
+  code_hash: string | null; created_at: number; expires_at: number; dpop_jkt: string | null; sid: string | null
 }
 export interface TokenRow {
   hash: string; family_id: string; generation: number; created_at: number; expires_at: number
@@ -22,7 +22,7 @@ export interface TokenRow {
 
 export const toFamily = (r: FamilyRow): RefreshFamilyRecord => ({
   id: r.id, clientId: r.client_id, userId: r.user_id, scopes: r.scopes, audience: r.audience,
-  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at, dpopJkt: r.dpop_jkt,
+  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at, dpopJkt: r.dpop_jkt, sid: r.sid,
 })
 export const toToken = (r: TokenRow): RefreshTokenRecord => ({
   hash: r.hash, familyId: r.family_id, generation: r.generation, createdAt: r.created_at, expiresAt: r.expires_at,
@@ -31,8 +31,8 @@ export const toToken = (r: TokenRow): RefreshTokenRecord => ({
 
 export async function insertFamilyRow(sql: Sql, f: RefreshFamilyRecord): Promise<void> {
   await sql.query(`INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash, created_at,
-    expires_at, dpop_jkt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-  [f.id, f.clientId, f.userId, f.scopes, f.audience, f.authTime, f.codeHash, f.createdAt, f.expiresAt, f.dpopJkt])
+    expires_at, dpop_jkt, sid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+  [f.id, f.clientId, f.userId, f.scopes, f.audience, f.authTime, f.codeHash, f.createdAt, f.expiresAt, f.dpopJkt, f.sid])
 }
 
 export async function insertTokenRow(sql: Sql, t: RefreshTokenRecord): Promise<void> {
@@ -57,7 +57,7 @@ export async function insertFamily(sql: Sql, family: RefreshFamilyRecord, token:
 }
 
 const TOKEN_COLUMNS = ['hash', 'family_id', 'generation', 'created_at', 'expires_at', 'spent_at', 'successor_hash', 'successor_salt']
-const FAMILY_COLUMNS = ['id', 'client_id', 'user_id', 'scopes', 'audience', 'auth_time', 'code_hash', 'created_at', 'expires_at', 'dpop_jkt']
+const FAMILY_COLUMNS = ['id', 'client_id', 'user_id', 'scopes', 'audience', 'auth_time', 'code_hash', 'created_at', 'expires_at', 'dpop_jkt', 'sid']
 const columns = (alias: string, names: string[]) => names.map((n) => `${alias}.${n} AS ${alias}_${n}`).join(', ')
 
 /** The token, its family and its successor, in one statement (one snapshot). */

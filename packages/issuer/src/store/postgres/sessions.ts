@@ -16,17 +16,18 @@ import { insertFamily } from './refresh.js'
 interface CodeRow {
   hash: string; client_id: string; user_id: string; redirect_uri: string | null; code_challenge: string; scopes: string[]
   audience: string; auth_time: number; created_at: number; expires_at: number; spent_at: number | null; dpop_jkt: string | null
+  nonce: string | null; sid: string | null
 }
 
 const toCode = (r: CodeRow): CodeRecord => ({
   hash: r.hash, clientId: r.client_id, userId: r.user_id, redirectUri: r.redirect_uri, codeChallenge: r.code_challenge,
-  scopes: r.scopes, audience: r.audience, authTime: r.auth_time, dpopJkt: r.dpop_jkt, createdAt: r.created_at,
+  scopes: r.scopes, audience: r.audience, authTime: r.auth_time, dpopJkt: r.dpop_jkt, nonce: r.nonce, sid: r.sid, createdAt: r.created_at,
   expiresAt: r.expires_at, spentAt: r.spent_at,
 })
 
 export async function insertSession(sql: Sql, s: SessionRecord): Promise<void> {
-  await sql.query('INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-    [s.idHash, s.userId, s.authTime, s.createdAt, s.expiresAt])
+  await sql.query('INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at, sid) VALUES ($1, $2, $3, $4, $5, $6)',
+    [s.idHash, s.userId, s.authTime, s.createdAt, s.expiresAt, s.sid])
 }
 
 type RefreshGrant = { family: RefreshFamilyRecord; token: NewRefreshToken } | null
@@ -56,9 +57,10 @@ export class PgSessions implements SessionStore {
 
   async insertCode(c: CodeRecord): Promise<void> {
     await this.#db.query(`INSERT INTO authorization_codes (hash, client_id, user_id, redirect_uri, code_challenge, scopes,
-      audience, auth_time, created_at, expires_at, spent_at, dpop_jkt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+      audience, auth_time, created_at, expires_at, spent_at, dpop_jkt, nonce, sid)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
       c.hash, c.clientId, c.userId, c.redirectUri, c.codeChallenge, c.scopes, c.audience, c.authTime,
-      c.createdAt, c.expiresAt, c.spentAt, c.dpopJkt,
+      c.createdAt, c.expiresAt, c.spentAt, c.dpopJkt, c.nonce, c.sid,
     ])
   }
 

@@ -58,18 +58,18 @@ export async function importAll(db: PgDb, s: StoreSnapshot): Promise<void> {
       redirect_uris: c.redirectUris, skip_consent: c.skipConsent, created_at: c.createdAt, updated_at: c.updatedAt,
       registered: c.registration !== null, registration_address_hash: c.registration?.addressHash ?? null,
       last_used_at: c.registration?.lastUsedAt ?? null,
-      dpop_bound_access_tokens: c.dpopBoundAccessTokens,
+      dpop_bound_access_tokens: c.dpopBoundAccessTokens, post_logout_redirect_uris: c.postLogoutRedirectUris,
     })))
     await insertRows(sql, 'users', s.users.map((u) => ({ ...userRow(u) })))
     // Oldest first, one by one: the serials the target assigns keep the keys' order, which is all the timeline reads.
     for (const k of s.keys) await insertKey(sql, k)
     for (const x of s.secrets) await insertSecret(sql, x)
     await insertRows(sql, 'sessions', s.sessions.map((x) => ({
-      id_hash: x.idHash, user_id: x.userId, auth_time: x.authTime, created_at: x.createdAt, expires_at: x.expiresAt,
+      id_hash: x.idHash, user_id: x.userId, auth_time: x.authTime, sid: x.sid, created_at: x.createdAt, expires_at: x.expiresAt,
     })))
     await insertRows(sql, 'refresh_families', s.refreshFamilies.map((f) => ({
       id: f.id, client_id: f.clientId, user_id: f.userId, scopes: f.scopes, audience: f.audience, auth_time: f.authTime,
-      code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt, dpop_jkt: f.dpopJkt,
+      code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt, dpop_jkt: f.dpopJkt, sid: f.sid,
     })))
     await insertRows(sql, 'refresh_tokens', s.refreshTokens.map((t) => ({
       hash: t.hash, family_id: t.familyId, generation: t.generation, created_at: t.createdAt, expires_at: t.expiresAt,

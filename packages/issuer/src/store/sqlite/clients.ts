@@ -13,6 +13,7 @@ export interface ClientRow {
   secret_hash: string | null; previous_secret_hash: string | null; previous_secret_expires_at: number | null
   redirect_uris: string; skip_consent: number; created_at: number; updated_at: number
   registered: number; registration_address_hash: string | null; last_used_at: number | null; dpop_bound_access_tokens: number
+  post_logout_redirect_uris: string
 }
 
 export const toClient = (r: ClientRow): ClientRecord => ({
@@ -28,6 +29,7 @@ export const toClient = (r: ClientRow): ClientRecord => ({
   redirectUris: JSON.parse(r.redirect_uris) as string[],
   skipConsent: r.skip_consent === 1,
   dpopBoundAccessTokens: r.dpop_bound_access_tokens === 1,
+  postLogoutRedirectUris: JSON.parse(r.post_logout_redirect_uris) as string[],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   registration: r.registered === 1 ? { addressHash: r.registration_address_hash!, lastUsedAt: r.last_used_at } : null,
@@ -40,6 +42,7 @@ export const clientRow = (c: ClientRecord): ClientRow => ({
   redirect_uris: JSON.stringify(c.redirectUris), skip_consent: c.skipConsent ? 1 : 0,
   created_at: c.createdAt, updated_at: c.updatedAt, registered: c.registration === null ? 0 : 1,
   registration_address_hash: c.registration?.addressHash ?? null, last_used_at: c.registration?.lastUsedAt ?? null, dpop_bound_access_tokens: c.dpopBoundAccessTokens ? 1 : 0,
+  post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
 })
 
 /** Shaped like a typical row, for the missing-id path. */
@@ -47,7 +50,7 @@ const DUMMY_ROW: Readonly<ClientRow> = clientRow({
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secretHash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, createdAt: 0, updatedAt: 0,
-  registration: null,
+  registration: null, postLogoutRedirectUris: [],
 })
 
 const literal = (v: string | number | null): string => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)
@@ -59,10 +62,10 @@ const GET_OR_DUMMY = `SELECT * FROM (SELECT *, 1 AS found FROM clients WHERE id 
 
 export const INSERT_CLIENT = `INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash,
   previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at,
-  registered, registration_address_hash, last_used_at, dpop_bound_access_tokens)
+  registered, registration_address_hash, last_used_at, dpop_bound_access_tokens, post_logout_redirect_uris)
   VALUES (@id, @name, @grants, @scopes, @audiences, @ttl, @secret_hash, @previous_secret_hash,
   @previous_secret_expires_at, @redirect_uris, @skip_consent, @created_at, @updated_at,
-  @registered, @registration_address_hash, @last_used_at, @dpop_bound_access_tokens)`
+  @registered, @registration_address_hash, @last_used_at, @dpop_bound_access_tokens, @post_logout_redirect_uris)`
 
 export class SqliteClients implements ClientStore {
   readonly #db: SqliteDb
@@ -85,7 +88,8 @@ export class SqliteClients implements ClientStore {
     this.#insert = raw.prepare<[ClientRow]>(INSERT_CLIENT)
     this.#update = raw.prepare(`UPDATE clients SET name = @name, grants = @grants, scopes = @scopes,
       audiences = @audiences, ttl = @ttl, redirect_uris = @redirect_uris, skip_consent = @skip_consent,
-      dpop_bound_access_tokens = @dpop_bound_access_tokens, updated_at = @updated_at WHERE id = @id`)
+      dpop_bound_access_tokens = @dpop_bound_access_tokens, post_logout_redirect_uris = @post_logout_redirect_uris,
+      updated_at = @updated_at WHERE id = @id`)
     this.#rotate = raw.prepare(`UPDATE clients SET previous_secret_hash = CASE WHEN @previous_expires_at IS NULL THEN NULL ELSE secret_hash END,
       previous_secret_expires_at = @previous_expires_at, secret_hash = @secret_hash, updated_at = @now WHERE id = @id`)
     this.#delete = raw.prepare<[string]>('DELETE FROM clients WHERE id = ?')
@@ -97,7 +101,8 @@ export class SqliteClients implements ClientStore {
       const r = clientRow(c)
       this.#update.run({
         id, name: r.name, grants: r.grants, scopes: r.scopes, audiences: r.audiences, ttl: r.ttl,
-        redirect_uris: r.redirect_uris, skip_consent: r.skip_consent, dpop_bound_access_tokens: r.dpop_bound_access_tokens, updated_at: now,
+        redirect_uris: r.redirect_uris, skip_consent: r.skip_consent, dpop_bound_access_tokens: r.dpop_bound_access_tokens,
+        post_logout_redirect_uris: r.post_logout_redirect_uris, updated_at: now,
       })
       return c
     })

@@ -5,12 +5,12 @@ import type { KeyChanges, KeySet, KeyStore, NewKeyRecord } from '../types/index.
 import type { SqliteDb } from './database.js'
 
 export const keyRow = (k: NewKeyRecord) => ({
-  kid: k.kid, alg: k.alg, public_jwk: k.publicJwk, private_key: k.privateKey,
+  kid: k.kid, alg: k.alg, purpose: k.purpose, public_jwk: k.publicJwk, private_key: k.privateKey,
   created_at: k.createdAt, activates_at: k.activatesAt, retired_at: k.retiredAt, removed_at: k.removedAt,
 })
 
-export const INSERT_KEY = `INSERT INTO signing_keys (kid, alg, public_jwk, private_key, created_at, activates_at, retired_at, removed_at)
-  VALUES (@kid, @alg, @public_jwk, @private_key, @created_at, @activates_at, @retired_at, @removed_at)`
+export const INSERT_KEY = `INSERT INTO signing_keys (kid, alg, purpose, public_jwk, private_key, created_at, activates_at, retired_at, removed_at)
+  VALUES (@kid, @alg, @purpose, @public_jwk, @private_key, @created_at, @activates_at, @retired_at, @removed_at)`
 export const INSERT_SECRET = 'INSERT INTO server_secrets (name, value, created_at) VALUES (@name, @value, @created_at) ON CONFLICT (name) DO NOTHING'
 
 export class SqliteKeys implements KeyStore {

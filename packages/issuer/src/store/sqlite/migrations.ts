@@ -237,6 +237,23 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX dpop_proofs_expires ON dpop_proofs (expires_at);
   `,
+
+  // 6 -> 7: OpenID Connect: registered post-logout redirect URIs (the
+  // users' e-mail address and display name, the identity claims, came with
+  // the accounts in 5); a session's public id (`sid`, random, never the
+  // cookie value; sessions already open get one now); the nonce and sid a
+  // code carries to its ID token, the sid a refresh family keeps; what a
+  // signing key signs (an RS256 key for ID tokens only beside another
+  // algorithm's access-token key).
+  `
+  ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE sessions ADD COLUMN sid TEXT NOT NULL DEFAULT '';
+  UPDATE sessions SET sid = lower(hex(randomblob(16)));
+  ALTER TABLE authorization_codes ADD COLUMN nonce TEXT;
+  ALTER TABLE authorization_codes ADD COLUMN sid TEXT;
+  ALTER TABLE refresh_families ADD COLUMN sid TEXT;
+  ALTER TABLE signing_keys ADD COLUMN purpose TEXT NOT NULL DEFAULT 'access';
+  `,
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

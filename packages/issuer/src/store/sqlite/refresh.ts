@@ -10,7 +10,7 @@ import type { SqliteDb } from './database.js'
 
 export interface FamilyRow {
   id: string; client_id: string; user_id: string; scopes: string; audience: string; auth_time: number | null
-  code_hash: string | null; created_at: number; expires_at: number; dpop_jkt: string | null
+  code_hash: string | null; created_at: number; expires_at: number; dpop_jkt: string | null; sid: string | null
 }
 export interface TokenRow {
   hash: string; family_id: string; generation: number; created_at: number; expires_at: number
@@ -19,11 +19,11 @@ export interface TokenRow {
 
 export const toFamily = (r: FamilyRow): RefreshFamilyRecord => ({
   id: r.id, clientId: r.client_id, userId: r.user_id, scopes: JSON.parse(r.scopes) as string[], audience: r.audience,
-  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at, dpopJkt: r.dpop_jkt,
+  authTime: r.auth_time, codeHash: r.code_hash, createdAt: r.created_at, expiresAt: r.expires_at, dpopJkt: r.dpop_jkt, sid: r.sid,
 })
 export const familyRow = (f: RefreshFamilyRecord): FamilyRow => ({
   id: f.id, client_id: f.clientId, user_id: f.userId, scopes: JSON.stringify(f.scopes), audience: f.audience,
-  auth_time: f.authTime, code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt, dpop_jkt: f.dpopJkt,
+  auth_time: f.authTime, code_hash: f.codeHash, created_at: f.createdAt, expires_at: f.expiresAt, dpop_jkt: f.dpopJkt, sid: f.sid,
 })
 export const toToken = (r: TokenRow): RefreshTokenRecord => ({
   hash: r.hash, familyId: r.family_id, generation: r.generation, createdAt: r.created_at, expiresAt: r.expires_at,
@@ -35,8 +35,8 @@ export const tokenRow = (t: RefreshTokenRecord): TokenRow => ({
 })
 
 export const INSERT_FAMILY = `INSERT INTO refresh_families (id, client_id, user_id, scopes, audience, auth_time, code_hash,
-  created_at, expires_at, dpop_jkt)
-  VALUES (@id, @client_id, @user_id, @scopes, @audience, @auth_time, @code_hash, @created_at, @expires_at, @dpop_jkt)`
+  created_at, expires_at, dpop_jkt, sid)
+  VALUES (@id, @client_id, @user_id, @scopes, @audience, @auth_time, @code_hash, @created_at, @expires_at, @dpop_jkt, @sid)`
 export const INSERT_TOKEN = `INSERT INTO refresh_tokens (hash, family_id, generation, created_at, expires_at, spent_at, successor_hash, successor_salt)
   VALUES (@hash, @family_id, @generation, @created_at, @expires_at, @spent_at, @successor_hash, @successor_salt)`
 
@@ -63,7 +63,7 @@ type LookupRow = [
   successor_salt: string | null, family_id: string, client_id: string, user_id: string, scopes: string, audience: string,
   auth_time: number | null, code_hash: string | null, family_created_at: number, family_expires_at: number,
   next_generation: number | null, next_created_at: number | null, next_expires_at: number | null, next_spent_at: number | null,
-  next_successor_hash: string | null, next_successor_salt: string | null, dpop_jkt: string | null,
+  next_successor_hash: string | null, next_successor_salt: string | null, dpop_jkt: string | null, sid: string | null,
 ]
 
 function fromLookupRow(hash: string, r: LookupRow): RefreshLookup {
@@ -75,7 +75,7 @@ function fromLookupRow(hash: string, r: LookupRow): RefreshLookup {
     token: { hash, familyId, generation: r[0], createdAt: r[1], expiresAt: r[2], spentAt: r[3], successorHash: r[4], successorSalt: r[5] },
     family: {
       id: familyId, clientId: r[7], userId: r[8], scopes: JSON.parse(r[9]) as string[], audience: r[10], authTime: r[11],
-      codeHash: r[12], createdAt: r[13], expiresAt: r[14], dpopJkt: r[21],
+      codeHash: r[12], createdAt: r[13], expiresAt: r[14], dpopJkt: r[21], sid: r[22],
     },
     successor,
   }
@@ -97,7 +97,7 @@ export class SqliteRefresh implements RefreshStore {
     const lookupRow = raw.prepare<[string], LookupRow>(`SELECT t.generation, t.created_at, t.expires_at, t.spent_at,
         t.successor_hash, t.successor_salt, f.id, f.client_id, f.user_id, f.scopes, f.audience, f.auth_time,
         f.code_hash, f.created_at, f.expires_at, s.generation, s.created_at, s.expires_at, s.spent_at, s.successor_hash, s.successor_salt,
-        f.dpop_jkt
+        f.dpop_jkt, f.sid
       FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
       LEFT JOIN refresh_tokens s ON s.hash = t.successor_hash
       WHERE t.hash = ?`).raw(true)

@@ -12,19 +12,20 @@ import { familyWriter } from './refresh.js'
 interface CodeRow {
   hash: string; client_id: string; user_id: string; redirect_uri: string | null; code_challenge: string; scopes: string
   audience: string; auth_time: number; created_at: number; expires_at: number; spent_at: number | null; dpop_jkt: string | null
+  nonce: string | null; sid: string | null
 }
 
 export const sessionRow = (s: SessionRecord): SessionRow => ({
-  id_hash: s.idHash, user_id: s.userId, auth_time: s.authTime, created_at: s.createdAt, expires_at: s.expiresAt,
+  id_hash: s.idHash, user_id: s.userId, auth_time: s.authTime, sid: s.sid, created_at: s.createdAt, expires_at: s.expiresAt,
 })
 const toCode = (r: CodeRow): CodeRecord => ({
   hash: r.hash, clientId: r.client_id, userId: r.user_id, redirectUri: r.redirect_uri, codeChallenge: r.code_challenge,
-  scopes: JSON.parse(r.scopes) as string[], audience: r.audience, authTime: r.auth_time, dpopJkt: r.dpop_jkt, createdAt: r.created_at,
-  expiresAt: r.expires_at, spentAt: r.spent_at,
+  scopes: JSON.parse(r.scopes) as string[], audience: r.audience, authTime: r.auth_time, dpopJkt: r.dpop_jkt, nonce: r.nonce, sid: r.sid,
+  createdAt: r.created_at, expiresAt: r.expires_at, spentAt: r.spent_at,
 })
 
-export const INSERT_SESSION = `INSERT INTO sessions (id_hash, user_id, auth_time, created_at, expires_at)
-  VALUES (@id_hash, @user_id, @auth_time, @created_at, @expires_at)`
+export const INSERT_SESSION = `INSERT INTO sessions (id_hash, user_id, auth_time, sid, created_at, expires_at)
+  VALUES (@id_hash, @user_id, @auth_time, @sid, @created_at, @expires_at)`
 
 type RefreshGrant = { family: RefreshFamilyRecord; token: NewRefreshToken } | null
 
@@ -48,9 +49,9 @@ export class SqliteSessions implements SessionStore {
     this.#deleteSession = raw.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?')
 
     this.#insertCode = raw.prepare<[CodeRow]>(`INSERT INTO authorization_codes (hash, client_id, user_id, redirect_uri,
-      code_challenge, scopes, audience, auth_time, created_at, expires_at, spent_at, dpop_jkt)
+      code_challenge, scopes, audience, auth_time, created_at, expires_at, spent_at, dpop_jkt, nonce, sid)
       VALUES (@hash, @client_id, @user_id, @redirect_uri, @code_challenge, @scopes, @audience, @auth_time,
-      @created_at, @expires_at, @spent_at, @dpop_jkt)`)
+      @created_at, @expires_at, @spent_at, @dpop_jkt, @nonce, @sid)`)
     this.#getCode = raw.prepare<[string], CodeRow>('SELECT * FROM authorization_codes WHERE hash = ?')
     const spend = raw.prepare<[number, string, number]>('UPDATE authorization_codes SET spent_at = ? WHERE hash = ? AND spent_at IS NULL AND expires_at > ?')
     const spentBefore = raw.prepare<[string], { spent_at: number | null }>('SELECT spent_at FROM authorization_codes WHERE hash = ?')
@@ -90,7 +91,7 @@ export class SqliteSessions implements SessionStore {
     this.#db.guard(() => this.#insertCode.run({
       hash: c.hash, client_id: c.clientId, user_id: c.userId, redirect_uri: c.redirectUri, code_challenge: c.codeChallenge,
       scopes: JSON.stringify(c.scopes), audience: c.audience, auth_time: c.authTime, created_at: c.createdAt,
-      expires_at: c.expiresAt, spent_at: c.spentAt, dpop_jkt: c.dpopJkt,
+      expires_at: c.expiresAt, spent_at: c.spentAt, dpop_jkt: c.dpopJkt, nonce: c.nonce, sid: c.sid,
     }))
   }
 

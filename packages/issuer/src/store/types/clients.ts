@@ -21,6 +21,8 @@ export interface ClientRecord {
   skipConsent: boolean
   /** `--dpop`: its token requests must carry a DPoP proof (RFC 9449 §5.2). */
   dpopBoundAccessTokens: boolean
+  /** Where RP-initiated logout may return (OpenID Connect RP-Initiated Logout 1.0 §2), compared as exact strings. */
+  postLogoutRedirectUris: string[]
   createdAt: number
   updatedAt: number
   /** Set for a client that registered itself (RFC 7591); null for one an operator created. */
@@ -45,6 +47,7 @@ export interface ClientChanges {
   redirectUris?: string[]
   skipConsent?: boolean
   dpopBoundAccessTokens?: boolean
+  postLogoutRedirectUris?: string[]
 }
 
 export interface ClientStore {

@@ -2,11 +2,19 @@
 // or encrypted under the key encryption key, see keys/cipher.ts).
 import type { SigningAlg } from '../../domain/types.js'
 
+/**
+ * What a key signs: `access` access tokens (and ID tokens when its
+ * algorithm is RS256); `id` ID tokens only, an RS256 key kept beside an
+ * access-token key of another algorithm (OpenID Connect Core §15.1).
+ */
+export type KeyPurpose = 'access' | 'id'
+
 export interface KeyRecord {
   /** Insertion order, assigned by the store: a higher serial is a newer key. */
   serial: number
   kid: string
   alg: SigningAlg
+  purpose: KeyPurpose
   /** The public JWK as JSON text (public members only). */
   publicJwk: string
   /** The private key as stored: plaintext or encrypted (see keys/cipher.ts). */

@@ -15,6 +15,8 @@ export interface RefreshFamilyRecord {
   codeHash: string | null
   /** The DPoP key (RFC 7638 thumbprint) a public client's family is bound to from its first issuance (RFC 9449 §5), or null. */
   dpopJkt: string | null
+  /** The public id of the sign-in session the family came from (OpenID Connect `sid`), or null. */
+  sid: string | null
   createdAt: number
   /** Absolute end: no token of the family outlives it (TESSERA_REFRESH_MAX_TTL). */
   expiresAt: number

@@ -10,6 +10,8 @@ export interface SessionRecord {
   userId: string
   /** When the person entered their password (the `auth_time` of tokens). */
   authTime: number
+  /** The session's public id (OpenID Connect `sid`): random, unrelated to the cookie value. */
+  sid: string
   createdAt: number
   expiresAt: number
 }
@@ -34,6 +36,10 @@ export interface CodeRecord {
   authTime: number
   /** RFC 9449 §10 dpop_jkt: the key its redemption needs a proof of, or null. */
   dpopJkt: string | null
+  /** The authorization request's nonce (OpenID Connect Core §3.1.2.1), or null. */
+  nonce: string | null
+  /** The public id of the session that allowed it, or null. */
+  sid: string | null
   createdAt: number
   expiresAt: number
   /** When it was redeemed, or null. */

@@ -1,0 +1,17 @@
+// The issuer's own published keys as a jose key set, for what the issuer
+// verifies itself (OpenID Connect Core §5.3 UserInfo's access token, RP-
+// Initiated Logout 1.0 §2 id_token_hint): a key is "still held" while it
+// is published (DESIGN.md "Rotation"). core.jwks() hands out the same
+// object until the key set changes, so the jose set is rebuilt only then.
+import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose'
+import type { IssuerCore } from '../../core/types.js'
+import type { Jwks } from '../../domain/types.js'
+
+const cache = new WeakMap<Jwks, JWTVerifyGetKey>()
+
+export function ownKeys(core: IssuerCore): JWTVerifyGetKey {
+  const jwks = core.jwks()
+  let set = cache.get(jwks)
+  if (!set) cache.set(jwks, set = createLocalJWKSet(jwks))
+  return set
+}
