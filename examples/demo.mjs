@@ -3,29 +3,33 @@
 // a temporary database, provisions a client and a user with the CLI, starts
 // the Fastify restaurant API, runs both example clients, signs john in on
 // the issuer's page in headless Chromium for a public app (authorization
-// code with PKCE) and shows a refresh rotation and a replay caught, lets a
-// newcomer sign up on their own and confirm their address from the message
-// a local SMTP receiver caught, shows
-// what the API refuses, rotates the signing key while a client keeps calling, and shuts
-// everything down. Exits 0 only when every step behaved as expected.
-import { execFile, spawn } from 'node:child_process'
+// code with PKCE, its tokens DPoP-bound to a key the app made at start),
+// shows a stolen DPoP-bound token refused without its key, a refresh
+// rotation and a replay caught, lets a newcomer sign up on their own and
+// confirm their address from the message a local SMTP receiver caught,
+// runs the official MCP SDK client against examples/mcp-server through the
+// SDK's own OAuth flow (discovery, registration, sign-in, code with
+// `resource`) and calls a tool, shows what the API refuses, rotates the
+// signing key while a client keeps calling, and shuts everything down.
+// Exits 0 only when every step behaved as expected.
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { run as runService, clientCredentialsSource } from './client-credentials/client.js'
 import { run as runUser } from './password-grant/client.js'
 import { signIn as signInNative } from './native-app/app.js'
+import { callTool, connectAssistant } from './mcp-server/assistant.js'
+import { createApp as createMcpApp } from './mcp-server/server.js'
 import { allowInBrowser } from './shared/sign-in-page.js'
 import { confirmAddress, signUpAndAllow } from './shared/sign-up.js'
-import { SMTPServer } from 'smtp-server'
 import { buildApp } from './restaurants-fastify/server.js'
 import { callApi, describe } from './shared/api.js'
+import { cli, startIssuer, startMailbox } from './shared/demo-processes.js'
+import { createDpopKey } from './shared/dpop.js'
 import { decodeJwt, discover } from './shared/token-source.js'
 
-const BIN = fileURLToPath(new URL('../packages/issuer/dist/bin.js', import.meta.url))
 const AUDIENCE = 'https://restaurants.example'
 const log = (line = '') => console.log(line)
 const indent = (line) => log(`    ${line}`)
@@ -37,83 +41,25 @@ function expect(condition, what) {
   indent(`ok: ${what}`)
 }
 
-// The issuer's environment without any TESSERA_* setting of the caller's shell.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TESSERA_') && k !== 'HOST' && k !== 'PORT'))
-
-/** Runs `tessera-issuer ARGS --db DB --json` and returns its JSON output. */
-function cli(db, args, stdin) {
-  log(`  $ tessera-issuer ${args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}`)
-  return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [BIN, ...args, '--db', db, '--json'], { env: cleanEnv }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`tessera-issuer ${args[0]} ${args[1] ?? ''} failed: ${stderr.trim() || err.message}`))
-      if (stderr.trim()) indent(`(stderr) ${stderr.trim()}`)
-      try { resolve(JSON.parse(stdout)) } catch { reject(new Error(`tessera-issuer ${args[0]}: not JSON: ${stdout}`)) }
-    })
-    child.stdin.end(stdin ?? '')
-  })
-}
-
-/** Starts `tessera-issuer serve` on port 0 and resolves with the URL from its first log line that has one. */
-function startIssuer(db, env = {}) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--db', db], {
-    env: { ...cleanEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr.on('data', (chunk) => { stderr += chunk })
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the issuer did not log its URL within 15 s')), 15_000)
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let entry
-      try { entry = JSON.parse(line) } catch { return }
-      if (typeof entry.url === 'string') { clearTimeout(timer); resolve(entry.url) }
-    })
-    exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`the issuer exited (${code}): ${stderr.trim()}`)) })
-  })
-  return { child, ready, exited }
-}
-
-/** A mail receiver of the demo's own on loopback: every message it gets, as text. */
-async function startMailbox() {
-  const messages = []
-  const waiting = []
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, session, done) {
-      let raw = ''
-      stream.on('data', (d) => { raw += d })
-      stream.on('end', () => {
-        // nodemailer writes long lines quoted-printable: undo the soft breaks and escapes.
-        const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h) => String.fromCharCode(parseInt(h, 16)))
-        messages.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(text)?.[1] ?? '', link: /https?:\/\/\S+/.exec(text.split('\r\n\r\n').slice(1).join('\n'))?.[0] })
-        waiting.shift()?.()
-        done()
-      })
-    },
-  })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `smtp://127.0.0.1:${server.server.address().port}`,
-    async next() {
-      const deadline = Date.now() + 15_000
-      while (messages.length === 0 && Date.now() < deadline) await new Promise((resolve) => { waiting.push(resolve); setTimeout(resolve, 200) })
-      if (messages.length === 0) throw new Error('no message arrived within 15 s')
-      return messages.shift()
-    },
-    close: () => new Promise((resolve) => server.close(resolve)),
-  }
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'tessera-demo-'))
 const mailbox = await startMailbox()
 const db = join(dir, 'tessera.db')
+// The MCP server's socket, bound first: its URL is the audience the issuer
+// gives registered assistants (TESSERA_REGISTRATION_AUDIENCES).
+const mcpSocket = createServer()
+await new Promise((resolve) => mcpSocket.listen(0, '127.0.0.1', resolve))
+const mcpUrl = `http://127.0.0.1:${mcpSocket.address().port}/mcp`
 let issuerProcess = null
 let api = null
 let failed = false
 try {
   step('Start an issuer on a temporary database')
-  log(`  $ TESSERA_SIGNUP=open TESSERA_SIGNUP_SCOPE=read TESSERA_SMTP_URL=${mailbox.url} tessera-issuer serve --host 127.0.0.1 --port 0 --db ${db}`)
-  issuerProcess = startIssuer(db, { TESSERA_SIGNUP: 'open', TESSERA_SIGNUP_SCOPE: 'read', TESSERA_SMTP_URL: mailbox.url })
+  const issuerEnv = {
+    TESSERA_SIGNUP: 'open', TESSERA_SIGNUP_SCOPE: 'read', TESSERA_SMTP_URL: mailbox.url,
+    TESSERA_REGISTRATION: 'open', TESSERA_REGISTRATION_AUDIENCES: mcpUrl, TESSERA_REGISTRATION_SCOPE: 'read',
+  }
+  log(`  $ ${Object.entries(issuerEnv).map(([k, v]) => `${k}=${v}`).join(' ')} \\\n      tessera-issuer serve --host 127.0.0.1 --port 0 --db ${db}`)
+  issuerProcess = startIssuer(db, issuerEnv)
   const url = await issuerProcess.ready
   // Port 0 and no --issuer: the issuer names itself after the port it got.
   const { issuer } = await (await fetch(new URL('/.well-known/oauth-authorization-server', url))).json()
@@ -137,9 +83,11 @@ try {
   step('Start the restaurant API (examples/restaurants-fastify), protected by @tessera/verify')
   // `rotate --now` below publishes a key at the moment it starts signing, so
   // the API finds it by refetching the JWKS on an unknown kid.
-  api = await buildApp({ issuer, audience: AUDIENCE })
+  // dpop 'allow' (the default, written out): Bearer tokens, and DPoP-bound tokens with a proof of their key.
+  api = await buildApp({ issuer, audience: AUDIENCE, dpop: 'allow' })
   const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 })
   indent(`listening at ${apiUrl}: GET /restaurants needs scope read, POST /restaurants needs write`)
+  indent('Bearer tokens, and DPoP-bound tokens only with a proof of their key (RFC 9449)')
   indent('keys from the issuer\'s JWKS, cached, refetched when a token names an unknown kid')
 
   step('The service client (examples/client-credentials): client_credentials, client_secret_basic')
@@ -152,31 +100,55 @@ try {
   expect(user.list.status === 200, 'john can read: 200')
   expect(user.add.status === 403 && /insufficient_scope/.test(user.add.wwwAuthenticate ?? ''), 'john cannot write: 403 insufficient_scope')
 
-  step('An app acting for john without his password: the sign-in page, a code with PKCE, refresh tokens')
+  step('An app acting for john without his password: the sign-in page, a code with PKCE, a DPoP-bound token')
   const mobile = await cli(db, ['client', 'create', '--name', 'Restaurants app', '--public', '--grant', 'authorization_code',
     '--grant', 'refresh_token', '--redirect-uri', 'http://127.0.0.1/callback', '--scope', 'read write', '--audience', AUDIENCE])
   indent(`public client ${mobile.client_id}: no secret; redirect URI ${mobile.redirect_uris[0]} (any port, RFC 8252 §7.3)`)
-  const { metadata: asMeta, tokens: first } = await signInNative({
+  const { metadata: asMeta, tokens: first, dpop } = await signInNative({
     issuer, clientId: mobile.client_id, scope: 'read', log: indent,
     open: (url) => allowInBrowser(url, { username: 'john', password, log: indent }),
   })
-  expect(decodeJwt(first.access_token).payload.sub === john.user_id, 'the token\'s sub is john, and the app never saw his password')
-  const viaCode = await callApi(apiUrl, first.access_token, 'GET', '/restaurants')
-  expect(viaCode.status === 200, 'GET /restaurants with it: 200')
-  const refresh = async (token) => {
-    const res = await fetch(asMeta.token_endpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: mobile.client_id }) })
+  const firstClaims = decodeJwt(first.access_token).payload
+  expect(firstClaims.sub === john.user_id, 'the token\'s sub is john, and the app never saw his password')
+  expect(first.token_type === 'DPoP' && firstClaims.cnf?.jkt === dpop.thumbprint, 'token_type DPoP, cnf.jkt the thumbprint of the app\'s key')
+  const owner = () => callApi(apiUrl, first.access_token, 'GET', '/restaurants', undefined, { dpop })
+  const viaCode = await owner()
+  indent(`GET /restaurants, Authorization: DPoP and a proof signed with the app's key ${describe(viaCode)}`)
+  expect(viaCode.status === 200, 'the app reads: 200')
+
+  step('A stolen DPoP-bound token is useless without its key (RFC 9449)')
+  indent('a thief copies the access token and the refresh token (from a log, a proxy, a backup), and has a key of its own')
+  const thief = await createDpopKey()
+  const asBearer = await callApi(apiUrl, first.access_token, 'GET', '/restaurants')
+  indent(`the stolen token as a bearer token ${describe(asBearer)}`)
+  expect(asBearer.status === 401 && asBearer.wwwAuthenticate === 'Bearer realm="api", error="invalid_token"',
+    'refused: 401 invalid_token, a DPoP-bound token is never a bearer token (RFC 9449 §7.2)')
+  const withThiefKey = await callApi(apiUrl, first.access_token, 'GET', '/restaurants', undefined, { dpop: thief })
+  indent(`the stolen token with a proof signed by the thief's key ${describe(withThiefKey)}`)
+  expect(withThiefKey.status === 401 && withThiefKey.wwwAuthenticate === 'DPoP realm="api", error="invalid_dpop_proof", algs="ES256 PS256 RS256 EdDSA"',
+    'refused: 401 invalid_dpop_proof, the proof\'s key is not the token\'s cnf.jkt (RFC 9449 §7.1)')
+  const refresh = async (token, key) => {
+    const res = await key.fetch(asMeta.token_endpoint, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: mobile.client_id }) })
     return { status: res.status, body: await res.json() }
   }
+  const stolenRefresh = await refresh(first.refresh_token, thief)
+  indent(`the stolen refresh token at the token endpoint, with the thief's proof -> ${stolenRefresh.status} ${JSON.stringify(stolenRefresh.body)}`)
+  expect(stolenRefresh.status === 400 && stolenRefresh.body.error === 'invalid_grant', 'refused: invalid_grant, the refresh token is bound to the app\'s key too')
+  const stillOk = await owner()
+  expect(stillOk.status === 200, 'the app, with its own key, still reads: 200')
+
+  step('Refresh tokens rotate, and a replayed one is caught')
   const short = (token) => `${token.slice(0, 9)}...`
-  const second = await refresh(first.refresh_token)
-  const third = await refresh(second.body.refresh_token)
+  const second = await refresh(first.refresh_token, dpop)
+  const third = await refresh(second.body.refresh_token, dpop)
   indent(`refresh ${short(first.refresh_token)} -> ${second.status}, new refresh token ${short(second.body.refresh_token)}`)
   indent(`refresh ${short(second.body.refresh_token)} -> ${third.status}, new refresh token ${short(third.body.refresh_token)}`)
-  expect(second.status === 200 && third.status === 200 && third.body.refresh_token !== second.body.refresh_token, 'each refresh rotates: a new refresh token, the old one spent')
-  const replay = await refresh(first.refresh_token)
-  indent(`the first refresh token again (a stolen copy?) -> ${replay.status} ${replay.body.error}`)
+  expect(second.status === 200, 'the thief\'s attempt changed nothing: the app\'s refresh token still works')
+  expect(third.status === 200 && third.body.refresh_token !== second.body.refresh_token, 'each refresh rotates: a new refresh token, the old one spent')
+  const replay = await refresh(first.refresh_token, dpop)
+  indent(`the first refresh token again, with the app's key (a copy replayed?) -> ${replay.status} ${replay.body.error}`)
   expect(replay.status === 400 && replay.body.error === 'invalid_grant', 'the replay is caught: invalid_grant')
-  const revoked = await refresh(third.body.refresh_token)
+  const revoked = await refresh(third.body.refresh_token, dpop)
   expect(revoked.status === 400 && revoked.body.error === 'invalid_grant', 'and the newest refresh token of that family stops working too')
 
   step('A newcomer signs up on their own (TESSERA_SIGNUP=open) and confirms their address by e-mail')
@@ -190,6 +162,26 @@ try {
   indent(`the SMTP receiver got "${message.subject}" for ${message.to.join(', ')}, with one link: ${message.link.replace(/token=.*/, 'token=...')}`)
   indent(`"Confirm" on that page -> ${await confirmAddress(message.link)}`)
   expect((await cli(db, ['user', 'show', 'maria'])).email_verified === true, 'user show maria: email_verified true')
+
+  step('An assistant calls an MCP server\'s tools (examples/mcp-server), with the official MCP SDK as its client')
+  mcpSocket.on('request', createMcpApp({ issuer, resource: mcpUrl }))
+  indent(`MCP server at ${mcpUrl} (streamable HTTP), protected by @tessera/verify with resourceMetadata`)
+  indent('the SDK\'s own OAuth flow: 401, RFC 9728 and RFC 8414 metadata, RFC 7591 registration, sign-in, code with resource')
+  const { client: assistant, auth: assistantAuth } = await connectAssistant({
+    url: mcpUrl, clientName: 'Demo assistant', log: indent,
+    open: (url) => allowInBrowser(url, { username: 'john', password, log: indent }),
+  })
+  const tokenClaims = decodeJwt(assistantAuth.saved.access_token).payload
+  expect(assistantAuth.registered && tokenClaims.aud === mcpUrl, 'the assistant registered itself, and its token\'s audience is the MCP server (RFC 8707)')
+  const whoami = await callTool(assistant, 'whoami')
+  indent(`tools/call whoami -> ${JSON.stringify(whoami)}`)
+  expect(whoami.sub === john.user_id, 'the tool answers john\'s sub')
+  const found = await callTool(assistant, 'find_restaurants', { query: 'paris' })
+  indent(`tools/call find_restaurants {"query":"paris"} -> ${JSON.stringify(found)}`)
+  expect(found.restaurants.length === 1, 'the tool found one restaurant in Paris')
+  await assistant.close()
+  const listed = await cli(db, ['client', 'show', assistantAuth.client.client_id])
+  expect(listed.registered === true, `client show ${assistantAuth.client.client_id}: registered true`)
 
   step('What the API refuses')
   const serviceToken = await serviceTokens.getToken()
@@ -247,6 +239,8 @@ try {
 } finally {
   step('Shut down')
   await api?.close()
+  mcpSocket.closeAllConnections()
+  await new Promise((resolve) => mcpSocket.close(resolve))
   if (issuerProcess && issuerProcess.child.exitCode === null) {
     issuerProcess.child.kill('SIGTERM')
     const { code, signal } = await issuerProcess.exited

@@ -1,10 +1,12 @@
 // Both example restaurant APIs, each started with its one command, against a
 // real issuer started through its CLI: the answers RFC 6750 §3 prescribes
 // (401 with `WWW-Authenticate: Bearer realm=...`, 403 insufficient_scope),
-// 400 for invalid input, 201 and the new restaurant listed with `write`.
+// 400 for invalid input, 201 and the new restaurant listed with `write`;
+// DPoP-bound tokens (RFC 9449) with proofs made by the `dpop` package.
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
+import { generateKeyPair, generateProof } from 'dpop'
 import { AUDIENCE, ROOT, accessToken, cleanEnv, cli, createClient, startExample, startIssuer, tempDb } from './fixtures/harness.js'
 
 const db = await tempDb(t)
@@ -19,6 +21,30 @@ const user = await cli<{ user_id: string }>(db, ['user', 'create', '--username',
 const writeToken = await accessToken(tokenEndpoint, writer)
 const readToken = await accessToken(tokenEndpoint, reader)
 const userToken = await accessToken(tokenEndpoint, app, { grant_type: 'password', username: 'john', password: 'john-secret-pw' })
+
+// RFC 9449 §5: a token request with a proof of the client's key gets a DPoP-bound token (cnf.jkt).
+const clientKey = await generateKeyPair('ES256')
+const thiefKey = await generateKeyPair('ES256')
+const dpopToken = await (async () => {
+  const res = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: { authorization: 'Basic ' + Buffer.from(`${writer.client_id}:${writer.client_secret}`).toString('base64'), dpop: await generateProof(clientKey, tokenEndpoint, 'POST') },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
+  })
+  const body = await res.json() as { token_type: string; access_token: string }
+  if (body.token_type !== 'DPoP') throw new Error(`expected a DPoP token: ${JSON.stringify(body)}`)
+  return body.access_token
+})()
+
+/** A call with `Authorization: DPoP` (RFC 9449 §7.1) and the given proof. */
+async function dpopCall(base: string, method: string, proof: string, body?: string) {
+  const headers: Record<string, string> = { authorization: `DPoP ${dpopToken}`, dpop: proof }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(new URL('/restaurants', base), { method, headers, body })
+  return { status: res.status, json: await res.json().catch(() => null), wwwAuthenticate: res.headers.get('www-authenticate') ?? '' }
+}
+/** A proof of `key` for METHOD on the API's /restaurants, bound to the DPoP token (`ath`). */
+const proofFor = (key: typeof clientKey, base: string, method: string) => generateProof(key, new URL('/restaurants', base).href, method, undefined, dpopToken)
 
 async function call(base: string, method: string, token: string | null, body?: string, contentType = 'application/json') {
   const headers: Record<string, string> = {}
@@ -116,6 +142,35 @@ for (const name of ['restaurants-fastify', 'restaurants-express'] as const) {
       t.match(res.wwwAuthenticate, /error="invalid_token"/)
     })
 
+    t.test('RFC 9449 §7.1: a DPoP-bound token with a proof of its key reads (200) and writes (201)', async (t) => {
+      t.equal((await dpopCall(api.url, 'GET', await proofFor(clientKey, api.url, 'GET'))).status, 200)
+      const added = await dpopCall(api.url, 'POST', await proofFor(clientKey, api.url, 'POST'), JSON.stringify({ name: `DPoP ${name}`, address: '2 Proof Lane' }))
+      t.equal(added.status, 201)
+      t.equal(added.json?.created_by, writer.client_id)
+    })
+
+    t.test('RFC 9449 §7.2: the DPoP-bound token sent as a bearer token is 401 invalid_token', async (t) => {
+      const res = await call(api.url, 'GET', dpopToken)
+      t.equal(res.status, 401)
+      t.equal(res.wwwAuthenticate, 'Bearer realm="api", error="invalid_token"')
+    })
+
+    t.test('RFC 9449 §7.1: the token with a proof of another key is 401 invalid_dpop_proof, DPoP challenge', async (t) => {
+      const res = await dpopCall(api.url, 'GET', await proofFor(thiefKey, api.url, 'GET'))
+      t.equal(res.status, 401)
+      t.equal(res.json?.error, 'invalid_dpop_proof')
+      t.equal(res.wwwAuthenticate, 'DPoP realm="api", error="invalid_dpop_proof", algs="ES256 PS256 RS256 EdDSA"')
+    })
+
+    t.test('RFC 9449 §4.3, §11.1: a proof for another method, or one replayed, is 401 invalid_dpop_proof', async (t) => {
+      t.equal((await dpopCall(api.url, 'GET', await proofFor(clientKey, api.url, 'POST'))).json?.error, 'invalid_dpop_proof', 'htm POST on a GET')
+      const proof = await proofFor(clientKey, api.url, 'GET')
+      t.equal((await dpopCall(api.url, 'GET', proof)).status, 200, 'first use')
+      const again = await dpopCall(api.url, 'GET', proof)
+      t.equal(again.status, 401, 'the same proof again')
+      t.equal(again.json?.error, 'invalid_dpop_proof')
+    })
+
     t.test('examples/client-credentials, run as a command: one token for three calls', async (t) => {
       const run = await runClient('client-credentials/client.js',
         { ISSUER: issuer.issuer, CLIENT_ID: writer.client_id, CLIENT_SECRET: writer.client_secret, API: api.url })
@@ -148,6 +203,31 @@ for (const name of ['restaurants-fastify', 'restaurants-express'] as const) {
     })
   })
 }
+
+t.test('DPOP=require: a bearer token counts as no token, a DPoP-bound token with its proof reads (RFC 9449 §7.1)', async (t) => {
+  const api = await startExample(t, 'restaurants-express', issuer.issuer, { DPOP: 'require' })
+  const bearer = await call(api.url, 'GET', readToken)
+  t.equal(bearer.status, 401)
+  t.equal(bearer.wwwAuthenticate, 'DPoP realm="api", algs="ES256 PS256 RS256 EdDSA"', 'only the DPoP challenge')
+  t.equal((await dpopCall(api.url, 'GET', await proofFor(clientKey, api.url, 'GET'))).status, 200)
+})
+
+t.test('DPOP=off: the DPoP scheme is not read, and a bound token is refused', async (t) => {
+  const api = await startExample(t, 'restaurants-fastify', issuer.issuer, { DPOP: 'off' })
+  const res = await dpopCall(api.url, 'GET', await proofFor(clientKey, api.url, 'GET'))
+  t.equal(res.status, 401)
+  t.equal(res.wwwAuthenticate, 'Bearer realm="api"', 'no token, a Bearer challenge only')
+  t.equal((await call(api.url, 'GET', readToken)).status, 200, 'bearer tokens still read')
+})
+
+t.test('DPOP with a value it does not know: the example exits 1 with one line', async (t) => {
+  const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'examples/restaurants-express/server.js')], { cwd: ROOT, env: cleanEnv({ ISSUER: issuer.issuer, AUDIENCE, DPOP: 'maybe' }), timeout: 20_000 },
+      (err, _stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stderr }))
+  })
+  t.equal(run.code, 1)
+  t.equal(run.stderr.trim(), 'DPOP must be allow, require or off, not "maybe"')
+})
 
 t.test('the user token names the user, the client token the client (RFC 9068 §2.2)', async (t) => {
   const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())

@@ -8,8 +8,10 @@
 // cookie, hidden fields and form, as a browser does) → code exchange with
 // PKCE and `resource` (RFC 8707) → a tool call that answers the person's `sub`.
 import t, { type Test } from 'tap'
+import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js'
@@ -179,4 +181,36 @@ t.test('a token for another audience is refused by the MCP server, with the meta
   const refused = await fetch(resource, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' })
   t.equal(refused.status, 401)
   t.match(refused.headers.get('www-authenticate'), /error="invalid_token".*resource_metadata="/)
+})
+
+t.test('examples/mcp-server/assistant.js, run as its README says: prints the address, the person signs in, it calls the tools', async (t) => {
+  const child = spawn(process.execPath, [join(ROOT, 'examples/mcp-server/assistant.js')], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv({ MCP_URL: resource, QUERY: 'rome' }),
+  })
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGTERM') })
+  let output = ''
+  child.stderr.on('data', (chunk) => { output += chunk })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no address within 30 s:\n${output}`)), 30_000)
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output += line + '\n'
+      const m = /open this address in a browser to sign in: (\S+)/.exec(line)
+      if (m) { clearTimeout(timer); resolve(m[1]!) }
+    })
+  })
+  const url = new URL(address)
+  t.equal(url.searchParams.get('resource'), resource, 'RFC 8707: the SDK asks for a token for the MCP server')
+  t.match(url.searchParams.get('redirect_uri'), /^http:\/\/127\.0\.0\.1:\d+\/callback$/, 'its own loopback port (RFC 8252 §7.3)')
+  const { page, location } = await signIn(url, 'john')
+  t.match(page, /\(not verified by Tessera\)/, 'it registered itself')
+  // The browser follows the 303 back to the assistant.
+  t.equal((await fetch(location)).status, 200)
+  const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 30_000))])
+  t.equal(code, 0, 'exit 0')
+  t.match(output, /registered itself there: client_id tc_[\w-]+ \(RFC 7591\)/)
+  t.match(output, /tools: find_restaurants, get_restaurant, whoami/)
+  t.match(output, new RegExp(`whoami -> \\{"sub":"${john.user_id}","client_id":"tc_[\\w-]+","scope":"read"\\}`), 'the tool answers john\'s sub')
+  t.match(output, /find_restaurants \{"query":"rome"\} -> \{"restaurants":\[\{"id":2,"name":"Trattoria da Enzo"/)
+  if (code !== 0) t.comment(output)
 })

@@ -2,7 +2,8 @@
 // restaurant API; headless Chromium stands in for the person who opens the
 // printed authorization URL, signs in and allows. The app receives the code
 // on its own loopback port (RFC 8252 §7.3), exchanges it with PKCE, calls
-// the API, and refreshes its short-lived token with the refresh_token grant.
+// the API, and refreshes its short-lived token with the refresh_token grant;
+// every token it holds is DPoP-bound (RFC 9449) to a key it made at start.
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
@@ -10,7 +11,7 @@ import { createInterface } from 'node:readline'
 import { launchBrowser } from './fixtures/browser.js'
 import { AUDIENCE, cleanEnv, cli, ROOT, startExample, startIssuer, tempDb } from './fixtures/harness.js'
 
-t.test('the native app signs in through the browser, calls the API and refreshes its token', async (t) => {
+t.test('the native app signs in through the browser, calls the API and refreshes its token, all DPoP-bound to its key', async (t) => {
   const db = await tempDb(t)
   const issuer = await startIssuer(t, db)
   const client = await cli(db, ['client', 'create', '--name', 'Restaurants native app', '--public', '--grant', 'authorization_code', '--grant', 'refresh_token',
@@ -38,6 +39,7 @@ t.test('the native app signs in through the browser, calls the API and refreshes
   t.equal(url.origin + url.pathname, issuer.metadata.authorization_endpoint, 'the URL is the metadata\'s authorization_endpoint')
   t.match(url.searchParams.get('redirect_uri'), /^http:\/\/127\.0\.0\.1:\d+\/callback$/, 'a loopback port of its own')
   t.equal(url.searchParams.get('code_challenge_method'), 'S256')
+  t.match(url.searchParams.get('dpop_jkt'), /^[\w-]{43}$/, 'RFC 9449 §10: the code is bound to the app\'s key')
 
   const browser = await launchBrowser(t)
   const page = await browser.newPage()
@@ -48,9 +50,12 @@ t.test('the native app signs in through the browser, calls the API and refreshes
   await page.getByRole('button', { name: 'Allow' }).click()
   await page.waitForSelector('text=You can close this window')
 
+  // Its calls send `Authorization: DPoP` and a proof (the API accepts the bound token no other way).
   const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 30_000))])
   t.equal(code, 0, 'the app exits 0')
   t.match(output, /signed in: access token for tu_/)
+  const jkt = /token_type DPoP: bound to the app's ES256 key \(cnf\.jkt ([\w-]{43})\)/.exec(output)?.[1]
+  t.equal(jkt, url.searchParams.get('dpop_jkt'), 'token_type DPoP, cnf.jkt the key the code was bound to')
   t.equal(output.match(/GET \/restaurants -> 200 /g)?.length, 3, 'three calls, all 200')
   t.match(output, /refreshed: new access token \(expires in 4 s\); refresh token rotated: true/, 'the token was refreshed before it expired')
   if (code !== 0) t.comment(output)

@@ -9,11 +9,17 @@
 // (grant_type=refresh_token; each refresh token is used once and replaced,
 // RFC 9700 §4.14.2). The app never sees the password.
 //
+// Its tokens are DPoP-bound (RFC 9449): the app makes a key pair when it
+// starts and keeps it in memory, binds the code to it (`dpop_jkt`, §10),
+// and signs a proof with it for every token request and API call, so its
+// access and refresh tokens are useless to whoever copies them.
+//
 //   ISSUER=http://localhost:8080 CLIENT_ID=tc_... API=http://127.0.0.1:3000 node examples/native-app/app.js
 import { createHash, randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { callApi, describe } from '../shared/api.js'
+import { createDpopKey } from '../shared/dpop.js'
+import { loopbackListener } from '../shared/loopback.js'
 import { decodeJwt, discover, TokenError } from '../shared/token-source.js'
 
 const base64url = (bytes) => Buffer.from(bytes).toString('base64url')
@@ -24,38 +30,30 @@ export function pkcePair() {
   return { verifier, challenge: base64url(createHash('sha256').update(verifier).digest()) }
 }
 
-/** A form POST to the token endpoint as a public client (RFC 6749 §2.3.1: client_id in the body, no secret). */
-async function tokenRequest(metadata, clientId, params) {
-  const res = await fetch(metadata.token_endpoint, {
+/**
+ * A form POST to the token endpoint as a public client (RFC 6749 §2.3.1:
+ * client_id in the body, no secret), with a DPoP proof of `dpop` (RFC 9449
+ * §5); the answer must be a DPoP-bound token (§5: `token_type` DPoP).
+ */
+async function tokenRequest(metadata, clientId, params, dpop) {
+  const res = await dpop.fetch(metadata.token_endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams({ ...params, client_id: clientId }),
   })
   const body = await res.json().catch(() => ({}))
   if (res.status !== 200) throw new TokenError(res.status, body)
+  if (body.token_type !== 'DPoP') throw new Error(`the issuer answered a ${body.token_type} token, not one bound to the app's key`)
   return { ...body, receivedAt: Date.now() }
 }
 
-/** Listens on 127.0.0.1, any free port (RFC 8252 §7.3), until one request to /callback arrives. */
-async function loopbackListener() {
-  let deliver
-  const arrived = new Promise((resolve) => { deliver = resolve })
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (url.pathname !== '/callback') return res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-    res.end('<!doctype html><meta charset="utf-8"><title>Signed in</title><p>You can close this window and return to the app.</p>')
-    deliver(url)
-  })
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve))
-  return { redirectUri: `http://127.0.0.1:${server.address().port}/callback`, arrived, close: () => server.close() }
-}
-
 /**
- * The authorization code flow: returns the first tokens. `open(url)` shows
+ * The authorization code flow: returns the first tokens and the DPoP key
+ * they are bound to (`dpop`, made here when not given). `open(url)` shows
  * the authorization URL to the person (default: print it).
  */
-export async function signIn({ issuer, clientId, scope = 'read', open, log = console.log }) {
+export async function signIn({ issuer, clientId, scope = 'read', open, dpop, log = console.log }) {
+  dpop ??= await createDpopKey()
   const metadata = await discover(issuer)
   const listener = await loopbackListener()
   try {
@@ -65,6 +63,8 @@ export async function signIn({ issuer, clientId, scope = 'read', open, log = con
     url.search = new URLSearchParams({
       response_type: 'code', client_id: clientId, redirect_uri: listener.redirectUri, scope, state,
       code_challenge: challenge, code_challenge_method: 'S256',
+      // RFC 9449 §10: the code is redeemable only with a proof of this key.
+      dpop_jkt: dpop.thumbprint,
     }).toString()
     log(`listening on ${listener.redirectUri}`)
     log(`open this address in a browser to sign in: ${url}`)
@@ -77,9 +77,11 @@ export async function signIn({ issuer, clientId, scope = 'read', open, log = con
     if (error) throw new Error(`authorization refused: ${error} (${back.searchParams.get('error_description') ?? ''})`)
     const tokens = await tokenRequest(metadata, clientId, {
       grant_type: 'authorization_code', code: back.searchParams.get('code') ?? '', redirect_uri: listener.redirectUri, code_verifier: verifier,
-    })
-    log(`signed in: access token for ${decodeJwt(tokens.access_token).payload.sub}, expires in ${tokens.expires_in} s, scope "${tokens.scope}"`)
-    return { metadata, tokens }
+    }, dpop)
+    const { sub, cnf } = decodeJwt(tokens.access_token).payload
+    log(`signed in: access token for ${sub}, expires in ${tokens.expires_in} s, scope "${tokens.scope}"`)
+    log(`token_type ${tokens.token_type}: bound to the app's ${dpop.alg} key (cnf.jkt ${cnf?.jkt}), made at start and kept in memory`)
+    return { metadata, tokens, dpop }
   } finally {
     listener.close()
   }
@@ -90,14 +92,14 @@ export async function signIn({ issuer, clientId, scope = 'read', open, log = con
  * (at most half its lifetime) before it expires. Concurrent callers share
  * one refresh; the rotated refresh token replaces the spent one.
  */
-export function refreshingTokens({ metadata, clientId, tokens, refreshBefore = 30, log = console.log }) {
+export function refreshingTokens({ metadata, clientId, tokens, dpop, refreshBefore = 30, log = console.log }) {
   let current = tokens
   let pending = null
   const source = { refreshes: 0, refreshTokens: [tokens.refresh_token], getToken }
   const renewAt = () => current.receivedAt + (current.expires_in - Math.min(refreshBefore, current.expires_in / 2)) * 1000
 
   async function refresh() {
-    const next = await tokenRequest(metadata, clientId, { grant_type: 'refresh_token', refresh_token: current.refresh_token })
+    const next = await tokenRequest(metadata, clientId, { grant_type: 'refresh_token', refresh_token: current.refresh_token }, dpop)
     source.refreshes++
     source.refreshTokens.push(next.refresh_token)
     log(`refreshed: new access token (expires in ${next.expires_in} s); refresh token rotated: ${next.refresh_token !== current.refresh_token}`)
@@ -115,12 +117,13 @@ export function refreshingTokens({ metadata, clientId, tokens, refreshBefore = 3
 
 /** Signs in, then calls GET /restaurants `calls` times, `intervalMs` apart. Returns what happened. */
 export async function run({ issuer, clientId, api, scope = 'read', calls = 3, intervalMs = 2000, open, log = console.log }) {
-  const { metadata, tokens } = await signIn({ issuer, clientId, scope, open, log })
-  const source = refreshingTokens({ metadata, clientId, tokens, log })
+  const dpop = await createDpopKey() // the app's key pair, for as long as it runs
+  const { metadata, tokens } = await signIn({ issuer, clientId, scope, open, dpop, log })
+  const source = refreshingTokens({ metadata, clientId, tokens, dpop, log })
   const answers = []
   for (let i = 0; i < calls; i++) {
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs))
-    const answer = await callApi(api, await source.getToken(), 'GET', '/restaurants')
+    const answer = await callApi(api, await source.getToken(), 'GET', '/restaurants', undefined, { dpop })
     log(`GET /restaurants ${describe(answer)}`)
     answers.push(answer)
   }

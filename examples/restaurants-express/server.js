@@ -1,11 +1,16 @@
 // The restaurant service of the original tutorial, as an Express API whose
 // access tokens are checked offline by @tessera/verify (RFC 9068):
 // GET /restaurants needs scope `read`, POST /restaurants needs `write`.
+// Bearer tokens and DPoP-bound tokens (RFC 9449) are both accepted: a token
+// bound to a key (`cnf.jkt`) only with `Authorization: DPoP` and a fresh
+// proof of that key, never as a bearer token (the verifier's `dpop` option:
+// DPOP=allow, the default; require; off). See shared/verify-env.js.
 //   ISSUER=http://localhost:8080 AUDIENCE=https://restaurants.example PORT=3000 \
 //     node examples/restaurants-express/server.js
 import express from 'express'
 import { expressAuth } from '@tessera/verify/express'
 import { pathToFileURL } from 'node:url'
+import { verifyOptionsFromEnv } from '../shared/verify-env.js'
 
 /** What is wrong with a new restaurant, or null when it is valid. */
 function invalidRestaurant(body) {
@@ -19,7 +24,7 @@ function invalidRestaurant(body) {
   return null
 }
 
-/** Creates the app without listening. Options go to the verifier (issuer, audience, jwksUri, ...). */
+/** Creates the app without listening. Options go to the verifier (issuer, audience, jwksUri, dpop, ...). */
 export function createApp(verifyOptions) {
   const requireAuth = expressAuth(verifyOptions)
   const app = express()
@@ -51,12 +56,13 @@ export function createApp(verifyOptions) {
 }
 
 function main() {
-  const { ISSUER, AUDIENCE, JWKS_URI, HOST = '127.0.0.1', PORT = '3000' } = process.env
-  if (!ISSUER || !AUDIENCE) {
-    console.error('set ISSUER (the issuer URL) and AUDIENCE (this API\'s identifier)')
+  const { HOST = '127.0.0.1', PORT = '3000' } = process.env
+  let verifyOptions
+  try { verifyOptions = verifyOptionsFromEnv(process.env) } catch (err) {
+    console.error(err.message)
     process.exit(1)
   }
-  const app = createApp({ issuer: ISSUER, audience: AUDIENCE, ...(JWKS_URI && { jwksUri: JWKS_URI }) })
+  const app = createApp(verifyOptions)
   const server = app.listen(Number(PORT), HOST, (err) => {
     if (err) throw err
     const { address, port } = server.address()

@@ -1,11 +1,16 @@
 // The restaurant service of the original tutorial, as a Fastify API whose
 // access tokens are checked offline by @tessera/verify (RFC 9068):
 // GET /restaurants needs scope `read`, POST /restaurants needs `write`.
+// Bearer tokens and DPoP-bound tokens (RFC 9449) are both accepted: a token
+// bound to a key (`cnf.jkt`) only with `Authorization: DPoP` and a fresh
+// proof of that key, never as a bearer token (the verifier's `dpop` option:
+// DPOP=allow, the default; require; off). See shared/verify-env.js.
 //   ISSUER=http://localhost:8080 AUDIENCE=https://restaurants.example PORT=3000 \
 //     node examples/restaurants-fastify/server.js
 import Fastify from 'fastify'
 import { tesseraAuth } from '@tessera/verify/fastify'
 import { pathToFileURL } from 'node:url'
+import { verifyOptionsFromEnv } from '../shared/verify-env.js'
 
 const restaurantSchema = {
   type: 'object',
@@ -17,7 +22,7 @@ const restaurantSchema = {
   },
 }
 
-/** Builds the app without listening. Options go to the verifier (issuer, audience, jwksUri, ...). */
+/** Builds the app without listening. Options go to the verifier (issuer, audience, jwksUri, dpop, ...). */
 export async function buildApp({ logger = false, ...verifyOptions }) {
   // No type coercion: `{"name": 42}` is invalid input, not the name "42".
   const app = Fastify({ logger, ajv: { customOptions: { coerceTypes: false } } })
@@ -48,12 +53,13 @@ export async function buildApp({ logger = false, ...verifyOptions }) {
 }
 
 async function main() {
-  const { ISSUER, AUDIENCE, JWKS_URI, HOST = '127.0.0.1', PORT = '3000' } = process.env
-  if (!ISSUER || !AUDIENCE) {
-    console.error('set ISSUER (the issuer URL) and AUDIENCE (this API\'s identifier)')
+  const { HOST = '127.0.0.1', PORT = '3000' } = process.env
+  let verifyOptions
+  try { verifyOptions = verifyOptionsFromEnv(process.env) } catch (err) {
+    console.error(err.message)
     process.exit(1)
   }
-  const app = await buildApp({ issuer: ISSUER, audience: AUDIENCE, ...(JWKS_URI && { jwksUri: JWKS_URI }), logger: true })
+  const app = await buildApp({ ...verifyOptions, logger: true })
   for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => app.close())
   await app.listen({ host: HOST, port: Number(PORT) })
 }

@@ -13,6 +13,12 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
+/** The page's mark beside an app anyone could have registered (RFC 7591), or ''. */
+const unverified = (html) => {
+  const mark = /\(not verified by [^)<]*\)/.exec(html)
+  return mark ? ` ${mark[0]}` : ''
+}
+
 /** Signs in and allows; resolves once the browser was sent back to the app. Returns how it was driven. */
 export async function allowInBrowser(url, { username, password, log = () => {} }) {
   if (existsSync(CHROMIUM)) {
@@ -22,7 +28,7 @@ export async function allowInBrowser(url, { username, password, log = () => {} }
     try {
       const page = await browser.newPage()
       await page.goto(url)
-      log(`headless Chromium: "${await page.title()}" page, ${await page.textContent('strong.name')} asks for ${(await page.locator('ul.scopes li').allTextContents()).join(', ')}`)
+      log(`headless Chromium: "${await page.title()}" page, ${await page.textContent('strong.name')}${unverified(await page.content())} asks for ${(await page.locator('ul.scopes li').allTextContents()).join(', ')}`)
       await page.getByLabel('Username').fill(username)
       await page.getByLabel('Password').fill(password)
       await page.getByRole('button', { name: 'Allow' }).click()
@@ -38,6 +44,7 @@ export async function allowInBrowser(url, { username, password, log = () => {} }
   const page = await fetch(url)
   const cookies = (page.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ')
   const html = await page.text()
+  log(`the sign-in page answered ${page.status}${unverified(html)}`)
   const field = (name) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
   const answer = await fetch(new URL('/oauth2/authorize', url), {
     method: 'POST', redirect: 'manual',
