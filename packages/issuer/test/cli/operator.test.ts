@@ -88,15 +88,17 @@ t.test('keys list and export-jwks on an encrypted database need no key encryptio
   const kek = randomBytes(32).toString('base64url')
   const created = await run(['keys', 'rotate', '--now', '--db', db, '--json'], { env: { TESSERA_KEY_ENCRYPTION_KEY: kek, TESSERA_SIGNING_ALG: 'ES256' } })
   t.equal(created.code, 0, created.stderr)
-  const kid = JSON.parse(created.stdout).kid as string
+  // Beside an ES256 key, an RS256 key for ID tokens (DESIGN.md, "OpenID Connect"): both are public data.
+  const rotated = JSON.parse(created.stdout) as { kid: string; id_token_key: { kid: string } }
+  const kids = [rotated.kid, rotated.id_token_key.kid].sort()
 
   const list = await run(['keys', 'list', '--db', db, '--json'])
   t.equal(list.code, 0, list.stderr)
   t.equal(list.stderr, '')
-  t.same(JSON.parse(list.stdout).keys.map((k: { kid: string }) => k.kid), [kid])
+  t.same(JSON.parse(list.stdout).keys.map((k: { kid: string }) => k.kid).sort(), kids)
   const jwks = await run(['keys', 'export-jwks', '--db', db])
   t.equal(jwks.code, 0, jwks.stderr)
-  t.same(JSON.parse(jwks.stdout).keys.map((k: { kid: string }) => k.kid), [kid])
+  t.same(JSON.parse(jwks.stdout).keys.map((k: { kid: string }) => k.kid).sort(), kids)
 
   const wrong = await run(['keys', 'list', '--db', db], { env: { TESSERA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') } })
   t.equal(wrong.code, 1, 'a wrong key that is given is still refused')
