@@ -36,11 +36,11 @@ const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${
  * Without PostgreSQL on the machine, that start fails with a message saying
  * so, which the scenarios report as a row not measured.
  */
-export async function startIssuer(name, alg, { password = false, refresh = false, store } = {}) {
+export async function startIssuer(name, alg, { password = false, refresh = false, codeClient = false, store } = {}) {
   const tessera = ISSUERS.find((s) => s.name === name && s.name.startsWith('tessera'))
   if (tessera) {
     return startTessera(alg, {
-      password: password || refresh, refresh, workers: tessera.workers ?? '1', name,
+      password: password || refresh || codeClient, refresh, codeClient, workers: tessera.workers ?? '1', name,
       store: store ?? (name === 'tessera-pg' ? 'postgres' : 'sqlite'),
     })
   }
@@ -75,7 +75,10 @@ function clientCredentials(clientId, clientSecret) {
   }
 }
 
-async function startTessera(alg, { password, refresh, workers, name, store }) {
+/** The redirect URI of the public client `codeClient: true` creates (a loopback URI, RFC 8252 §7.3). */
+export const CODE_REDIRECT = 'http://127.0.0.1/callback'
+
+async function startTessera(alg, { password, refresh, codeClient, workers, name, store }) {
   const db = store === 'postgres' ? await postgresDatabase() : join(tempDir('issuer'), 'tessera.db')
   const grants = ['--grant', 'client_credentials', ...(password ? ['--grant', 'password'] : []), ...(refresh ? ['--grant', 'refresh_token'] : [])]
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: alg }
@@ -85,6 +88,12 @@ async function startTessera(alg, { password, refresh, workers, name, store }) {
     user = { username: 'bench-user', password: randomBytes(18).toString('base64url') }
     await issuerCli(db, ['user', 'create', '--username', user.username, '--scope', 'read', '--password-stdin'], { stdin: user.password, env })
   }
+  // A confidential client for the authorization code flow (PKCE too), consent skipped (confidential clients
+  // only, RFC 8252 §8.6), so a signed-in session mints codes at once.
+  const code = codeClient
+    ? await issuerCli(db, ['client', 'create', '--name', 'bench app', '--grant', 'authorization_code',
+      '--redirect-uri', CODE_REDIRECT, '--skip-consent', '--scope', 'read', '--audience', AUDIENCE], { env })
+    : null
   const server = await startServer({
     name: `issuer-${name}-${alg}`,
     script: issuerBin(),
@@ -92,7 +101,7 @@ async function startTessera(alg, { password, refresh, workers, name, store }) {
     env: { ...env, HOST: '127.0.0.1', PORT: '0' },
   })
   const origin = new URL(server.url).origin
-  const out = { server, origin, db, tokenUrl: `${origin}/oauth2/token`, request: clientCredentials(client.client_id, client.client_secret) }
+  const out = { server, origin, db, user, codeClient: code && { id: code.client_id, authorization: basic(code.client_id, code.client_secret) }, tokenUrl: `${origin}/oauth2/token`, request: clientCredentials(client.client_id, client.client_secret) }
   if (user) {
     out.passwordRequest = {
       method: 'POST',

@@ -43,6 +43,15 @@ function scenarioTables(name, result, md) {
     out.push(table(['alg', 'server', 'req/s', 'req per server CPU-s', 'p99 ms'], http.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '']
       : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
+  } else if (name === 'soak') {
+    const f = (v, d = 1) => num(v, d)
+    out.push(table(['run', 'requests (by kind)', 'errors', 'req/s', 'req per server CPU-s', 'RSS start → half → end MiB (growth)', 'database MiB: half → end (grown, explained by live data, beyond)', 'p99 ms per minute'], rows.map((r) => r.unavailable
+      ? [r.store, na(r), '', '', '', '', '', '']
+      : [r.label, `${r.total} (${Object.entries(r.requests).map(([k, v]) => `${k} ${v}`).join(', ')})`, String(r.errors), f(r.reqPerSec, 0), f(r.reqPerCpuSec, 0),
+        `${f(r.rssStartMiB)} → ${f(r.rssHalfMiB)} → ${f(r.rssEndMiB)} (${r.rssGrowthMiB >= 0 ? '+' : ''}${f(r.rssGrowthMiB)})`,
+        `${f(r.db.halfMiB, 2)} → ${f(r.db.endMiB, 2)} (${f(r.db.grownMiB, 2)}, ${f(r.db.explainedMiB, 2)}, ${f(r.db.unexplainedMiB, 2)}); live ${f(r.db.liveHalfMiB, 2)} → ${f(r.db.liveEndMiB, 2)}`,
+        `${r.p99PerBucketMs.map((v) => f(v, 1)).join(' ')}${r.bucketS < 60 ? ` (per ${f(r.bucketS, 0)} s)` : ''}`]), md))
+    if (result.run) out.unshift(`Run: ${result.run.machineLine}; command: \`${result.run.command}\`; load average at start ${result.run.loadAverage}.`)
   } else if (name === 'password') {
     out.push(table(['what', 'ops/s', 'per CPU-s', 'p99 ms'], rows.map((r) => [r.label, mm(r.opsPerSec), mm(r.perCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'memory') {
@@ -62,6 +71,7 @@ const TITLES = {
   password: '4. Password grant',
   memory: '5. Memory',
   dpop: '6. DPoP verification (RFC 9449)',
+  soak: '7. Soak: serve under steady mixed load',
 }
 
 export function ratiosTable(ratios, md) {

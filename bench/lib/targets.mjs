@@ -43,6 +43,14 @@ for (const alg of ['ES256', 'EdDSA']) {
   T.push({ id: `dpop.${alg}.tessera/floor`, text: `DPoP verify ${alg}: @tessera/verify ≥ 0.9x the DPoP floor (ops/s)`, min: 0.9 })
 }
 
+// The soak (issue 24; `node bench/run.mjs --soak`): each store on its own.
+for (const [store, name] of [['sqlite', 'SQLite'], ['postgres', 'PostgreSQL']]) {
+  T.push({ id: `soak.${store}.errors`, text: `Soak on ${name}: no error under steady mixed load`, max: 1, unit: 'errors' })
+  T.push({ id: `soak.${store}.rss-growth`, text: `Soak on ${name}: RSS flat over the second half (< 16 MiB)`, max: 16, unit: 'MiB' })
+  T.push({ id: `soak.${store}.db-unexplained`, text: `Soak on ${name}: database growth over the second half explained by live data (< 1 MiB beyond)`, max: 1, unit: 'MiB' })
+  T.push({ id: `soak.${store}.p99-drift`, text: `Soak on ${name}: p99 stable (highest per-minute p99 of the second half < 2x the first half's median)`, max: 2 })
+}
+
 export const TARGETS = T
 
 /** Each target with its measured figure and PASS / MISS / NOT MEASURED. */
