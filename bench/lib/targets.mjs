@@ -23,7 +23,7 @@ for (const alg of ['RS256', 'ES256']) {
 for (const alg of ['ES256', 'RS256']) {
   T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.85x the floor route (req per server CPU-s)`, min: 0.85 })
   T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })
-  T.push({ id: `issue.${alg}.tessera/oauth2-server`, text: `Issuer ${alg}: ≥ 1.0x @node-oauth/oauth2-server (req per server CPU-s)`, min: 1.0 })
+  T.push({ id: `issue.${alg}.tessera/oauth2-server-sqlite`, text: `Issuer ${alg}: ≥ 1.0x @node-oauth/oauth2-server with its model on SQLite (req per server CPU-s)`, min: 1.0 })
   T.push({ id: `issue.${alg}.tessera-pg/tessera`, text: `Issuer ${alg} on PostgreSQL: ≥ 0.9x on SQLite (req per server CPU-s)`, min: 0.9 })
   T.push({ id: `issue.${alg}.tessera-auto/floor`, text: `Issuer ${alg}, --workers auto: ≥ 1.0x the floor route's tokens/s (CPU-s of all processes beside)`, min: 1.0 })
 }

@@ -37,9 +37,10 @@ export function issuerArgon2Params() {
   return fallback
 }
 
-function argon2Floor(concurrency, durationMs, p) {
+/** Bare argon2 (`verify`, or `hash` of new passwords) in a process of its own: `concurrency` in flight for `durationMs`. */
+export function argon2Floor(concurrency, durationMs, p, mode = 'verify') {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [FLOOR, concurrency, durationMs, p.memoryCost, p.timeCost, p.parallelism].map(String), { timeout: durationMs + 60000 },
+    execFile(process.execPath, [FLOOR, concurrency, durationMs, p.memoryCost, p.timeCost, p.parallelism, mode].map(String), { timeout: durationMs + 60000 },
       (err, stdout, stderr) => (err ? reject(new Error(stderr.trim() || err.message)) : resolve(JSON.parse(stdout))))
   })
 }
