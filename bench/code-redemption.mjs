@@ -4,8 +4,9 @@
 //   1. sign-in latency: the credential POST of the sign-in page to its 303,
 //      beside bare argon2id verifications at the issuer's parameters in this
 //      process (the part the POST cannot avoid);
-//   2. code redemption: grant_type=authorization_code with PKCE by a public
-//      client, requests per server CPU-second (the issuer's own
+//   2. code redemption: grant_type=authorization_code with PKCE by a
+//      confidential client (HTTP Basic; --skip-consent is refused to public
+//      clients, RFC 8252 §8.6), requests per server CPU-second (the issuer's own
 //      process.cpuUsage() over the window, servers/cpu-report.mjs) and per
 //      second. Codes come from a signed-in session and a --skip-consent
 //      client, so minting them costs no argon2. Twice: scope `read` (an
@@ -45,9 +46,10 @@ async function main() {
   const dir = tempDir('code')
   const db = join(dir, 'tessera.db')
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: 'ES256' }
-  const client = await issuerCli(db, ['client', 'create', '--name', 'bench app', '--public', '--grant', 'authorization_code',
+  const client = await issuerCli(db, ['client', 'create', '--name', 'bench app', '--grant', 'authorization_code',
     '--redirect-uri', REDIRECT, '--skip-consent', '--scope', 'openid read', '--audience', AUDIENCE], { env })
   await issuerCli(db, ['user', 'create', '--username', 'bench-user', '--scope', 'read', '--password-stdin'], { stdin: PASSWORD, env })
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`
   const server = await startServer({ name: 'issuer-code', script: issuerBin(), args: ['serve'], env: { ...env, HOST: '127.0.0.1', PORT: '0' } })
   // The issuer identifier is http://localhost:PORT; the form's Origin must be it.
   const issuer = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()).issuer
@@ -104,8 +106,8 @@ async function main() {
         while (next < codes.length) {
           const code = codes[next++]
           const res = await fetch(`${server.url}/oauth2/token`, {
-            method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: client.client_id }),
+            method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }),
           })
           if (res.status === 200) ok++
           await res.arrayBuffer()
@@ -126,7 +128,7 @@ async function main() {
   console.log(`         bare argon2id verify (m=19456 KiB, t=2, p=1) here: median ${ms(median(argonMs))}`)
   for (const [scope, rounds] of Object.entries(byScope)) {
     const what = scope === 'read' ? 'ES256 access token' : 'ES256 access token + RS256 ID token'
-    console.log(`code redemption, scope "${scope}" (${what}, public client, PKCE S256), ${ROUNDS} rounds x ${CODES} codes, ${CONCURRENCY} in flight:`)
+    console.log(`code redemption, scope "${scope}" (${what}, confidential client, PKCE S256), ${ROUNDS} rounds x ${CODES} codes, ${CONCURRENCY} in flight:`)
     console.log(`         median ${median(rounds.map((r) => r.perCpuSecond)).toFixed(0)} per server CPU-second` +
       ` [${Math.min(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}-${Math.max(...rounds.map((r) => r.perCpuSecond)).toFixed(0)}],` +
       ` ${median(rounds.map((r) => r.perSecond)).toFixed(0)} per second`)

@@ -7,7 +7,9 @@
 //   node bench/run.mjs --quick         short run; writes to bench/.quick/
 //   node bench/run.mjs --only verify,http [--rounds N] [--out DIR] [--tiny]
 //   node bench/run.mjs --quick --only issue --profile /tmp/prof   server children under --cpu-prof
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+//   node bench/run.mjs --soak [--soak-minutes N] [--soak-rate R]   the soak (10 min per store by default)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -18,7 +20,7 @@ import { evaluateTargets } from './lib/targets.mjs'
 import { stopPostgres } from './lib/postgres.mjs'
 import { removeTempDirs } from './lib/tmp.mjs'
 
-const SCENARIOS = ['verify', 'http', 'issue', 'issue-dpop', 'refresh', 'password', 'memory', 'dpop']
+const SCENARIOS = ['verify', 'http', 'issue', 'issue-dpop', 'refresh', 'password', 'signup', 'memory', 'dpop']
 
 /** Per-mode settings: full is the committed run, quick for development, tiny for the smoke test. */
 const MODES = {
@@ -29,6 +31,7 @@ const MODES = {
     'issue-dpop': { rounds: 3, durationS: 3 },
     refresh: { rounds: 3, durationS: 3 },
     password: { rounds: 3, durationS: 4 },
+    signup: { rounds: 3, signups: 50 },
     memory: { tokens: 100_000, verifications: 1_000_000, cacheVerifications: 200_000 },
     dpop: { rounds: 5, durationMs: 1000, durationS: 3 },
   },
@@ -39,6 +42,7 @@ const MODES = {
     'issue-dpop': { rounds: 2, durationS: 2 },
     refresh: { rounds: 2, durationS: 2 },
     password: { rounds: 1, durationS: 3 },
+    signup: { rounds: 2, signups: 30 },
     memory: { tokens: 10_000, verifications: 100_000, cacheVerifications: 40_000 },
     dpop: { rounds: 2, durationMs: 300, durationS: 2 },
   },
@@ -49,6 +53,7 @@ const MODES = {
     'issue-dpop': { rounds: 1, durationS: 1, algs: ['ES256'] },
     refresh: { rounds: 1, durationS: 1, algs: ['ES256'] },
     password: { rounds: 1, durationS: 1 },
+    signup: { rounds: 1, signups: 4 },
     memory: { tokens: 1000, verifications: 5000, cacheVerifications: 5000 },
     dpop: { rounds: 1, durationMs: 40, durationS: 0.2, algs: ['ES256'] },
   },
@@ -70,14 +75,21 @@ export async function main(argv = process.argv.slice(2)) {
       profile: { type: 'string' },
       render: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      'soak-minutes': { type: 'string' },
+      'soak-rate': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
   if (values.help) {
-    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,refresh,password,memory,dpop,issue-dpop] [--rounds N] [--out DIR] [--profile DIR] [--quiet] | --render results.json')
+    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,issue-dpop,refresh,password,signup,memory,dpop] [--rounds N] [--out DIR] [--profile DIR] [--quiet] | --render results.json')
     console.log('  --profile DIR   every server child runs with --cpu-prof into DIR; summarise with node bench/profile-summary.mjs DIR')
+    console.log('       node bench/run.mjs --soak [--soak-minutes N] [--soak-rate R] [--out DIR]')
+    console.log('  --soak          serve under steady mixed load, N minutes (default 10) on SQLite then on PostgreSQL, R operations/s (default 200);')
+    console.log('                  the default length is merged into bench/results.json and RESULTS.md (or into those of --out DIR), a shorter one written to bench/.quick/')
     return null
   }
+  if (values.soak) return soak(values, argv)
   if (values.render) {
     // Re-renders RESULTS.md beside a results.json (after a change of layout; no measuring).
     const results = JSON.parse(readFileSync(values.render, 'utf8'))
@@ -139,6 +151,56 @@ export async function main(argv = process.argv.slice(2)) {
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, 'RESULTS.md'), render(results, { markdown: true }))
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  log(`wrote ${join(outDir, 'RESULTS.md')} and results.json`)
+  return results
+}
+
+const SOAK_MINUTES = 10
+
+/**
+ * The soak on its own (not part of the full run: 20 minutes). A run of the
+ * contract's length is merged into the committed results beside the full
+ * run's scenarios, with its own machine line and date; a shorter one (a
+ * check) goes to bench/.quick/ or --out.
+ */
+async function soak(values, argv) {
+  const minutes = Number(values['soak-minutes'] ?? SOAK_MINUTES)
+  const rate = Number(values['soak-rate'] ?? 200)
+  if (!(minutes > 0)) throw new Error('--soak-minutes must be a positive number')
+  if (!(rate > 0)) throw new Error('--soak-rate must be a positive number')
+  const log = values.quiet ? () => {} : (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
+  const here = fileURLToPath(new URL('.', import.meta.url))
+  const committed = minutes === SOAK_MINUTES && !values.out
+  const outDir = values.out ?? (committed ? here : join(here, '.quick'))
+  const m = machine()
+  const started = performance.now()
+  const mod = await import('./scenarios/soak.mjs')
+  let result
+  try {
+    result = await mod.run({ minutes, rate, log })
+  } finally {
+    removeTempDirs()
+    await stopPostgres()
+  }
+  result.run = {
+    machineLine: machineLine(m),
+    command: `node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}`,
+    loadAverage: loadavg().map((v) => v.toFixed(2)).join(', '),
+    seconds: (performance.now() - started) / 1000,
+  }
+  const previous = join(outDir, 'results.json')
+  // Merged beside the scenarios already there: the committed results, or those of an --out folder holding a run.
+  const results = (committed || values.out) && existsSync(previous)
+    ? JSON.parse(readFileSync(previous, 'utf8'))
+    : { machine: m, machineLine: machineLine(m), mode: 'soak', settings: {}, settingsLine: '', command: result.run.command, seconds: result.run.seconds, scenarios: {}, derived: [], notes: committed ? [] : ['Not a full-length soak: figures are indicative only.'] }
+  results.scenarios.soak = result
+  results.settings.soak = { minutes, rate }
+  const ratios = Object.values(results.scenarios).flatMap((s) => s.ratios)
+  results.targets = evaluateTargets(ratios, Object.keys(results.scenarios))
+  process.stdout.write(render({ ...results, scenarios: { soak: result }, targets: results.targets.filter((t) => t.id.startsWith('soak.')) }, { markdown: false }))
+  mkdirSync(outDir, { recursive: true })
+  writeFileSync(join(outDir, 'RESULTS.md'), render(results, { markdown: true }))
+  writeFileSync(previous, `${JSON.stringify(results, null, 2)}\n`)
   log(`wrote ${join(outDir, 'RESULTS.md')} and results.json`)
   return results
 }

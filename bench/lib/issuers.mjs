@@ -23,7 +23,9 @@ export const ISSUERS = [
   ...(availableParallelism() === 2 ? [] : [{ name: 'tessera-w2', label: '@tessera/issuer --workers 2', workers: '2' }]),
   { name: 'tessera-pg', label: '@tessera/issuer on PostgreSQL' },
   { name: 'oidc-provider', label: 'oidc-provider' },
-  { name: 'oauth2-server', label: '@node-oauth/oauth2-server' },
+  { name: 'oauth2-server', label: '@node-oauth/oauth2-server (in-memory model)' },
+  // The same with its clients in SQLite, one look-up per request as ours: the fair comparison.
+  { name: 'oauth2-server-sqlite', label: '@node-oauth/oauth2-server (model on SQLite)', env: { BENCH_MODEL_STORE: 'sqlite' } },
 ]
 
 const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`
@@ -36,18 +38,18 @@ const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${
  * Without PostgreSQL on the machine, that start fails with a message saying
  * so, which the scenarios report as a row not measured.
  */
-export async function startIssuer(name, alg, { password = false, refresh = false, store } = {}) {
+export async function startIssuer(name, alg, { password = false, refresh = false, codeClient = false, store, env } = {}) {
   const tessera = ISSUERS.find((s) => s.name === name && s.name.startsWith('tessera'))
   if (tessera) {
     return startTessera(alg, {
-      password: password || refresh, refresh, workers: tessera.workers ?? '1', name,
+      password: password || refresh || codeClient, refresh, codeClient, workers: tessera.workers ?? '1', name, serverEnv: env,
       store: store ?? (name === 'tessera-pg' ? 'postgres' : 'sqlite'),
     })
   }
   const clientId = `bench-client-${randomBytes(4).toString('hex')}`
   const clientSecret = randomBytes(32).toString('base64url')
   const key = makeKey(alg)
-  const file = { floor: 'issue-floor.mjs', 'oidc-provider': 'issue-oidc.mjs', 'oauth2-server': 'issue-oauth2-server.mjs' }[name]
+  const file = { floor: 'issue-floor.mjs', 'oidc-provider': 'issue-oidc.mjs', 'oauth2-server': 'issue-oauth2-server.mjs', 'oauth2-server-sqlite': 'issue-oauth2-server.mjs' }[name]
   const server = await startServer({
     name: `issuer-${name}-${alg}`,
     script: script(file),
@@ -58,6 +60,7 @@ export async function startIssuer(name, alg, { password = false, refresh = false
       BENCH_PRIVATE_JWK: JSON.stringify(key.privateJwk),
       BENCH_AUDIENCE: AUDIENCE,
       BENCH_DB_DIR: tempDir('db'),
+      ...ISSUERS.find((s) => s.name === name)?.env,
     },
   })
   return {
@@ -75,7 +78,10 @@ function clientCredentials(clientId, clientSecret) {
   }
 }
 
-async function startTessera(alg, { password, refresh, workers, name, store }) {
+/** The redirect URI of the public client `codeClient: true` creates (a loopback URI, RFC 8252 §7.3). */
+export const CODE_REDIRECT = 'http://127.0.0.1/callback'
+
+async function startTessera(alg, { password, refresh, codeClient, workers, name, store, serverEnv = {} }) {
   const db = store === 'postgres' ? await postgresDatabase() : join(tempDir('issuer'), 'tessera.db')
   const grants = ['--grant', 'client_credentials', ...(password ? ['--grant', 'password'] : []), ...(refresh ? ['--grant', 'refresh_token'] : [])]
   const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: alg }
@@ -85,14 +91,20 @@ async function startTessera(alg, { password, refresh, workers, name, store }) {
     user = { username: 'bench-user', password: randomBytes(18).toString('base64url') }
     await issuerCli(db, ['user', 'create', '--username', user.username, '--scope', 'read', '--password-stdin'], { stdin: user.password, env })
   }
+  // A confidential client for the authorization code flow (PKCE too), consent skipped (confidential clients
+  // only, RFC 8252 §8.6), so a signed-in session mints codes at once.
+  const code = codeClient
+    ? await issuerCli(db, ['client', 'create', '--name', 'bench app', '--grant', 'authorization_code',
+      '--redirect-uri', CODE_REDIRECT, '--skip-consent', '--scope', 'read', '--audience', AUDIENCE], { env })
+    : null
   const server = await startServer({
     name: `issuer-${name}-${alg}`,
     script: issuerBin(),
     args: ['serve', '--workers', workers],
-    env: { ...env, HOST: '127.0.0.1', PORT: '0' },
+    env: { ...env, HOST: '127.0.0.1', PORT: '0', ...serverEnv },
   })
   const origin = new URL(server.url).origin
-  const out = { server, origin, db, tokenUrl: `${origin}/oauth2/token`, request: clientCredentials(client.client_id, client.client_secret) }
+  const out = { server, origin, db, user, codeClient: code && { id: code.client_id, authorization: basic(code.client_id, code.client_secret) }, tokenUrl: `${origin}/oauth2/token`, request: clientCredentials(client.client_id, client.client_secret) }
   if (user) {
     out.passwordRequest = {
       method: 'POST',

@@ -12,11 +12,17 @@ import { postgresUnavailableReason, startCluster } from '../../scripts/postgres-
 
 const run = promisify(execFile)
 let cluster = null
+let settings = {}
+
+/** Server settings (`-c` options) for the clusters started after this call; the default is none (the server's defaults). */
+export function usePostgresSettings(next) {
+  settings = { ...next }
+}
 
 async function theCluster() {
   const reason = postgresUnavailableReason()
   if (reason) throw new Error(`no PostgreSQL: ${reason}`)
-  cluster ??= startCluster({ settings: {} })
+  cluster ??= startCluster({ settings })
   return cluster
 }
 

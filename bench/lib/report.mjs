@@ -43,7 +43,16 @@ function scenarioTables(name, result, md) {
     out.push(table(['alg', 'server', 'req/s', 'req per server CPU-s', 'p99 ms'], http.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '']
       : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
-  } else if (name === 'password') {
+  } else if (name === 'soak') {
+    const f = (v, d = 1) => num(v, d)
+    out.push(table(['run', 'requests (by kind)', 'errors', 'req/s', 'req per server CPU-s', 'RSS start → half → end MiB (growth)', 'database MiB: half → end (grown, explained by live data, beyond)', 'p99 ms per minute'], rows.map((r) => r.unavailable
+      ? [r.store, na(r), '', '', '', '', '', '']
+      : [r.label, `${r.total} (${Object.entries(r.requests).map(([k, v]) => `${k} ${v}`).join(', ')})`, String(r.errors), f(r.reqPerSec, 0), f(r.reqPerCpuSec, 0),
+        `${f(r.rssStartMiB)} → ${f(r.rssHalfMiB)} → ${f(r.rssEndMiB)} (${r.rssGrowthMiB >= 0 ? '+' : ''}${f(r.rssGrowthMiB)})`,
+        `${f(r.db.halfMiB, 2)} → ${f(r.db.endMiB, 2)} (${f(r.db.grownMiB, 2)}, ${f(r.db.explainedMiB, 2)}, ${f(r.db.unexplainedMiB, 2)}); live ${f(r.db.liveHalfMiB, 2)} → ${f(r.db.liveEndMiB, 2)}`,
+        `${r.p99PerBucketMs.map((v) => f(v, 1)).join(' ')}${r.bucketS < 60 ? ` (per ${f(r.bucketS, 0)} s)` : ''}`]), md))
+    if (result.run) out.unshift(`Run: ${result.run.machineLine}; command: \`${result.run.command}\`; load average at start ${result.run.loadAverage}.`)
+  } else if (name === 'password' || name === 'signup') {
     out.push(table(['what', 'ops/s', 'per CPU-s', 'p99 ms'], rows.map((r) => [r.label, mm(r.opsPerSec), mm(r.perCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'memory') {
     out.push(table(['what', 'figures'], rows.map((r) => [r.label, r.samples
@@ -60,8 +69,10 @@ const TITLES = {
   'issue-dpop': '3c. client_credentials with DPoP (RFC 9449) beside Bearer',
   refresh: '3b. refresh_token grant with rotation',
   password: '4. Password grant',
+  signup: '4b. Sign-up POST',
   memory: '5. Memory',
   dpop: '6. DPoP verification (RFC 9449)',
+  soak: '7. Soak: serve under steady mixed load',
 }
 
 export function ratiosTable(ratios, md) {
@@ -90,7 +101,7 @@ const SETUP = [
   'fast-jwt: `createVerifier({ key: PEM, algorithms, allowedIss, allowedAud, checkTyp: \'at+jwt\', requiredClaims, clockTolerance })`, `cache: false` or `cache: 1000`; synchronous. jose: `jwtVerify` with `createLocalJWKSet`, `typ`, `requiredClaims`. aws-jwt-verify: generic `JwtVerifier` with `cacheJwks()` (hydrated, no network), `scope: \'read\'`, `customJwtCheck` for typ and claims, `verifySync`.',
   'Cache rows: every call verifies the same token, so after the first call each one is a cache hit.',
   'HTTP: each server in its own child process, autocannon (10 connections, loopback) in the bench process; every protected server demands scope `read` and must answer 200 to a valid token and 401 to none or a tampered one. Tessera\'s adapters and express-oauth2-jwt-bearer (`strict: true`, i.e. RFC 9068 checks) fetch the JWKS from a server on 127.0.0.1 run by the bench. @fastify/jwt has no JWKS client: it is measured with the public key given statically, and with the JWKS recipe of its README (a key callback, as get-jwks does it, returning a PEM per call from a cached JWK; get-jwks itself is not installed here, so node:crypto does the JWK-to-PEM step). Hono runs on Node through @hono/node-server; its own hono/jwk is measured with `jwks_uri` (it fetches the JWKS on every request, from the same bench server, whose CPU is not counted) and with that JWKS fetched once and given as `keys` (hono/jwk imports the key into WebCrypto on every request either way); both check iss, aud, typ `at+jwt` and the alg, and the route checks the required claims and the scope.',
-  'Issuance: every token service signs an RFC 9068 JWT with a key of the algorithm under test for a client authenticated with HTTP Basic (RFC 6749 §2.3.1). The floor route: Fastify + @fastify/formbody, one better-sqlite3 (WAL) lookup, one HMAC-SHA-256 compare (the issuer\'s `$sha256$` secret scheme), one `crypto.sign`. @tessera/issuer: its CLI `serve` on a temporary database, the client made with `client create`, its logging as shipped. oidc-provider: clientCredentials + resourceIndicators with `accessTokenFormat: \'jwt\'`. @node-oauth/oauth2-server: in a Fastify route, in-memory model (same secret hash scheme) whose generateAccessToken signs the JWT.',
+  'Issuance: every token service signs an RFC 9068 JWT with a key of the algorithm under test for a client authenticated with HTTP Basic (RFC 6749 §2.3.1). The floor route: Fastify + @fastify/formbody, one better-sqlite3 (WAL) lookup, one HMAC-SHA-256 compare (the issuer\'s `$sha256$` secret scheme), one `crypto.sign`. @tessera/issuer: its CLI `serve` on a temporary database, the client made with `client create`, its logging as shipped. oidc-provider: clientCredentials + resourceIndicators with `accessTokenFormat: \'jwt\'`. @node-oauth/oauth2-server: in a Fastify route, a model (same secret hash scheme) whose generateAccessToken signs the JWT, measured twice: with the clients in a Map (the library\'s in-memory example: no database at all, which our contract cannot do without, since clients are managed by the CLI and shared by processes) and with them in better-sqlite3 (WAL), one primary-key look-up per request as the floor and @tessera/issuer do; the target is against the latter. What still differs: @tessera/issuer also writes one log line per token request (DESIGN.md), reads a dummy record for an unknown client (so its time does not tell it from a wrong secret), checks repeated parameters, DPoP headers and the resource indicator (RFC 8707); the peer\'s saveToken stores nothing, as ours stores no access token.',
   'Password grant: the floor is bare `argon2.verify` at the issuer\'s parameters with as many verifications in flight as autocannon has connections, in a process of its own. The JWKS and client_credentials probes are one connection each while the password load runs.',
   'Memory: RSS read from /proc for the issuer; the verifier in a fresh process with --expose-gc, RSS and live heap after a forced GC at each quarter.',
 ]

@@ -1,6 +1,7 @@
 // Scenario 3c: client_credentials with DPoP (RFC 9449) beside the same
-// grant without, on one @tessera/issuer server (SQLite), interleaved
-// rounds, per server CPU-second. A DPoP request costs the issuer the proof
+// grant without, on one @tessera/issuer server (SQLite), and the same pair
+// on oidc-provider (its DPoP on, as by default), interleaved rounds, per
+// server CPU-second. A DPoP request costs the issuer the proof
 // checks (header, a signature verification under the proof's key, the
 // claims) and one insert of the proof's jti hash into the store, on top of
 // the bearer path. Every request carries a proof never sent before: the
@@ -69,45 +70,66 @@ async function sanity(issuer, maker) {
   if (claims.cnf?.jkt !== maker.jkt) throw new Error('the token is not bound to the proof key')
   const again = await send()
   await again.arrayBuffer()
-  if (again.status !== 400) throw new Error('a replayed proof was accepted')
+  if (again.status < 400) throw new Error('a replayed proof was accepted')
+}
+
+/** Each server's two candidates (Bearer, DPoP) with what they need; the proofs' htu is the server's token endpoint. */
+async function prepare(name, alg, notes) {
+  const issuer = await startIssuer(name, alg)
+  try {
+    const tokenEndpoint = name === 'tessera'
+      ? (await (await fetch(`${issuer.origin}/.well-known/oauth-authorization-server`)).json()).token_endpoint
+      : issuer.tokenUrl
+    const maker = proofMaker(tokenEndpoint)
+    await sanity(issuer, maker)
+    const label = name === 'tessera' ? '@tessera/issuer' : 'oidc-provider'
+    return [
+      { name: `${name}-bearer`, label: `${label} client_credentials, Bearer`, issuer, samples: [] },
+      { name: `${name}-dpop`, label: `${label} client_credentials with DPoP`, issuer, maker, samples: [] },
+    ]
+  } catch (err) {
+    await issuer.server.stop()
+    notes.push(`issue-dpop ${alg} ${name}: not measured (${err.message})`)
+    return []
+  }
 }
 
 export async function run({ rounds, durationS, connections = 10, algs = ['ES256'], log = () => {} }) {
   const rows = []
   const ratios = []
-  const notes = ['DPoP proofs: ES256, made by the load generator before each window (not in the server CPU); each sent once.']
+  const notes = [
+    'DPoP proofs: ES256, made by the load generator before each window (not in the server CPU); each sent once.',
+    'oidc-provider: DPoP as its defaults have it (on, no nonce, its own in-memory replay check of the proof\'s jti); @tessera/issuer stores each proof\'s jti in its database (DESIGN.md: replays refused across processes).',
+  ]
   for (const alg of algs) {
-    const issuer = await startIssuer('tessera', alg)
+    const candidates = [...await prepare('tessera', alg, notes), ...await prepare('oidc-provider', alg, notes)]
     try {
-      const meta = await (await fetch(`${issuer.origin}/.well-known/oauth-authorization-server`)).json()
-      const maker = proofMaker(meta.token_endpoint)
-      await sanity(issuer, maker)
-      const load = { url: issuer.tokenUrl, ...issuer.request, connections, duration: durationS }
-      const bearer = { name: 'tessera-bearer', label: '@tessera/issuer client_credentials, Bearer', samples: [] }
-      const dpop = { name: 'tessera-dpop', label: '@tessera/issuer client_credentials with DPoP', samples: [] }
       for (let r = 0; r < rounds; r++) {
-        for (const c of shuffled([bearer, dpop])) {
-          if (c === bearer) {
-            c.samples.push(await measure(issuer.server, load))
+        for (const c of shuffled(candidates)) {
+          const load = { url: c.issuer.tokenUrl, ...c.issuer.request, connections, duration: durationS }
+          if (!c.maker) {
+            c.samples.push(await measure(c.issuer.server, load))
             continue
           }
-          const proofs = Array.from({ length: PROOFS_PER_SECOND * durationS }, maker.make)
-          const m = await measureDpop(issuer.server, load, proofs)
-          if (m.non2xx || m.errors || m.exhausted) notes.push(`issue-dpop ${alg} round ${r + 1}: ${m.non2xx} non-2xx, ${m.errors} errors, ${m.exhausted} without a proof left`)
+          const proofs = Array.from({ length: PROOFS_PER_SECOND * durationS }, c.maker.make)
+          const m = await measureDpop(c.issuer.server, load, proofs)
+          if (m.non2xx || m.errors || m.exhausted) notes.push(`issue-dpop ${alg} ${c.label} round ${r + 1}: ${m.non2xx} non-2xx, ${m.errors} errors, ${m.exhausted} without a proof left`)
           c.samples.push(m)
         }
         log(`issue-dpop ${alg} round ${r + 1}/${rounds}`)
       }
-      for (const c of [bearer, dpop]) rows.push(summariseSamples(alg, c.name, c.label, c.samples))
-      ratios.push({
-        id: `issue-dpop.${alg}.dpop/bearer`, scenario: 'issue-dpop', alg, label: 'client_credentials with DPoP / Bearer, same server',
-        metric: 'req/CPU-s', ...ratioSummary(dpop.samples.map((m) => m.reqPerCpuSec), bearer.samples.map((m) => m.reqPerCpuSec)),
-      })
-    } catch (err) {
-      notes.push(`issue-dpop ${alg}: not measured (${err.message})`)
     } finally {
-      await issuer.server.stop()
+      for (const c of candidates) if (c.maker) await c.issuer.server.stop()
     }
+    const per = Object.fromEntries(candidates.map((c) => [c.name, c.samples]))
+    for (const c of candidates) rows.push(summariseSamples(alg, c.name, c.label, c.samples))
+    const add = (id, label, a, b) => {
+      if (!per[a] || !per[b]) return
+      ratios.push({ id: `issue-dpop.${alg}.${id}`, scenario: 'issue-dpop', alg, label, metric: 'req/CPU-s', ...ratioSummary(per[a].map((m) => m.reqPerCpuSec), per[b].map((m) => m.reqPerCpuSec)) })
+    }
+    add('dpop/bearer', 'client_credentials with DPoP / Bearer, same server (@tessera/issuer)', 'tessera-dpop', 'tessera-bearer')
+    add('oidc-dpop/oidc-bearer', 'client_credentials with DPoP / Bearer, same server (oidc-provider)', 'oidc-provider-dpop', 'oidc-provider-bearer')
+    add('tessera-dpop/oidc-dpop', '@tessera/issuer / oidc-provider, client_credentials with DPoP', 'tessera-dpop', 'oidc-provider-dpop')
   }
   return { rows, ratios, notes }
 }

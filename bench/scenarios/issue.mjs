@@ -76,7 +76,9 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
     add('tessera/floor', '@tessera/issuer / floor route', 'tessera', 'floor', 0.85)
     add('tessera-pg/tessera', '@tessera/issuer on PostgreSQL / on SQLite', 'tessera-pg', 'tessera', 0.9)
     add('tessera/oidc-provider', '@tessera/issuer / oidc-provider', 'tessera', 'oidc-provider', 1.6)
-    add('tessera/oauth2-server', '@tessera/issuer / @node-oauth/oauth2-server', 'tessera', 'oauth2-server', 1.0)
+    // The target is against the fair variant (clients in SQLite, as ours); the in-memory model is shown beside.
+    add('tessera/oauth2-server-sqlite', '@tessera/issuer / @node-oauth/oauth2-server, model on SQLite', 'tessera', 'oauth2-server-sqlite', 1.0)
+    add('tessera/oauth2-server', '@tessera/issuer / @node-oauth/oauth2-server, in-memory model', 'tessera', 'oauth2-server')
     add('floor/oidc-provider', 'floor route / oidc-provider', 'floor', 'oidc-provider')
     // Several processes: tokens per second against the one-process floor (the
     // point of workers), and per CPU-second of all the processes (their cost).

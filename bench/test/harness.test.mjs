@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { median, percentile, ratioSummary } from '../lib/stats.mjs'
+import { dbGrowth } from '../lib/store-size.mjs'
 
 const runScript = fileURLToPath(new URL('../run.mjs', import.meta.url))
 
@@ -17,6 +18,14 @@ t.test('stats: per-round ratios summarised as median with min and max', async (t
   t.equal(percentile([5, 1, 4, 2, 3], 50), 3)
   t.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99), 99)
   t.same(ratioSummary([10, 30, 20], [10, 10, 10]), { median: 2, min: 1, max: 3, n: 3 })
+})
+
+t.test('soak: database growth beyond what the growth of live data explains at the half-way density', async (t) => {
+  // Half-way: 4 MiB of data file for 2 MiB of live data (density 2), plus 1 MiB of WAL.
+  const half = { size: 5, dataSize: 4, live: 2 }
+  t.same(dbGrowth(half, { size: 7, dataSize: 6, live: 3 }), { grown: 2, explained: 2, unexplained: 0, density: 2 }, 'growth at the same density is explained')
+  t.equal(dbGrowth(half, { size: 8, dataSize: 6, live: 3 }).unexplained, 1, 'a WAL that grows is not')
+  t.equal(dbGrowth(half, { size: 6, dataSize: 5, live: 1 }).unexplained, 1, 'live data that shrinks explains nothing')
 })
 
 t.test('a tiny verify run prints ratios and writes well-formed RESULTS.md and results.json', async (t) => {

@@ -106,6 +106,17 @@ export class RefreshTokens implements RefreshTokenService {
     return this.#replayed(current.family.id)
   }
 
+  async rotateCurrent(token: string, client: Client, proofKey: ProofKey): Promise<{ grant: RefreshGrantView; refreshToken: string } | null> {
+    if (!looksLikeRefreshToken(token)) return null
+    const now = this.clock()
+    const salt = newSalt()
+    const successor = deriveRefreshToken(this.key, token, salt)
+    const family = await this.store.rotateCurrent(hashOpaque(token), now, {
+      hash: hashOpaque(successor), salt, createdAt: now, idleExpiresAt: now + this.config().refreshIdleTtl * 1000,
+    }, KEEP_SPENT_GENERATIONS, { clientId: client.id, proofKey })
+    return family === null ? null : { grant: view(family), refreshToken: successor }
+  }
+
   async revoke(token: string, client: Client): Promise<{ revoked: boolean; familyId?: string }> {
     if (!looksLikeRefreshToken(token)) return { revoked: false }
     const found = await this.store.find(hashOpaque(token))

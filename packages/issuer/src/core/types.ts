@@ -152,6 +152,15 @@ export interface RefreshTokenService {
    * `check` returned for it.
    */
   rotate(token: string, client: Client, grant: RefreshGrantView): Promise<RefreshRotation>
+  /**
+   * `check` and `rotate` at once, in one store round trip, for a request
+   * that can fail on nothing after them (no `scope`, `resource` or
+   * `audience` asked): the token unspent and unexpired, of `client`, its
+   * family alive, bound to no key or to `proofKey`, with a scope at least.
+   * Resolves the grant and the successor; null when any of that does not
+   * hold, with nothing changed: then `check` and `rotate` say why.
+   */
+  rotateCurrent(token: string, client: Client, proofKey: ProofKey): Promise<{ grant: RefreshGrantView; refreshToken: string } | null>
   /** RFC 7009: revokes the token's family when it is this client's; false when nothing was revoked. */
   revoke(token: string, client: Client): Promise<{ revoked: boolean; familyId?: string }>
 }

@@ -4,7 +4,7 @@
 // of the client's audiences, default the original one. A spent token
 // presented again outside the reuse grace revokes its family.
 
-import type { Client, ProofKey } from '../../domain/types.js'
+import type { Client, ProofKey, RefreshGrantView } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
@@ -14,6 +14,16 @@ import type { Grant, GrantSubject, TokenExchange } from './grant.js'
 async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const token = params.refresh_token
   if (typeof token !== 'string') return Errors.missingRefreshToken
+  // Nothing asked that a later step could refuse (the scope and the audience are the grant's own, and the
+  // store checks there is a scope): check and rotation in one round trip. Anything else, or a refusal
+  // (which changed nothing), takes the general path below, which tells why.
+  if (params.scope === undefined && params.resource === undefined && params.audience === undefined) {
+    const done = await core.refreshTokens.rotateCurrent(token, client, proofKey)
+    if (done !== null) {
+      exchange.familyId = done.grant.familyId
+      return subject(done.grant, client, async () => ({ refreshToken: done.refreshToken }))
+    }
+  }
   const checked = await core.refreshTokens.check(token, client, proofKey)
   if (!checked.ok) {
     if (checked.reason === 'replayed') {
@@ -24,6 +34,18 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
   }
   const grant = checked.grant
   exchange.familyId = grant.familyId
+  return subject(grant, client, async () => {
+    const rotated = await core.refreshTokens.rotate(token, client, grant)
+    if (!rotated.ok) {
+      if (rotated.reason === 'replayed') exchange.replayed = true
+      return Errors.invalidRefreshToken
+    }
+    exchange.reused = rotated.reused
+    return { refreshToken: rotated.refreshToken }
+  })
+}
+
+function subject(grant: RefreshGrantView, client: Client, complete: GrantSubject['complete']): GrantSubject {
   return {
     sub: grant.userId,
     scopes: { ceiling: grant.scopes },
@@ -35,15 +57,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
     identity: grantsOpenId(grant.scopes) && grant.authTime !== null
       ? { userId: grant.userId, authTime: grant.authTime, nonce: null, sid: grant.sid }
       : undefined,
-    async complete() {
-      const rotated = await core.refreshTokens.rotate(token, client, grant)
-      if (!rotated.ok) {
-        if (rotated.reason === 'replayed') exchange.replayed = true
-        return Errors.invalidRefreshToken
-      }
-      exchange.reused = rotated.reused
-      return { refreshToken: rotated.refreshToken }
-    },
+    complete,
   }
 }
 

@@ -136,6 +136,16 @@ export class PgDb {
   }
 
   /**
+   * One statement of the hot path, prepared once per connection under
+   * `name` (later executions skip the parse and plan: PostgreSQL protocol
+   * §55.2.3, "Extended Query"), its rows as arrays in column order (no
+   * object per row). Retried like query().
+   */
+  queryPrepared<R extends unknown[] = unknown[]>(name: string, text: string, values: unknown[]): Promise<pg.QueryArrayResult<R>> {
+    return this.#retrying(() => this.pool.query<R>({ name, text, values, rowMode: 'array' }))
+  }
+
+  /**
    * `fn` in one transaction (READ COMMITTED, or one read-only snapshot),
    * committed when it returns, rolled back when it throws; retried whole on
    * 40001/40P01, so `fn` must do nothing but SQL and pure computation.

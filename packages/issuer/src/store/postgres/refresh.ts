@@ -6,7 +6,7 @@
 // their condition on the row as the first committed it: spent, so they
 // update nothing. Exactly one mints a successor; no read-then-write race.
 import type {
-  NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult,
+  CurrentSuccessor, NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult, RotationExpectation,
 } from '../types/index.js'
 import { MAX_REFRESH_FAMILIES } from '../../domain/types.js'
 import type { PgDb, Sql } from './database.js'
@@ -58,26 +58,34 @@ export async function insertFamily(sql: Sql, family: RefreshFamilyRecord, token:
 
 const TOKEN_COLUMNS = ['hash', 'family_id', 'generation', 'created_at', 'expires_at', 'spent_at', 'successor_hash', 'successor_salt']
 const FAMILY_COLUMNS = ['id', 'client_id', 'user_id', 'scopes', 'audience', 'auth_time', 'code_hash', 'created_at', 'expires_at', 'dpop_jkt', 'sid']
-const columns = (alias: string, names: string[]) => names.map((n) => `${alias}.${n} AS ${alias}_${n}`).join(', ')
+const columns = (alias: string, names: string[]) => names.map((n) => `${alias}.${n}`).join(', ')
 
-/** The token, its family and its successor, in one statement (one snapshot). */
+/** The token, its family and its successor, in one statement (one snapshot), read as one array in this column order. */
 const LOOKUP = `SELECT ${columns('t', TOKEN_COLUMNS)}, ${columns('f', FAMILY_COLUMNS)}, ${columns('s', TOKEN_COLUMNS)}
   FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
   LEFT JOIN refresh_tokens s ON s.hash = t.successor_hash
   WHERE t.hash = $1`
+type Cell = string | number | string[] | null
+const T = TOKEN_COLUMNS.length
+const F = FAMILY_COLUMNS.length
 
-const pick = (row: Record<string, unknown>, alias: string, names: string[]): Record<string, unknown> =>
-  Object.fromEntries(names.map((n) => [n, row[`${alias}_${n}`]]))
+const tokenAt = (r: Cell[], i: number): RefreshTokenRecord => ({
+  hash: r[i] as string, familyId: r[i + 1] as string, generation: r[i + 2] as number, createdAt: r[i + 3] as number,
+  expiresAt: r[i + 4] as number, spentAt: r[i + 5] as number | null, successorHash: r[i + 6] as string | null,
+  successorSalt: r[i + 7] as string | null,
+})
 
-async function lookup(sql: Sql, hash: string): Promise<RefreshLookup | null> {
-  const row = (await sql.query(LOOKUP, [hash])).rows[0]
-  if (!row) return null
-  const successor = row.s_hash === null ? null : toToken(pick(row, 's', TOKEN_COLUMNS) as unknown as TokenRow)
-  return {
-    token: toToken(pick(row, 't', TOKEN_COLUMNS) as unknown as TokenRow),
-    family: toFamily(pick(row, 'f', FAMILY_COLUMNS) as unknown as FamilyRow),
-    successor,
-  }
+const familyAt = (r: Cell[], i: number): RefreshFamilyRecord => ({
+  id: r[i] as string, clientId: r[i + 1] as string, userId: r[i + 2] as string, scopes: r[i + 3] as string[],
+  audience: r[i + 4] as string, authTime: r[i + 5] as number | null, codeHash: r[i + 6] as string | null,
+  createdAt: r[i + 7] as number, expiresAt: r[i + 8] as number, dpopJkt: r[i + 9] as string | null, sid: r[i + 10] as string | null,
+})
+
+async function lookup(db: PgDb, hash: string): Promise<RefreshLookup | null> {
+  // Prepared and read as an array: on the refresh path every statement and every materialised column counts.
+  const r = (await db.queryPrepared<Cell[]>('tessera_refresh_lookup', LOOKUP, [hash])).rows[0]
+  if (!r) return null
+  return { token: tokenAt(r, 0), family: familyAt(r, T), successor: r[T + F] === null ? null : tokenAt(r, T + F) }
 }
 
 // Spent tokens are kept a few generations back, for replay detection; older ones go (bounded rows per family).
@@ -94,6 +102,27 @@ const ROTATE = `WITH spent AS (
     DELETE FROM refresh_tokens r USING successor s WHERE r.family_id = s.family_id AND r.generation < s.generation - $7
   )
   SELECT generation FROM successor`
+
+/**
+ * ROTATE with the refresh grant's checks on the family in its condition
+ * (client, DPoP key, a scope at least), the successor's expiry capped by
+ * the family's end, and the family returned: the common case's one round trip.
+ */
+const ROTATE_CURRENT = `WITH spent AS (
+    UPDATE refresh_tokens SET spent_at = $2, successor_hash = $3, successor_salt = $4
+    WHERE hash = $1 AND spent_at IS NULL AND expires_at > $2
+      AND family_id IN (SELECT id FROM refresh_families WHERE expires_at > $2 AND client_id = $8
+        AND (dpop_jkt IS NULL OR dpop_jkt = $9) AND cardinality(scopes) > 0)
+    RETURNING family_id, generation
+  ), successor AS (
+    INSERT INTO refresh_tokens (hash, family_id, generation, created_at, expires_at, spent_at, successor_hash, successor_salt)
+    SELECT $3, s.family_id, s.generation + 1, $5, LEAST($6::bigint, f.expires_at), NULL, NULL, NULL
+    FROM spent s JOIN refresh_families f ON f.id = s.family_id
+    RETURNING family_id, generation
+  ), dropped AS (
+    DELETE FROM refresh_tokens r USING successor s WHERE r.family_id = s.family_id AND r.generation < s.generation - $7
+  )
+  SELECT ${columns('f', FAMILY_COLUMNS)} FROM refresh_families f JOIN successor s ON f.id = s.family_id`
 
 export class PgRefresh implements RefreshStore {
   readonly #db: PgDb
@@ -118,10 +147,17 @@ export class PgRefresh implements RefreshStore {
    * look-up that says why.
    */
   async rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult> {
-    const { rows } = await this.#db.query<{ generation: number }>(ROTATE,
+    const { rows } = await this.#db.queryPrepared('tessera_refresh_rotate', ROTATE,
       [hash, now, successor.hash, successor.salt, successor.createdAt, successor.expiresAt, keepSpent])
     if (rows.length === 1) return { outcome: 'rotated' }
     return { outcome: 'refused', current: await lookup(this.#db, hash) }
+  }
+
+  async rotateCurrent(hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation): Promise<RefreshFamilyRecord | null> {
+    const { rows } = await this.#db.queryPrepared<Cell[]>('tessera_refresh_rotate_current', ROTATE_CURRENT, [
+      hash, now, successor.hash, successor.salt, successor.createdAt, successor.idleExpiresAt, keepSpent, expect.clientId, expect.proofKey,
+    ])
+    return rows.length === 1 ? familyAt(rows[0]!, 0) : null
   }
 
   async revokeFamily(familyId: string): Promise<boolean> {

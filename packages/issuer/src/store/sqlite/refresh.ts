@@ -3,7 +3,7 @@
 // (`UPDATE ... WHERE spent_at IS NULL`): of concurrent rotations, on any
 // number of processes sharing the file, exactly one changes a row.
 import type {
-  NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult,
+  CurrentSuccessor, NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult, RotationExpectation,
 } from '../types/index.js'
 import { MAX_REFRESH_FAMILIES } from '../../domain/types.js'
 import type { SqliteDb } from './database.js'
@@ -86,6 +86,7 @@ export class SqliteRefresh implements RefreshStore {
   readonly #insertFamily: (family: RefreshFamilyRecord, token: NewRefreshToken) => void
   readonly #find: (hash: string) => RefreshLookup | null
   readonly #rotate: (hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number) => RotateResult
+  readonly #rotateCurrent: (hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation) => RefreshFamilyRecord | null
   readonly #revoke
   readonly #prune: (now: number) => number
 
@@ -131,6 +132,27 @@ export class SqliteRefresh implements RefreshStore {
       return { outcome: 'rotated' }
     })
     this.#prune = db.writer((now: number): number => pruneFamilies.run(now, now).changes)
+
+    // The refresh grant's common case: the spend checks the family too (client, DPoP key, a scope at least).
+    const spendCurrent = raw.prepare<[number, string, string, string, number, number, string, string | null], { family_id: string; generation: number }>(`
+      UPDATE refresh_tokens SET spent_at = ?, successor_hash = ?, successor_salt = ?
+      WHERE hash = ? AND spent_at IS NULL AND expires_at > ?
+        AND family_id IN (SELECT id FROM refresh_families WHERE expires_at > ? AND client_id = ?
+          AND (dpop_jkt IS NULL OR dpop_jkt = ?) AND json_array_length(scopes) > 0)
+      RETURNING family_id, generation`)
+    const familyById = raw.prepare<[string], FamilyRow>('SELECT * FROM refresh_families WHERE id = ?')
+    this.#rotateCurrent = db.writer((hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation) => {
+      const spent = spendCurrent.get(now, successor.hash, successor.salt, hash, now, now, expect.clientId, expect.proofKey)
+      if (!spent) return null
+      const family = toFamily(familyById.get(spent.family_id)!)
+      const generation = spent.generation + 1
+      insertToken.run(tokenRow({
+        hash: successor.hash, familyId: spent.family_id, generation, createdAt: successor.createdAt,
+        expiresAt: Math.min(successor.idleExpiresAt, family.expiresAt), spentAt: null, successorHash: null, successorSalt: null,
+      }))
+      dropOld.run(spent.family_id, generation - keepSpent)
+      return family
+    })
   }
 
   async insertFamily(family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void> {
@@ -143,6 +165,10 @@ export class SqliteRefresh implements RefreshStore {
 
   async rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult> {
     return this.#rotate(hash, now, successor, keepSpent)
+  }
+
+  async rotateCurrent(hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation): Promise<RefreshFamilyRecord | null> {
+    return this.#rotateCurrent(hash, now, successor, keepSpent, expect)
   }
 
   async revokeFamily(familyId: string): Promise<boolean> {

@@ -51,6 +51,21 @@ export type RotateResult =
   /** Not spent now: spent before, unknown, expired, or its family revoked (the lookup says which). */
   | { outcome: 'refused'; current: RefreshLookup | null }
 
+/** The successor `rotateCurrent` stores: its expiry is the earlier of `idleExpiresAt` and its family's end. */
+export interface CurrentSuccessor {
+  hash: string
+  salt: string
+  createdAt: number
+  idleExpiresAt: number
+}
+
+/** What `rotateCurrent` requires of the token's family besides being alive. */
+export interface RotationExpectation {
+  clientId: string
+  /** The key of the request's DPoP proof (RFC 7638 thumbprint), or null: a bound family must be bound to it. */
+  proofKey: string | null
+}
+
 export interface RefreshStore {
   /**
    * A new family with its first token, in one transaction. The user keeps
@@ -70,6 +85,17 @@ export interface RefreshStore {
    * Spent tokens older than `keepSpent` generations are deleted with it.
    */
   rotate(hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number): Promise<RotateResult>
+  /**
+   * The refresh grant's common case in one statement or transaction (one
+   * round trip): spends `hash` and stores `successor` only when the token is
+   * unspent and unexpired at `now`, and its family alive, of
+   * `expect.clientId`, bound to no key or to `expect.proofKey`, with at
+   * least one scope. Spent tokens older than `keepSpent` generations go, as
+   * in `rotate`. Returns the family, or null when any condition fails:
+   * then nothing changed, and the caller takes the general path (`find`,
+   * then `rotate`), which tells why.
+   */
+  rotateCurrent(hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation): Promise<RefreshFamilyRecord | null>
   /** Deletes the family and every token in it; false when it was gone already. */
   revokeFamily(familyId: string): Promise<boolean>
   /** Deletes expired families (with their tokens) and families left with no live token; returns how many families went. */
