@@ -9,21 +9,21 @@ import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import { grantsOpenId } from '../shared/scope.js'
-import type { Grant, GrantSubject, TokenExchange } from './grant.js'
+import type { Grant, GrantSubject, TokenRequestSeen } from './grant.js'
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const token = params.refresh_token
   if (typeof token !== 'string') return Errors.missingRefreshToken
   const checked = await core.refreshTokens.check(token, client, proofKey)
   if (!checked.ok) {
     if (checked.reason === 'replayed') {
-      exchange.replayed = true
-      exchange.familyId = checked.familyId
+      seen.replayed = true
+      seen.familyId = checked.familyId
     }
     return Errors.invalidRefreshToken
   }
   const grant = checked.grant
-  exchange.familyId = grant.familyId
+  seen.familyId = grant.familyId
   return {
     sub: grant.userId,
     scopes: { ceiling: grant.scopes },
@@ -38,10 +38,10 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
     async complete() {
       const rotated = await core.refreshTokens.rotate(token, client, grant)
       if (!rotated.ok) {
-        if (rotated.reason === 'replayed') exchange.replayed = true
+        if (rotated.reason === 'replayed') seen.replayed = true
         return Errors.invalidRefreshToken
       }
-      exchange.reused = rotated.reused
+      seen.reused = rotated.reused
       return { refreshToken: rotated.refreshToken }
     },
   }
