@@ -108,7 +108,7 @@ t.test('Deny lands back at the app with access_denied and iss', async (t) => {
   const back = await landed
   t.equal(back.searchParams.get('error'), 'access_denied')
   t.equal(back.searchParams.get('state'), state)
-  t.throws(() => oauth.validateAuthResponse(as, app, back, state), { error: 'access_denied' }, 'oauth4webapi reads it as the RFC 6749 error')
+  t.throws(() => oauth.validateAuthResponse(as, app, back, state), { code: 'OAUTH_AUTHORIZATION_RESPONSE_ERROR', error: 'access_denied' }, 'oauth4webapi reads it as the RFC 6749 error')
 })
 
 t.test('a hostile client name is shown as text: no script runs', async (t) => {

@@ -41,7 +41,8 @@ async function dpopCall(base: string, method: string, proof: string, body?: stri
   const headers: Record<string, string> = { authorization: `DPoP ${dpopToken}`, dpop: proof }
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(new URL('/restaurants', base), { method, headers, body })
-  return { status: res.status, json: await res.json().catch(() => null), wwwAuthenticate: res.headers.get('www-authenticate') ?? '' }
+  const json = await res.json().catch(() => null) as Record<string, unknown> | null
+  return { status: res.status, json, wwwAuthenticate: res.headers.get('www-authenticate') ?? '' }
 }
 /** A proof of `key` for METHOD on the API's /restaurants, bound to the DPoP token (`ath`). */
 const proofFor = (key: typeof clientKey, base: string, method: string) => generateProof(key, new URL('/restaurants', base).href, method, undefined, dpopToken)
@@ -112,7 +113,7 @@ for (const name of ['restaurants-fastify', 'restaurants-express'] as const) {
     })
 
     t.test('invalid input is 400 with a JSON error', async (t) => {
-      const bad = [
+      const bad: Array<[string, string]> = [
         ['missing address', JSON.stringify({ name: 'No address' })],
         ['empty name', JSON.stringify({ name: '', address: 'Somewhere' })],
         ['name not a string', JSON.stringify({ name: 42, address: 'Somewhere' })],

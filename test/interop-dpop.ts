@@ -40,7 +40,7 @@ async function serve(app: express.Express): Promise<string> {
 const auth0 = express()
 auth0.set('env', 'test')
 auth0.get('/read', auth({ issuer: ISSUER, jwksUri, audience: AUDIENCE, strict: true, dpop: { enabled: true, required: false } }), requiredScopes('read'),
-  (req, res) => { res.json({ sub: req.auth?.payload.sub }) })
+  (req, res) => { res.json({ sub: (req.auth?.payload as { sub?: string } | undefined)?.sub }) })
 const auth0Base = await serve(auth0)
 
 const tessera = express()

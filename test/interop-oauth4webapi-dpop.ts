@@ -72,5 +72,5 @@ t.test('a --dpop client through oauth4webapi: password grant then refresh, each 
     (res) => oauth.processRefreshTokenResponse(as, client, res))
   t.equal(refreshed.result.token_type, 'dpop', 'refreshed with a proof')
   const noProof = await oauth.refreshTokenGrantRequest(as, client, auth, refreshed.result.refresh_token!, insecure)
-  await t.rejects(oauth.processRefreshTokenResponse(as, client, noProof), { error: 'invalid_request' }, 'without a proof the --dpop client is refused')
+  await t.rejects(oauth.processRefreshTokenResponse(as, client, noProof), { code: 'OAUTH_RESPONSE_BODY_ERROR', error: 'invalid_request' }, 'without a proof the --dpop client is refused')
 })

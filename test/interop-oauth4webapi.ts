@@ -60,7 +60,7 @@ for (const [name, auth] of methods) {
       await t.rejects(oauth.processClientCredentialsResponse(metadata, c, res),
         { code: 'OAUTH_WWW_AUTHENTICATE_CHALLENGE', status: 401, cause: [{ scheme: 'basic' }] })
     } else {
-      await t.rejects(oauth.processClientCredentialsResponse(metadata, c, res), { error: 'invalid_client', status: 401 })
+      await t.rejects(oauth.processClientCredentialsResponse(metadata, c, res), { code: 'OAUTH_RESPONSE_BODY_ERROR', error: 'invalid_client', status: 401 })
     }
   })
 }

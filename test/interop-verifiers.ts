@@ -44,8 +44,8 @@ t.test('express-oauth2-jwt-bearer: discovery, strict RFC 9068 checks, requiredSc
   const api = express()
   api.set('env', 'test') // Express's default error handler renders the rejections, without printing stacks
   api.use(auth({ issuerBaseURL: issuer.issuer, audience: AUDIENCE, strict: true }))
-  api.get('/read', requiredScopes('read'), (req, res) => { res.json({ sub: req.auth?.payload.sub }) })
-  api.get('/write', requiredScopes('write'), (req, res) => { res.json({ sub: req.auth?.payload.sub }) })
+  api.get('/read', requiredScopes('read'), (req, res) => { res.json({ sub: (req.auth?.payload as { sub?: string } | undefined)?.sub }) })
+  api.get('/write', requiredScopes('write'), (req, res) => { res.json({ sub: (req.auth?.payload as { sub?: string } | undefined)?.sub }) })
   const server = api.listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   t.teardown(() => new Promise((resolve) => server.close(resolve)))

@@ -53,7 +53,7 @@ if (cluster) {
     const worker = async (s: Issuer) => {
       while (!stop) {
         const r = await tokenRequest(tokenUrl(s), client, { grant_type: 'client_credentials' }).catch((err: Error) => ({ status: 0, body: { error: err.message } }))
-        if (r.status === 200) { counts.ok++; tokens.push({ token: r.body.access_token, from: s }) } else counts.failed.push(`${r.status} ${JSON.stringify(r.body)}`)
+        if (r.status === 200) { counts.ok++; tokens.push({ token: (r.body as { access_token: string }).access_token, from: s }) } else counts.failed.push(`${r.status} ${JSON.stringify(r.body)}`)
         await sleep(5)
       }
     }
@@ -95,8 +95,8 @@ if (cluster) {
       const verifier = randomBytes(32).toString('base64url')
       const code = await core.signIn.issueCode({
         clientId: client.client_id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: 'http://127.0.0.1/cb', scopes: ['read'], state: null,
-        codeChallenge: createHash('sha256').update(verifier).digest('base64url'), audience: AUDIENCE, prompt: null,
-      }, { userId: user.user_id, username: 'carol', scopes: ['read'], authTime: Date.now() }, ['read'])
+        codeChallenge: createHash('sha256').update(verifier).digest('base64url'), audience: AUDIENCE, scopeRequested: true, prompt: [], nonce: null, maxAge: null, loginHint: null,
+      }, { userId: user.user_id, username: 'carol', scopes: ['read'], authTime: Date.now(), sid: 'multi-node' }, ['read'])
       const params = { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => tokenRequest(tokenUrl(servers[i % 2]!), client, params)))
       const ok = results.filter((r) => r.status === 200)

@@ -8,12 +8,13 @@ import type { Admission } from '../credentials/admission.js'
 import { isEmailAddress, normaliseEmail } from '../credentials/emails.js'
 import { newUserId } from '../credentials/ids.js'
 import { addressBucket, hourWindowEnd, limitKey } from '../credentials/limit-keys.js'
-import { hashOpaque, newOpaque } from '../credentials/opaque.js'
+import { hashOpaque, looksLikeOpaque, newOpaque } from '../credentials/opaque.js'
 import { passwordProblem } from '../credentials/password-rules.js'
 import { hashPassword } from '../credentials/passwords.js'
 import { accountKey } from '../credentials/throttle.js'
 import { normaliseUsername } from '../credentials/usernames.js'
 import { ConflictError, InvalidInputError } from '../domain/errors.js'
+import { retryAfterUntil } from '../domain/retry-after.js'
 import type { Clock, User } from '../domain/types.js'
 import type { IssuerConfig } from '../config.js'
 import type { IssuerStore, OneTimePurpose, UserRecord } from '../store/types/index.js'
@@ -34,7 +35,6 @@ export const VERIFY_TOKEN_TTL_MS = 24 * 3_600_000
 export const RESET_TOKEN_TTL_MS = 30 * 60_000
 
 // Our tokens: 256 random bits, base64url. Anything else is looked up nowhere.
-const TOKEN_FORM = /^[A-Za-z0-9_-]{43}$/
 
 /** Refusals are counted without bound: only their number matters (the 429 past 20). */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER
@@ -53,7 +53,7 @@ export class Accounts implements AccountService {
 
   /** Seconds until the current hour window ends (Retry-After), at least 1. */
   #retryAfter(now: number): number {
-    return Math.max(1, Math.ceil((hourWindowEnd(now) - now) / 1000))
+    return retryAfterUntil(hourWindowEnd(now), now)
   }
 
   async signUp(input: SignUpInput, clientAddress: string): Promise<SignUpResult> {
@@ -133,7 +133,7 @@ export class Accounts implements AccountService {
 
   /** The token's user, when it is a live token of that purpose (not spent). */
   async #holder(token: string, purpose: OneTimePurpose): Promise<{ user: UserRecord; address: string | null } | null> {
-    if (!TOKEN_FORM.test(token)) return null
+    if (!looksLikeOpaque(token)) return null
     const found = await this.store.oneTimeTokens.find(hashOpaque(token), purpose, this.clock())
     if (found === null) return null
     const user = await this.store.users.getById(found.userId)
@@ -149,7 +149,7 @@ export class Accounts implements AccountService {
   }
 
   async confirmEmail(token: string): Promise<boolean> {
-    if (!TOKEN_FORM.test(token)) return false
+    if (!looksLikeOpaque(token)) return false
     const now = this.clock()
     const spent = await this.store.oneTimeTokens.spend(hashOpaque(token), 'verify_email', now)
     if (spent === null || spent.address === null) return false

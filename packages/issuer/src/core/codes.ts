@@ -5,7 +5,7 @@
 // (RFC 6749 §4.1.2). Spending is atomic in the store.
 import { createHash } from 'node:crypto'
 import { digestsEqual } from '../credentials/constant-time.js'
-import { hashOpaque } from '../credentials/opaque.js'
+import { hashOpaque, looksLikeOpaque } from '../credentials/opaque.js'
 import type { SessionStore } from '../store/types/index.js'
 import type { RefreshTokens } from './refresh-tokens.js'
 import type { Client, Clock, CodeCheck, CodeGrantView, ProofKey } from '../domain/types.js'
@@ -14,7 +14,6 @@ import type { CodeService } from './types.js'
 // RFC 7636 §4.1: code-verifier = 43*128unreserved
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/
 // Our codes: 256 random bits, base64url (43 characters).
-const CODE = /^[A-Za-z0-9_-]{43}$/
 
 const REFUSED: CodeCheck = { ok: false, replayed: false }
 
@@ -32,7 +31,7 @@ export class Codes implements CodeService {
   ) {}
 
   async check(code: string, client: Client, redirectUri: string | undefined, verifier: string | undefined, proofKey: ProofKey): Promise<CodeCheck> {
-    if (!CODE.test(code)) return REFUSED
+    if (!looksLikeOpaque(code)) return REFUSED
     const hash = hashOpaque(code)
     const record = await this.sessions.getCode(hash)
     if (!record) return REFUSED

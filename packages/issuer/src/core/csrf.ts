@@ -12,7 +12,7 @@
 // or made under a key no longer held).
 import { createHmac } from 'node:crypto'
 import { digestsEqual } from '../credentials/constant-time.js'
-import { hashOpaque, newOpaque } from '../credentials/opaque.js'
+import { hashOpaque, newOpaque, OPAQUE_BODY } from '../credentials/opaque.js'
 import type { Clock } from '../domain/types.js'
 import type { CsrfService } from './types.js'
 
@@ -23,7 +23,7 @@ export const CSRF_ANSWER_GRACE_S = 10 * 60
 /** The name of the server secret the cookie and tokens are made with. */
 export const CSRF_KEY_NAME = 'csrf-key'
 
-const COOKIE = /^([A-Za-z0-9_-]{43})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/
+const COOKIE = new RegExp(`^(${OPAQUE_BODY})\\.(\\d{1,12})\\.(${OPAQUE_BODY})$`)
 
 export class Csrf implements CsrfService {
   readonly cookieMaxAge = CSRF_COOKIE_TTL_S + CSRF_ANSWER_GRACE_S

@@ -64,18 +64,20 @@ export class Issuer implements IssuerCore {
   readonly accounts: Accounts
   readonly dpop: DpopState
   readonly consents: Consents
-  readonly #p: IssuerParts
+  readonly #parts: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
   #timer: NodeJS.Timeout | undefined
   #tick: Promise<void> | undefined
-  #lastError: string | undefined
+  /** Why the signing keys could not be reloaded at the last poll (health says it), or undefined. */
+  #keyReloadProblem: string | undefined
   #closed = false
   #nextPrune = -Infinity
-  #lastFailure: string | undefined
+  /** The message of the background failure reported last: the same one is not reported again at every poll. */
+  #lastReportedFailure: string | undefined
 
   constructor(parts: IssuerParts) {
-    this.#p = parts
+    this.#parts = parts
     const { config, clock, store, admission } = parts
     this.config = config
     this.observer = parts.observer
@@ -92,7 +94,7 @@ export class Issuer implements IssuerCore {
   }
 
   now(): number {
-    return this.#p.clock()
+    return this.#parts.clock()
   }
 
   authenticateClient(clientId: string, clientSecret: string | undefined): Promise<Client | null> {
@@ -112,8 +114,8 @@ export class Issuer implements IssuerCore {
   }
 
   issueAccessToken(request: AccessTokenRequest): IssuedToken {
-    const now = this.#p.clock()
-    const signer = this.#p.ring.signer(now)
+    const now = this.#parts.clock()
+    const signer = this.#parts.ring.signer(now)
     if (!signer) throw new Error('no signing key is usable')
     const iat = Math.floor(now / 1000)
     // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope (§2.2.3) space-delimited;
@@ -135,8 +137,8 @@ export class Issuer implements IssuerCore {
   }
 
   issueIdToken(request: IdTokenRequest): string {
-    const now = this.#p.clock()
-    const signer = this.#p.ring.idTokenSigner(now)
+    const now = this.#parts.clock()
+    const signer = this.#parts.ring.idTokenSigner(now)
     if (!signer) throw new Error('no ID-token signing key is usable')
     const iat = Math.floor(now / 1000)
     // OpenID Connect Core §2: iss, sub, aud (the client id: one audience, a
@@ -160,17 +162,17 @@ export class Issuer implements IssuerCore {
   }
 
   async userProfile(userId: string): Promise<UserProfile | null> {
-    const u = await this.#p.store.users.getById(userId)
+    const u = await this.#parts.store.users.getById(userId)
     if (!u) return null
     return { id: u.id, username: u.username, name: u.name ?? null, email: u.email ?? null, emailVerified: u.emailVerified === true, updatedAt: u.updatedAt }
   }
 
   jwks(): Jwks {
-    return this.#p.ring.jwks()
+    return this.#parts.ring.jwks()
   }
 
   gauges(): IssuerGauges {
-    const { admission, ring, clock } = this.#p
+    const { admission, ring, clock } = this.#parts
     const now = clock()
     const signing = signingKeyAt(accessKeys(ring.keys), now)
     return {
@@ -182,22 +184,22 @@ export class Issuer implements IssuerCore {
   }
 
   scopesSupported(): Promise<string[]> {
-    return this.#p.store.clients.allScopes()
+    return this.#parts.store.clients.allScopes()
   }
 
   async health(): Promise<Health> {
     try {
-      await this.#p.store.ping()
+      await this.#parts.store.ping()
     } catch {
       return { ok: false, reason: 'database unavailable' }
     }
-    if (!this.#p.ring.signer() || !this.#p.ring.idTokenSigner()) return { ok: false, reason: this.#lastError ?? 'no signing key' }
+    if (!this.#parts.ring.signer() || !this.#parts.ring.idTokenSigner()) return { ok: false, reason: this.#keyReloadProblem ?? 'no signing key' }
     return { ok: true }
   }
 
   start(): void {
     if (this.#timer || this.#closed) return
-    this.#timer = setInterval(() => { void this.refresh() }, this.#p.pollIntervalMs)
+    this.#timer = setInterval(() => { void this.refresh() }, this.#parts.pollIntervalMs)
     this.#timer.unref()
   }
 
@@ -213,16 +215,16 @@ export class Issuer implements IssuerCore {
   }
 
   async #refreshOnce(): Promise<void> {
-    const { store, keys, ring, clock, config } = this.#p
+    const { store, keys, ring, clock, config } = this.#parts
     try {
       if ((await store.keys.version()) !== ring.version) ring.load(await keys.keySet())
       if (planMaintenance(ring.keys, clock(), config)) {
         await keys.maintain()
         ring.load(await keys.keySet())
       }
-      this.#lastError = undefined
+      this.#keyReloadProblem = undefined
     } catch (err) {
-      this.#lastError = 'signing keys could not be reloaded'
+      this.#keyReloadProblem = 'signing keys could not be reloaded'
       this.#report(err as Error)
       return
     }
@@ -235,7 +237,7 @@ export class Issuer implements IssuerCore {
       this.#report(err as Error)
       return
     }
-    this.#lastFailure = undefined
+    this.#lastReportedFailure = undefined
   }
 
   /**
@@ -244,7 +246,7 @@ export class Issuer implements IssuerCore {
    * records, and registered clients past their lifetime.
    */
   async prune(): Promise<void> {
-    const { store, clock } = this.#p
+    const { store, clock } = this.#parts
     await store.logins.prune(clock(), LOGIN_THROTTLE)
     await store.sessions.prune(clock(), CODE_RETENTION_MS)
     await store.answeredRequests.prune(clock())
@@ -257,8 +259,8 @@ export class Issuer implements IssuerCore {
 
   /** Reports a background failure once per distinct message, not at every poll. */
   #report(err: Error): void {
-    if (err.message !== this.#lastFailure) this.#p.onError(err)
-    this.#lastFailure = err.message
+    if (err.message !== this.#lastReportedFailure) this.#parts.onError(err)
+    this.#lastReportedFailure = err.message
   }
 
   async close(): Promise<void> {
@@ -267,6 +269,6 @@ export class Issuer implements IssuerCore {
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = undefined
     await this.#tick
-    await this.#p.store.close()
+    await this.#parts.store.close()
   }
 }

@@ -16,7 +16,8 @@
 import type { Admission } from '../credentials/admission.js'
 import { readDeviceCookie, writeDeviceCookie } from '../credentials/device-cookie.js'
 import { dummyPasswordHash, verifyArgon2 } from '../credentials/passwords.js'
-import { accountKey, deviceKey, LOGIN_THROTTLE, retryAfterSeconds, usernameKey } from '../credentials/throttle.js'
+import { accountKey, deviceKey, LOGIN_THROTTLE, usernameKey } from '../credentials/throttle.js'
+import { retryAfterUntil } from '../domain/retry-after.js'
 import { MAX_USERNAME_LENGTH, normaliseUsername } from '../credentials/usernames.js'
 import type { LoginThrottleStore, UserRecord, UserStore } from '../store/types/index.js'
 import type { Clock, LoginOutcome } from '../domain/types.js'
@@ -74,7 +75,7 @@ export class PasswordCheck {
     }
     if (!attempt.allowed) {
       permit.release()
-      return { ok: false, reason: 'locked', retryAfter: retryAfterSeconds(attempt.lockedUntil, now) }
+      return { ok: false, reason: 'locked', retryAfter: retryAfterUntil(attempt.lockedUntil, now) }
     }
     // A store failure from here on: the attempt stays counted (the conservative side).
     // Unknown user: verified against a dummy hash, same cost as a wrong password.

@@ -6,7 +6,7 @@
 // when never used, 30 days after their last token otherwise.
 import { newClientId } from '../credentials/ids.js'
 import { addressHash } from '../credentials/client-address.js'
-import { retryAfterSeconds } from '../credentials/throttle.js'
+import { retryAfterUntil } from '../domain/retry-after.js'
 import type { ClientRecord, RegistrationLimits, RegistrationPrunePolicy, RegistrationStore } from '../store/types/index.js'
 import type { Client, Clock, RegistrationRequest, RegistrationResult } from '../domain/types.js'
 import type { IssuerConfig } from '../config.js'
@@ -57,7 +57,7 @@ export class Registrations implements RegistrationService {
       registration: { addressHash: addressHash(key, address), lastUsedAt: null },
     }
     const outcome = await this.store.register(record, REGISTRATION_LIMITS)
-    if (!outcome.ok) return { ok: false, limit: outcome.limit, retryAfter: retryAfterSeconds(outcome.retryAt, now) }
+    if (!outcome.ok) return { ok: false, limit: outcome.limit, retryAfter: retryAfterUntil(outcome.retryAt, now) }
     return { ok: true, client: { ...request, id: record.id, issuedAt: now } }
   }
 

@@ -9,6 +9,7 @@
 // has done nothing.
 import { availableParallelism } from 'node:os'
 import { BusyError } from '../domain/errors.js'
+import { retryAfterSeconds } from '../domain/retry-after.js'
 
 /** Computations that may wait on one machine (DESIGN.md). */
 export const MACHINE_QUEUE = 64
@@ -123,6 +124,6 @@ export class Admission {
   /** Seconds until the queue ahead would likely have drained; at least 1. */
   #retryAfter(): number {
     const waves = (this.#waiting + this.#inFlight) / this.maxInFlight
-    return Math.max(1, Math.ceil((waves * this.#avgMs) / 1000))
+    return retryAfterSeconds((waves * this.#avgMs) / 1000)
   }
 }

@@ -32,8 +32,14 @@ export function deriveRefreshToken(key: Buffer, spent: string, salt: string): st
 /** 128 random bits for a derivation salt. */
 export const newSalt = (): string => randomBytes(16).toString('base64url')
 
-// A refresh token as the issuer makes it: the prefix and 43 base64url characters.
-const REFRESH_FORM = /^tr_[A-Za-z0-9_-]{43}$/
+/** The form of every opaque value's random part: 256 bits are 43 base64url characters (RFC 4648 §5, no padding). */
+export const OPAQUE_BODY = '[A-Za-z0-9_-]{43}'
+const OPAQUE_FORM = new RegExp(`^${OPAQUE_BODY}$`)
+const REFRESH_FORM = new RegExp(`^${REFRESH_TOKEN_PREFIX}${OPAQUE_BODY}$`)
+
+/** A value of the form the issuer makes (a code, a session id, a mailed token): checked before any look-up. */
+export const looksLikeOpaque = (s: string): boolean => OPAQUE_FORM.test(s)
+/** A refresh token as the issuer makes it: the prefix and the opaque body. */
 export const looksLikeRefreshToken = (s: string): boolean => REFRESH_FORM.test(s)
 
 /** A public identifier (128 random bits, base64url) shown to clients, e.g. a session's OpenID Connect `sid`: no secret, never stored hashed. */

@@ -26,6 +26,3 @@ export const usernameKey = (normalised: string): string => createHash('sha256').
 export const accountKey = (userId: string): string => usernameKey(`\0account\0${userId}`)
 export const deviceKey = (userId: string, nonce: string): string => usernameKey(`\0device\0${userId}\0${nonce}`)
 
-/** Whole seconds until `lockedUntil`, at least 1 (a Retry-After value). */
-export const retryAfterSeconds = (lockedUntil: number, now: number): number =>
-  Math.max(1, Math.ceil((lockedUntil - now) / 1000))

@@ -19,7 +19,7 @@ import { formEndpoints } from './routes/form-endpoints.js'
 import { browserEndpoints } from './routes/browser-endpoints.js'
 import { registerEndpoint } from './routes/register.js'
 import { REVOKE_PATH } from './routes/revoke.js'
-import { logExchange, TOKEN_PATH } from './routes/token.js'
+import { logTokenOutcome, TOKEN_PATH } from './routes/token.js'
 
 const FORM_PATHS = new Set([TOKEN_PATH, REVOKE_PATH])
 import { userInfoEndpoint } from './routes/userinfo.js'
@@ -63,7 +63,7 @@ export function buildApp(core: IssuerCore, options: BuildAppOptions = {}): Fasti
   app.setNotFoundHandler(function notFound(request, reply) {
     const path = request.url.split('?')[0]!
     if (FORM_PATHS.has(path)) {
-      if (path === TOKEN_PATH) logExchange(core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
+      if (path === TOKEN_PATH) logTokenOutcome(core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
       return sendOAuthError(reply, Errors.methodNotAllowed)
     }
     return reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' })

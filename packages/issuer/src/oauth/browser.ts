@@ -3,9 +3,9 @@
 // implements (http/browser/cookies.ts), so the steps stay free of Fastify.
 import type { IssuerCore } from '../core/types.js'
 import type { SignedInUser } from '../domain/types.js'
+import { looksLikeOpaque } from '../credentials/opaque.js'
 
 // Session ids are ours: 256 random bits, base64url. Anything else is no session, unlooked-up.
-const SESSION_FORM = /^[A-Za-z0-9_-]{43}$/
 
 /**
  * What the browser endpoints' steps see of the browser: its Origin header
@@ -45,7 +45,7 @@ export interface CurrentSession {
 /** The live session the browser's cookie names, or null (no cookie, unknown, expired, or the user is gone). */
 export async function currentSession(core: IssuerCore, browser: BrowserContext): Promise<CurrentSession | null> {
   const id = browser.sessionCookie()
-  if (id === undefined || !SESSION_FORM.test(id)) return null
+  if (id === undefined || !looksLikeOpaque(id)) return null
   const user = await core.signIn.session(id)
   return user === null ? null : { id, user }
 }

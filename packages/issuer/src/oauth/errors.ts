@@ -7,6 +7,8 @@
 // failures are built once, at load time, with their JSON body already
 // serialised: the error path allocates nothing.
 
+import { retryAfterSeconds } from '../domain/retry-after.js'
+
 /**
  * RFC 6749 §4.1.2.1 authorization-response codes, RFC 8707 §2
  * `invalid_target`, OpenID Connect Core §3.1.2.6 `login_required`,
@@ -135,7 +137,3 @@ export function safeDescription(text: string): string {
   return text.replace(/"/g, "'").replace(/\\/g, '/').replace(/[^\x20-\x7E]/g, '?')
 }
 
-/** Retry-After is a whole, positive number of seconds (RFC 9110 §10.2.3). */
-export function retryAfterSeconds(seconds: number): number {
-  return Number.isFinite(seconds) && seconds > 1 ? Math.ceil(seconds) : 1
-}

@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Seen } from '../../oauth/authorize/begin.js'
 import type { Outcome } from '../../oauth/authorize/response.js'
-import { loggedClientId } from './token.js'
+import { loggedClientId } from '../logged-values.js'
 
 export function logBrowserRequest(request: FastifyRequest, what: string, seen: Seen, outcome: Outcome): void {
   request.log.info({

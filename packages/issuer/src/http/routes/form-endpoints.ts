@@ -11,7 +11,7 @@ import { parseForm } from '../../oauth/form.js'
 import { sendOAuthError } from '../oauth-reply.js'
 import { anyOrigin, preflightRoute } from '../cors.js'
 import { revokeRoute, REVOKE_PATH } from './revoke.js'
-import { dpopNonceHeader, logExchange, tokenRoute, TOKEN_PATH } from './token.js'
+import { dpopNonceHeader, logTokenOutcome, tokenRoute, TOKEN_PATH } from './token.js'
 
 /** Default cap on a request body, bytes: ample for any real request. */
 export const DEFAULT_TOKEN_BODY_LIMIT = 16 * 1024
@@ -47,7 +47,7 @@ export async function formEndpoints(app: FastifyInstance, options: FormEndpointO
   app.setErrorHandler(function formErrorHandler(error: FastifyError, request, reply) {
     const mapped = transportError(error)
     if (mapped !== undefined) {
-      if (request.url.startsWith(TOKEN_PATH)) logExchange(options.core, request, reply.code(mapped.status), undefined, mapped.error)
+      if (request.url.startsWith(TOKEN_PATH)) logTokenOutcome(options.core, request, reply.code(mapped.status), undefined, mapped.error)
       return sendOAuthError(reply, mapped)
     }
     // Unexpected: logged for the operator, answered as server_error without internals.
@@ -65,7 +65,7 @@ export async function formEndpoints(app: FastifyInstance, options: FormEndpointO
       exposeHeadRoute: false,
       handler(request, reply) {
         if (url !== TOKEN_PATH) return sendOAuthError(reply, Errors.revokeMethodNotAllowed)
-        logExchange(options.core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
+        logTokenOutcome(options.core, request, reply.code(405), undefined, Errors.methodNotAllowed.error)
         return sendOAuthError(reply, Errors.methodNotAllowed)
       },
     })

@@ -14,7 +14,7 @@ import { noCacheHeaders, sendOAuthError } from '../oauth-reply.js'
 import { reportStoreFailure } from '../store-failure.js'
 import { authenticate, readClientCredentials } from '../../oauth/shared/client-auth.js'
 import { requireForm } from '../../oauth/token/pipeline.js'
-import { loggedClientId } from './token.js'
+import { loggedClientId } from '../logged-values.js'
 
 export const REVOKE_PATH = '/oauth2/revoke'
 

@@ -14,7 +14,8 @@ import { anyOrigin, preflightRoute } from '../cors.js'
 import { JSON_TYPE, noCacheHeaders, sendOAuthError } from '../oauth-reply.js'
 import { reportStoreFailure } from '../store-failure.js'
 import { currentNonce } from '../../oauth/dpop/index.js'
-import { dpopHeaders, loggedClientId } from './token.js'
+import { dpopHeaders } from '../dpop-headers.js'
+import { loggedClientId } from '../logged-values.js'
 
 /** A UserInfo POST carries at most a small form; anything larger is refused (413). */
 const BODY_LIMIT = 16 * 1024

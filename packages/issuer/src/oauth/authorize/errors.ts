@@ -5,6 +5,7 @@
 // goes back to the client's redirect URI (RFC 6749 §4.1.2.1, with the OpenID
 // Connect Core §3.1.2.6 prompt errors and RFC 8707 §2 invalid_target).
 import { BusyError } from '../../domain/errors.js'
+import { retryAfterSeconds } from '../../domain/retry-after.js'
 import { OAuthError, type AuthorizationErrorCode } from '../errors.js'
 
 export type { AuthorizationErrorCode } from '../errors.js'
@@ -93,4 +94,4 @@ export const Problems = {
 
 /** RFC 9110 §15.6.4: admission control refused the password check. */
 export const busyProblem = (err: BusyError): Problem =>
-  new Problem(503, 'Busy', ['Too many sign-ins are being checked right now. Try again in a moment.'], Math.max(1, Math.ceil(err.retryAfter)))
+  new Problem(503, 'Busy', ['Too many sign-ins are being checked right now. Try again in a moment.'], retryAfterSeconds(err.retryAfter))

@@ -10,16 +10,16 @@ import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import { grantsOpenId } from '../shared/scope.js'
-import type { Grant, GrantSubject, TokenExchange } from './grant.js'
+import type { Grant, GrantSubject, TokenRequestSeen } from './grant.js'
 
 const text = (v: FormValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const code = text(params.code)
   if (code === undefined) return Errors.missingCode
   const checked = await core.codes.check(code, client, text(params.redirect_uri), text(params.code_verifier), proofKey)
   if (!checked.ok) {
-    exchange.replayed = checked.replayed
+    seen.replayed = checked.replayed
     return Errors.invalidCode
   }
   const grant = checked.grant
@@ -34,7 +34,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
       const redeemed = await core.codes.redeem(code, client, grant, client.grants.includes('refresh_token'), proofKey)
       // Spent by a concurrent redemption meanwhile: this one is the second use.
       if (redeemed === null) {
-        exchange.replayed = true
+        seen.replayed = true
         return Errors.invalidCode
       }
       return redeemed.refreshToken === null ? {} : { refreshToken: redeemed.refreshToken }

@@ -12,7 +12,7 @@ import type { FormValue } from '../form.js'
 import type { ScopeLimits } from '../shared/scope.js'
 
 /** What one token request learned, for its log line (never a secret). */
-export class TokenExchange {
+export class TokenRequestSeen {
   /** The client id claimed (logged only when it has the issuer's form). */
   clientId: string | undefined = undefined
   /** The grant_type sent (logged only when it is a known one). */
@@ -71,5 +71,5 @@ export interface Grant {
    * single-valued. `proofKey`: the thumbprint of the request's checked DPoP
    * proof key, or null (RFC 9449 §5).
    */
-  handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
+  handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
 }

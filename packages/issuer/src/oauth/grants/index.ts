@@ -11,7 +11,7 @@ import { password } from './password.js'
 import { refreshToken } from './refresh-token.js'
 
 export type { Grant, GrantSubject } from './grant.js'
-export { TokenExchange } from './grant.js'
+export { TokenRequestSeen } from './grant.js'
 
 const registry = new Map<string, Grant>([
   [authorizationCode.type, authorizationCode],

@@ -9,9 +9,9 @@ import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import { grantsOpenId } from '../shared/scope.js'
-import type { Grant, GrantSubject, TokenExchange } from './grant.js'
+import type { Grant, GrantSubject, TokenRequestSeen } from './grant.js'
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, exchange: TokenExchange, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
+async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const token = params.refresh_token
   if (typeof token !== 'string') return Errors.missingRefreshToken
   // Nothing asked that a later step could refuse (the scope and the audience are the grant's own, and the
@@ -20,27 +20,27 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
   if (params.scope === undefined && params.resource === undefined && params.audience === undefined) {
     const done = await core.refreshTokens.rotateCurrent(token, client, proofKey)
     if (done !== null) {
-      exchange.familyId = done.grant.familyId
+      seen.familyId = done.grant.familyId
       return subject(done.grant, client, async () => ({ refreshToken: done.refreshToken }))
     }
   }
   const checked = await core.refreshTokens.check(token, client, proofKey)
   if (!checked.ok) {
     if (checked.reason === 'replayed') {
-      exchange.replayed = true
-      exchange.familyId = checked.familyId
+      seen.replayed = true
+      seen.familyId = checked.familyId
     }
     return Errors.invalidRefreshToken
   }
   const grant = checked.grant
-  exchange.familyId = grant.familyId
+  seen.familyId = grant.familyId
   return subject(grant, client, async () => {
     const rotated = await core.refreshTokens.rotate(token, client, grant)
     if (!rotated.ok) {
-      if (rotated.reason === 'replayed') exchange.replayed = true
+      if (rotated.reason === 'replayed') seen.replayed = true
       return Errors.invalidRefreshToken
     }
-    exchange.reused = rotated.reused
+    seen.reused = rotated.reused
     return { refreshToken: rotated.refreshToken }
   })
 }

@@ -1,7 +1,8 @@
 // The registration endpoint's errors (RFC 7591 §3.2.2: 400 with
 // `invalid_redirect_uri` or `invalid_client_metadata`), and its 429 when a
 // limit is reached (RFC 6585 §4, with Retry-After).
-import { OAuthError, retryAfterSeconds, safeDescription } from '../errors.js'
+import { retryAfterSeconds } from '../../domain/retry-after.js'
+import { OAuthError, safeDescription } from '../errors.js'
 
 export const invalidRedirectUri = (description: string) => new OAuthError('invalid_redirect_uri', 400, safeDescription(description))
 export const invalidMetadata = (description: string) => new OAuthError('invalid_client_metadata', 400, safeDescription(description))

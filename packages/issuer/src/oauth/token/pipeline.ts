@@ -12,14 +12,14 @@ import type { Client, ProofKey, UserProfile } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { Errors, OAuthError } from '../errors.js'
 import { FormBody, type FormValue } from '../form.js'
-import { findGrant, TokenExchange, unsupportedGrantType, type Grant, type GrantSubject } from '../grants/index.js'
+import { findGrant, TokenRequestSeen, unsupportedGrantType, type Grant, type GrantSubject } from '../grants/index.js'
 import { authenticate, readClientCredentials } from '../shared/client-auth.js'
 import { checkRepeatedParameters, single } from '../shared/parameters.js'
 import { selectAudience } from '../shared/resource.js'
 import { grantScopes } from '../shared/scope.js'
 import { checkTokenProof } from './dpop.js'
 
-export { TokenExchange }
+export { TokenRequestSeen }
 
 /** RFC 6749 §5.1 successful response, serialised. */
 export interface TokenResponse {
@@ -44,10 +44,10 @@ export function requireForm(body: unknown): Record<string, FormValue> | OAuthErr
 }
 
 /** Step: grant_type present (invalid_request) and supported (unsupported_grant_type), RFC 6749 §5.2. */
-function selectGrant(params: Record<string, FormValue>, exchange: TokenExchange): Grant | OAuthError {
+function selectGrant(params: Record<string, FormValue>, seen: TokenRequestSeen): Grant | OAuthError {
   const grantType = single(params, 'grant_type')
   if (grantType === undefined) return Errors.missingGrantType
-  exchange.grantType = grantType
+  seen.grantType = grantType
   return findGrant(grantType) ?? unsupportedGrantType
 }
 
@@ -92,19 +92,19 @@ function respond(
   return { body: JSON.stringify(answer) }
 }
 
-export async function exchangeToken(core: IssuerCore, request: TokenRequest, exchange: TokenExchange): Promise<TokenResponse | OAuthError> {
+export async function answerTokenRequest(core: IssuerCore, request: TokenRequest, seen: TokenRequestSeen): Promise<TokenResponse | OAuthError> {
   const params = requireForm(request.body)
   if (params instanceof OAuthError) return params
 
   const repeated = checkRepeatedParameters(params)
   if (repeated !== undefined) return repeated
 
-  const grant = selectGrant(params, exchange)
+  const grant = selectGrant(params, seen)
   if (grant instanceof OAuthError) return grant
 
   const claimed = readClientCredentials(request.authorization, params)
   if (claimed instanceof OAuthError) return claimed
-  exchange.clientId = claimed.id
+  seen.clientId = claimed.id
   const client = await authenticate(core, claimed)
   if (client instanceof OAuthError) return client
 
@@ -114,7 +114,7 @@ export async function exchangeToken(core: IssuerCore, request: TokenRequest, exc
   const proofKey = await checkTokenProof(core, client, request.dpop)
   if (proofKey instanceof OAuthError) return proofKey
 
-  const subject = await grant.handle(core, client, params, exchange, proofKey)
+  const subject = await grant.handle(core, client, params, seen, proofKey)
   if (subject instanceof OAuthError) return subject
 
   const scopes = grantScopes(single(params, 'scope'), subject.scopes)
