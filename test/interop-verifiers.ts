@@ -80,7 +80,10 @@ for (const alg of ['PS256', 'ES256', 'EdDSA']) {
 
     const api = express()
     api.set('env', 'test')
-    api.get('/read', auth({ issuerBaseURL: other.issuer, audience: AUDIENCE, strict: true }), requiredScopes('read'), (req, res) => { res.json({ ok: true }) })
+    // Not issuerBaseURL: from the OpenID configuration it would take id_token_signing_alg_values_supported (RS256,
+    // DESIGN.md) as the access tokens' algorithms too (README, "Checking tokens in your API").
+    api.get('/read', auth({ issuer: other.issuer, jwksUri: other.metadata.jwks_uri, audience: AUDIENCE, strict: true }), requiredScopes('read'),
+      (req, res) => { res.json({ ok: true }) })
     const server = api.listen(0, '127.0.0.1')
     await new Promise((resolve) => server.once('listening', resolve))
     t.teardown(() => new Promise((resolve) => server.close(resolve)))
