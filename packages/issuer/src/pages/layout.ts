@@ -16,6 +16,11 @@ body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-appl
 main{max-width:26rem;margin:0 auto;padding:2rem 1rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.5rem}
 h1{font-size:1.4rem;margin:0 0 1rem}
+h2{font-size:1.1rem;margin:0 0 .75rem}
+section{margin:1.5rem 0 0;padding-top:1.25rem;border-top:1px solid var(--line)}
+ul.apps{margin:0;padding:0;list-style:none}
+ul.apps>li{margin:0 0 1.25rem}
+ul.apps>li:last-child{margin-bottom:0}
 p{margin:0 0 1rem}
 .brand{color:var(--muted);font-size:.9rem;margin-bottom:.75rem;letter-spacing:.02em}
 .muted{color:var(--muted);font-size:.9rem}
@@ -29,6 +34,9 @@ input:focus{outline:2px solid var(--accent);outline-offset:1px}
 .buttons{display:flex;gap:.75rem;margin-top:.5rem}
 button{flex:1;font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer}
 button.secondary{background:transparent;color:var(--link);border-color:var(--link)}
+button.danger{background:transparent;color:var(--danger);border-color:var(--danger)}
+.notice{border-left:4px solid var(--accent);padding:.5rem .75rem;margin:0 0 1rem}
+.alert-text{color:var(--danger)}
 .alert{border-left:4px solid var(--danger);padding:.5rem .75rem;margin:0 0 1rem;color:var(--danger);background:transparent}
 a{color:var(--link)}
 strong.name{overflow-wrap:anywhere}

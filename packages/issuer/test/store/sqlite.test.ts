@@ -30,7 +30,7 @@ t.test('creates the file (0600) and its folders (0700), migrates to the current 
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name)
   t.same(tables.filter((n) => !n.startsWith('sqlite_')), [
-    'answered_requests', 'authorization_codes', 'clients', 'dpop_proofs', 'limit_counters', 'consents', 'login_attempts', 'meta', 'one_time_tokens',
+    'answered_requests', 'authorization_codes', 'clients', 'consents', 'dpop_proofs', 'limit_counters', 'login_attempts', 'meta', 'one_time_tokens',
     'refresh_families', 'refresh_tokens', 'scope_descriptions', 'server_secrets', 'sessions', 'signing_keys', 'users',
   ])
   db.close()
