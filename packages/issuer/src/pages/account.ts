@@ -102,7 +102,7 @@ ${notice(view.notice)}
 ${section('address', 'E-mail address', html`${addressLines(view)}
 ${f.email === undefined ? '' : emailChange(view, f.email)}`)}
 ${f.name === undefined ? '' : section('name', 'Display name', html`${problemAt(view, 'name')}
-${form(f.name, html`<label for="display-name">Display name</label>
+${form(f.name, html`<label for="display-name">Your name, as apps see it</label>
 <input id="display-name" name="name" type="text" autocomplete="name" maxlength="200" value="${view.typed?.name ?? view.name ?? ''}">`,
     html`<button type="submit">Save name</button>`)}`)}
 ${f.password === undefined ? '' : section('password', 'Password', html`${problemAt(view, 'password')}
@@ -113,7 +113,7 @@ ${currentPassword('current-password', 'current')}
 <p class="muted">At least ${view.minLength} characters; not your username or e-mail address, nor a common password. Every other session ends.</p>`,
     html`<button type="submit">Change password</button>`)}`)}
 ${f['remove-access'] === undefined ? '' : section('apps', 'Connected apps', apps(view, f['remove-access']))}
-${f['sign-out-everywhere'] === undefined ? '' : section('sessions', 'Sessions', html`<p>Sign out on every browser and device, and make every app ask you again.</p>
+${f['sign-out-everywhere'] === undefined ? '' : section('sessions', 'Sessions', html`<p>Sign out on every browser and device. Apps lose their refresh tokens and must sign you in again.</p>
 ${form(f['sign-out-everywhere'], '', html`<button type="submit" class="secondary">Sign out everywhere</button>`)}`)}
 ${f.delete === undefined ? '' : section('delete', 'Delete account', html`<p>This deletes your account and takes back every app's access. It cannot be undone.</p>
 ${problemAt(view, 'delete')}
