@@ -154,3 +154,16 @@ t.test('without TESSERA_SMTP_URL: no e-mail forms, their paths 404', async (t) =
   t.notMatch(page.body, /Forgot your password/)
   for (const url of [PATHS.email, PATHS.resend]) t.equal((await off.app.inject({ method: 'POST', url })).statusCode, 404, url)
 })
+
+t.test('messages name the configured brand (DESIGN.md "Branding": TESSERA_BRAND_NAME heads every page and message)', async (t) => {
+  const branded = await accountsHarness(t, { config: { brandName: 'Acme Bookings' } })
+  await branded.createUser({ username: 'uma', password: 'first long phrase', email: 'uma@example.com' })
+  const jar = await signedIn(branded.app, 'uma', 'first long phrase')
+  t.match((await get(branded.app, jar, ACCOUNT)).body, /<div class="brand">Acme Bookings<\/div>/)
+  await submit(branded.app, jar, PATHS.email, { email: 'uma@new.example', password: 'first long phrase' })
+  const verification = await branded.smtp.next()
+  t.match(verification.subject, /^Acme Bookings: /)
+  t.match(verification.text, /-- Acme Bookings/)
+  const notice = await branded.smtp.next()
+  t.match(notice.subject, /^Acme Bookings: your e-mail address is being changed/)
+})
