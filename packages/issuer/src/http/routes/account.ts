@@ -40,7 +40,7 @@ const ANSWERS: Record<AccountForm, Answer> = {
 
 /** The forms this configuration serves: the e-mail ones only with e-mail on. */
 const formsOf = (core: IssuerCore): AccountForm[] =>
-  (Object.keys(ANSWERS) as AccountForm[]).filter((f) => core.accounts.mailEnabled || (f !== 'email' && f !== 'resend'))
+  (Object.keys(ANSWERS) as AccountForm[]).filter((f) => core.config.smtpUrl !== null || (f !== 'email' && f !== 'resend'))
 
 /** RFC 9110 §15.5.6: 405 names the allowed methods. */
 function notAllowed(app: FastifyInstance, url: string, allow: 'GET' | 'POST', others: Array<'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS'>): void {
