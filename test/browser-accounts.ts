@@ -13,7 +13,7 @@ import t from 'tap'
 import * as oauth from 'oauth4webapi'
 import { launchBrowser, redirectServer } from './fixtures/browser.js'
 import { AUDIENCE, cli, startIssuer, tempDb } from './fixtures/harness.js'
-import { smtpCapture } from '../packages/issuer/test/fixtures/smtp.js'
+import { smtpCapture } from '../scripts/smtp-capture.mjs'
 
 const smtp = await smtpCapture(t)
 const db = await tempDb(t)

@@ -8,11 +8,9 @@
 // restaurant API. Then the session: a second request needs only "Allow";
 // and sign-out.
 import t from 'tap'
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import * as oauth from 'oauth4webapi'
 import { launchBrowser, redirectServer } from './fixtures/browser.js'
-import { AUDIENCE, cli, ROOT, startExample, startIssuer, tempDb } from './fixtures/harness.js'
+import { AUDIENCE, cli, startExample, startIssuer, tempDb } from './fixtures/harness.js'
 
 const db = await tempDb(t)
 const issuer = await startIssuer(t, db)
@@ -64,7 +62,6 @@ t.test('sign in on the issuer\'s page, Allow, back at the app with a code, token
   t.same(await page.locator('ul.scopes li').allTextContents(), ['read', 'write'], 'and lists the scopes asked')
   const button = await page.getByRole('button', { name: 'Allow' }).evaluate((b) => getComputedStyle(b).backgroundColor)
   t.equal(button, 'rgb(29, 95, 208)', 'the inline stylesheet applied (its CSP hash matches): the accent colour')
-  if (process.env.TESSERA_SCREENSHOTS) await screenshots(url)
 
   await page.getByLabel('Username').fill('john')
   await page.getByLabel('Password').fill('correct horse battery')
@@ -130,14 +127,3 @@ t.test('sign out ends the session: the next request asks for the password again'
 t.test('no page broke its own Content-Security-Policy (style hash, form-action on the 303)', async (t) => {
   t.same(violations, [])
 })
-
-/** TESSERA_SCREENSHOTS=1: the sign-in page at desktop and phone width, for docs/ (README). */
-async function screenshots(url: URL) {
-  const out = join(ROOT, 'docs')
-  await mkdir(out, { recursive: true })
-  await page.screenshot({ path: join(out, 'sign-in-desktop.png') })
-  const phone = await launchBrowser(t, { width: 390, height: 760 })
-  const p = await phone.newPage()
-  await p.goto(url.href)
-  await p.screenshot({ path: join(out, 'sign-in-phone.png') })
-}

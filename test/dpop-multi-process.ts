@@ -7,13 +7,13 @@
 import t, { type Test } from 'tap'
 import { postgresForFile } from '../scripts/postgres-cluster.mjs'
 import { within } from '../scripts/wait.mjs'
-import { dpopKey, proof } from '../packages/issuer/test/fixtures/dpop.js'
+import { generateKeyPair, generateProof } from 'dpop'
 import { AUDIENCE, cli, startIssuer, tempDb, tokenRequest, type ClientCredentials, type Issuer } from './fixtures/harness.js'
 
 const ISSUER = 'http://localhost:9410'
 const TOKEN_URL = `${ISSUER}/oauth2/token`
-const key = await dpopKey('ES256')
-const iat = () => Math.floor(Date.now() / 1000)
+// Proofs as a client library makes them (panva's `dpop`, RFC 9449 §4.2).
+const key = await generateKeyPair('ES256')
 
 async function post(server: Issuer, client: ClientCredentials, dpop: string) {
   const res = await fetch(`${server.url}/oauth2/token`, {
@@ -35,11 +35,11 @@ async function replayAcross(t: Test, db: string, env: Record<string, string> = {
   // With nonces on, the first answer of A hands one out; B must honour it.
   let nonce: string | undefined
   if (nonceOn) {
-    const first = await post(a, client, await proof(key, { now: iat(), claims: { htu: TOKEN_URL } }))
+    const first = await post(a, client, await generateProof(key, TOKEN_URL, 'POST'))
     t.equal(first.body.error, 'use_dpop_nonce', 'A asks for a nonce')
     nonce = first.nonce ?? undefined
   }
-  const make = async () => proof(key, { now: iat(), claims: { htu: TOKEN_URL, ...(nonce === undefined ? {} : { nonce }) } })
+  const make = async () => generateProof(key, TOKEN_URL, 'POST', nonce)
 
   for (const [first, second, names] of [[a, b, 'A then B'], [b, a, 'B then A']] as const) {
     const p = await make()

@@ -10,6 +10,7 @@ import { accessKeys, signingKeyAt } from '../keys/timeline.js'
 import type { IssuerStore } from '../store/types/index.js'
 import { ClientDirectory } from './clients.js'
 import { Accounts } from './accounts.js'
+import { AccountPage } from './account-page.js'
 import { Codes } from './codes.js'
 import { Csrf } from './csrf.js'
 import { DpopState } from './dpop.js'
@@ -64,6 +65,7 @@ export class Issuer implements IssuerCore {
   readonly accounts: Accounts
   readonly dpop: DpopState
   readonly consents: Consents
+  readonly accountPage: AccountPage
   readonly #parts: IssuerParts
   readonly #clients: ClientDirectory
   readonly #passwords: PasswordCheck
@@ -89,6 +91,7 @@ export class Issuer implements IssuerCore {
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
     this.codes = new Codes(store.sessions, this.refreshTokens, clock)
     this.consents = new Consents(store.consents, store.scopeDescriptions, clock)
+    this.accountPage = new AccountPage(store, admission, clock, config, (userId, address) => this.accounts.newVerification(userId, address))
     this.registrations = new Registrations(store.registrations, clock, () => config, () => parts.keys.serverSecret(REGISTRATION_KEY_NAME))
     this.dpop = new DpopState(store.dpopProofs, clock, parts.dpopNonceKey)
   }

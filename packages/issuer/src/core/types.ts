@@ -120,6 +120,83 @@ export interface AccountService {
   resetPassword(token: string, password: string): Promise<ResetResult>
 }
 
+/** A person as the account page shows them (DESIGN.md "The account page"). */
+export interface AccountProfile {
+  userId: string
+  username: string
+  email: string | null
+  emailVerified: boolean
+  /** A new address waiting for its link to be used, or null. */
+  emailPending: string | null
+  name: string | null
+}
+
+/** An app that holds access: a consent or a live refresh token. */
+export interface ConnectedApp {
+  clientId: string
+  /** Its `--name`, or its id when it has none. */
+  name: string
+  /** What the consents and live refresh tokens cover, sorted. */
+  scopes: string[]
+  /** The earliest consent or live refresh token, ms. */
+  since: number
+}
+
+/** Each refusal rule of a change of address: one message each on the page. */
+export type EmailChangeRule = 'email_missing' | 'email_invalid' | 'email_taken' | 'email_is_username' | 'email_unchanged'
+
+/** A message the account page leaves for after its answer: a verification link, or a notice to the old address. */
+export interface AccountMail {
+  to: string
+  username: string
+  /** The verification token (a link to `to`), or none for a notice. */
+  token: string | null
+  /** The new address, for the notice to the old one. */
+  newAddress?: string
+}
+
+/**
+ * The account page (DESIGN.md "The account page, remembered consent, scope
+ * descriptions and branding"): what a signed-in person sees and changes of
+ * their own account. Passwords are checked by the caller first, exactly as
+ * at sign-in (IssuerCore.checkUserPassword).
+ */
+export interface AccountPageService {
+  /** The person, or null when the account is gone. */
+  profile(userId: string): Promise<AccountProfile | null>
+  /** Every app with a consent or a live refresh token of the user, oldest first. */
+  connectedApps(userId: string): Promise<ConnectedApp[]>
+  /** "Remove access": the app's consents, refresh tokens and unspent codes for this user go (one transaction). */
+  removeAccess(userId: string, clientId: string): Promise<boolean>
+  /** Sets the display name (empty removes it); false when the value breaks the rule (at most 200 characters, no control characters). */
+  setDisplayName(userId: string, value: string): Promise<boolean>
+  /** The sign-up rule a new password breaks, or null. */
+  newPasswordProblem(profile: AccountProfile, password: string): PasswordRefusal | null
+  /**
+   * Sets the password (argon2id, under admission control: BusyError), ends
+   * every session of the user but `keepSessionId`, revokes their refresh
+   * tokens and codes. False when the user is gone.
+   */
+  changePassword(userId: string, keepSessionId: string, password: string): Promise<boolean>
+  /** The normalised new address, or the rule it breaks. */
+  checkNewEmail(profile: AccountProfile, value: string): Promise<{ ok: true; address: string } | { ok: false; rule: EmailChangeRule }>
+  /**
+   * Holds `address` as pending and makes its verification link; with a
+   * verified current address, a notice to it too. Null when the user is gone.
+   */
+  requestEmailChange(userId: string, address: string): Promise<AccountMail[] | null>
+  /**
+   * "Send the link again": a new link to the pending address, else to the
+   * unconfirmed address, within the reset limits (per account and per
+   * client address, an hour); null when there is nothing to confirm or a limit is reached.
+   */
+  resendVerification(userId: string, clientAddress: string): Promise<AccountMail | null>
+  /** Ends every session of the user and revokes every refresh token (as `user sign-out`). */
+  signOutEverywhere(username: string): Promise<void>
+  /** Deletes the user with their sessions, consents and refresh tokens (as `user delete`); false when gone already. */
+  deleteAccount(username: string): Promise<boolean>
+}
+
 export interface CodeService {
   /**
    * Checks a presented code (RFC 6749 §4.1.3, RFC 7636 §4.6) without
@@ -265,6 +342,7 @@ export interface IssuerCore {
   readonly accounts: AccountService
   readonly dpop: DpopService
   readonly consents: ConsentService
+  readonly accountPage: AccountPageService
 
   /** The published keys (RFC 7517), public members only; cheap (cached). */
   jwks(): Jwks

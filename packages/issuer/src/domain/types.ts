@@ -19,8 +19,8 @@ export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'PS256', 'ES256', '
 /** Milliseconds since the epoch. Injected so that tests can drive time. */
 export type Clock = () => number
 
-/** A registered client as the token endpoint sees it (never its secret). */
-export interface Client {
+/** What a client is, as stored and as the protocol sees it. */
+export interface ClientBasics {
   /** Stable id, e.g. `tc_…`; never begins with `-`; disjoint from user ids. */
   id: string
   name: string
@@ -29,12 +29,20 @@ export interface Client {
   scopes: string[]
   /** Allowed audiences (RFC 8707 resources); the first is the default `aud`. */
   audiences: string[]
+  /** Registered redirect URIs (RFC 6749 §3.1.2), compared as exact strings. */
+  redirectUris: string[]
+  /** `--dpop`: every token request must carry a DPoP proof (RFC 9449 §5.2 dpop_bound_access_tokens). */
+  dpopBoundAccessTokens: boolean
+  /** Where RP-initiated logout may send the browser back (OpenID Connect RP-Initiated Logout 1.0 §2), compared exactly. */
+  postLogoutRedirectUris: string[]
+}
+
+/** A registered client as the token endpoint sees it (never its secret). */
+export interface Client extends ClientBasics {
   /** Effective token lifetime in seconds: the client's `--ttl` (default 900), capped at maxTtl. */
   ttl: number
   /** No secret: authenticates with `client_id` alone (RFC 6749 §2.1, `token_endpoint_auth_method` none). */
   public: boolean
-  /** Registered redirect URIs (RFC 6749 §3.1.2). */
-  redirectUris: string[]
   /** First-party: no consent page within a sign-in session. Never true for a public client (RFC 8252 §8.6). */
   skipConsent: boolean
   /**
@@ -42,10 +50,6 @@ export interface Client {
    * person (no skip, no remembered consent), and the pages say so.
    */
   registered: boolean
-  /** `--dpop`: every token request must carry a DPoP proof (RFC 9449 §5.2 dpop_bound_access_tokens). */
-  dpopBoundAccessTokens: boolean
-  /** Where RP-initiated logout may send the browser back (OpenID Connect RP-Initiated Logout 1.0 §2), compared exactly. */
-  postLogoutRedirectUris: string[]
 }
 
 export interface User {

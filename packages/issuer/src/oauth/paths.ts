@@ -23,3 +23,23 @@ export const USERINFO_PATH = '/oauth2/userinfo'
 
 /** The brand logo (TESSERA_BRAND_LOGO), served with the file's type. */
 export const LOGO_PATH = '/oauth2/assets/logo'
+
+/**
+ * The account page (DESIGN.md "The account page, remembered consent, scope
+ * descriptions and branding"): GET shows it (the sign-in form without a
+ * session); each form POSTs to its own path under it and answers 303 to
+ * the page, which shows the outcome (`?done=`).
+ */
+export const ACCOUNT_PATH = '/oauth2/account'
+export const ACCOUNT_FORM_PATHS = {
+  'sign-in': '/oauth2/account/sign-in',
+  name: '/oauth2/account/name',
+  password: '/oauth2/account/password',
+  email: '/oauth2/account/email',
+  resend: '/oauth2/account/email/resend',
+  'remove-access': '/oauth2/account/apps/remove',
+  'sign-out-everywhere': '/oauth2/account/sign-out-everywhere',
+  delete: '/oauth2/account/delete',
+} as const
+/** The page "Delete account" leads to: "Your account has been deleted." */
+export const ACCOUNT_DELETED_PATH = '/oauth2/account/delete/done'

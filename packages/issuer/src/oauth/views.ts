@@ -107,6 +107,56 @@ export interface AccountFormView {
   minLength?: number
 }
 
+/** The account page's forms, each POSTing to its own path (oauth/paths.ts ACCOUNT_FORM_PATHS). */
+export type AccountForm = 'sign-in' | 'name' | 'password' | 'email' | 'resend' | 'remove-access' | 'sign-out-everywhere' | 'delete'
+
+/** Where a form posts and the anti-CSRF token it carries. */
+export interface FormTarget {
+  action: string
+  csrf: string
+}
+
+/** The account page's sign-in form, without a session (DESIGN.md: no app named, one "Sign in" button). */
+export interface AccountSignInView extends FormTarget {
+  username?: string
+  /** A refusal ("Wrong username or password."). */
+  message?: string
+  /** A lock: minutes until it may try again. */
+  retryMinutes?: number
+  /** The outcome of the last form (e.g. "You have been signed out everywhere."). */
+  notice?: string
+  signupHref?: string
+  forgotHref?: string
+}
+
+/** An app that holds access, as the page lists it. */
+export interface ConnectedAppView {
+  clientId: string
+  name: string
+  scopes: readonly string[]
+  /** Since when, ms. */
+  since: number
+}
+
+/** The account page within a session. */
+export interface AccountView extends ScopeText {
+  /** Each form the page offers (the e-mail forms only with e-mail on; "send the link again" only with an address to confirm). */
+  forms: Partial<Record<Exclude<AccountForm, 'sign-in'>, FormTarget>>
+  username: string
+  email: string | null
+  emailVerified: boolean
+  emailPending: string | null
+  name: string | null
+  apps: readonly ConnectedAppView[]
+  minLength: number
+  /** The outcome of the last form, shown after its 303. */
+  notice?: string
+  /** A form refused for its content: which one, and what to fix. */
+  problem?: { form: AccountForm; message: string; retryMinutes?: number }
+  /** Values typed into the refused form, shown again. */
+  typed?: { name?: string; email?: string }
+}
+
 /** Every page a browser endpoint can answer, by kind. */
 export type PageView =
   | ({ kind: 'sign-in' } & SignInView)
@@ -116,3 +166,5 @@ export type PageView =
   | ({ kind: 'message' } & MessageView)
   | ({ kind: 'signup' } & SignUpView)
   | ({ kind: 'verify-email' | 'forgot' | 'reset' } & AccountFormView)
+  | ({ kind: 'account-sign-in' } & AccountSignInView)
+  | ({ kind: 'account' } & AccountView)

@@ -5,9 +5,9 @@
 // the `html` tag, plain forms that work without JavaScript.
 import { html, type Html } from './html.js'
 import { layout, type Page } from './layout.js'
+import { alert } from './parts.js'
 import type { AccountFormView, SignUpView } from '../oauth/views.js'
 
-const alert = (message: string | undefined): Html | '' => message ? html`<p class="alert" role="alert">${message}</p>` : ''
 
 const hiddenToken = (name: string, value: string | undefined): Html | '' => value === undefined ? '' : html`<input type="hidden" name="${name}" value="${value}">`
 

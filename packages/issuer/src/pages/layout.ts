@@ -14,14 +14,24 @@ const style = (colours: Palette) => `
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:26rem;margin:0 auto;padding:2rem 1rem}
+@media (min-width:600px){main{padding-top:4rem}}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:1.5rem}
+@media (max-width:480px){main{padding:1.25rem .75rem}.card{padding:1.25rem}}
+.card>:last-child{margin-bottom:0}
+form+p{margin-top:1.25rem}
 h1{font-size:1.4rem;margin:0 0 1rem}
+h2{font-size:1.1rem;margin:0 0 .75rem}
+section{margin:1.5rem 0 0;padding-top:1.25rem;border-top:1px solid var(--line)}
+ul.apps{margin:0;padding:0;list-style:none}
+ul.apps>li{margin:0 0 1.25rem}
+ul.apps>li:last-child{margin-bottom:0}
 p{margin:0 0 1rem}
 .brand{color:var(--muted);font-size:.9rem;margin-bottom:.75rem;letter-spacing:.02em}
 .muted{color:var(--muted);font-size:.9rem}
 ul.scopes{margin:0 0 1rem;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:.4rem}
 ul.scopes li{border:1px solid var(--line);border-radius:999px;padding:.1rem .7rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9rem;overflow-wrap:anywhere}
-ul.scopes li.described{font-family:inherit}
+ul.scopes li.described{flex-basis:100%;font-family:inherit;font-size:1rem;border:0;border-radius:0;padding:0 0 0 1.5rem;position:relative}
+ul.scopes li.described::before{content:"\\2713";position:absolute;left:.2rem;color:var(--link);font-weight:700}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 input{display:block;width:100%;font:inherit;padding:.6rem .7rem;margin:0 0 1rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
 [hidden]{display:none!important}
@@ -29,6 +39,9 @@ input:focus{outline:2px solid var(--accent);outline-offset:1px}
 .buttons{display:flex;gap:.75rem;margin-top:.5rem}
 button{flex:1;font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer}
 button.secondary{background:transparent;color:var(--link);border-color:var(--link)}
+button.danger{background:transparent;color:var(--danger);border-color:var(--danger)}
+.notice{border-left:4px solid var(--accent);padding:.5rem .75rem;margin:0 0 1rem}
+.alert-text{color:var(--danger)}
 .alert{border-left:4px solid var(--danger);padding:.5rem .75rem;margin:0 0 1rem;color:var(--danger);background:transparent}
 a{color:var(--link)}
 strong.name{overflow-wrap:anywhere}

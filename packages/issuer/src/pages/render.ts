@@ -5,6 +5,7 @@ import type { PageView } from '../oauth/views.js'
 import { logoutPage, signedOutPage } from './logout.js'
 import { forgotPage, resetPage, signUpPage, verifyEmailPage } from './accounts.js'
 import { messagePage } from './messages.js'
+import { accountPage, accountSignInPage } from './account.js'
 import { consentPage, signInPage } from './sign-in.js'
 
 function page(view: PageView, brand: string): Page {
@@ -18,6 +19,8 @@ function page(view: PageView, brand: string): Page {
     case 'verify-email': return verifyEmailPage(view)
     case 'forgot': return forgotPage(view)
     case 'reset': return resetPage(view)
+    case 'account-sign-in': return accountSignInPage(view)
+    case 'account': return accountPage(view)
   }
 }
 

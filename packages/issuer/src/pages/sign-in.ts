@@ -5,17 +5,14 @@
 // authorization endpoint, "Allow" first (Enter), "Deny" without validation.
 import { html, type Html } from './html.js'
 import { layout, type Page } from './layout.js'
+import { alert, retryLine, scopeItems } from './parts.js'
 import type { ClientNaming, ConsentView, FormFields, ScopeText, SignInView } from '../oauth/views.js'
 
 /** The scopes asked for: each one's description, its name where none is set (both escaped). */
 function scopeList(scopes: readonly string[], text: ScopeText['scopeText']): Html {
   if (scopes.length === 0) return html``
-  const item = (s: string) => {
-    const description = text?.get(s)
-    return description === undefined ? html`<li>${s}</li>` : html`<li class="described" title="${s}">${description}</li>`
-  }
   return html`<p>It asks for:</p>
-<ul class="scopes">${scopes.map(item)}</ul>`
+${scopeItems(scopes, text)}`
 }
 
 /** The app's name, and beside it, for a client that registered itself, that no one vouched for it (DESIGN.md). */
@@ -44,9 +41,6 @@ const signInButton = html`<div class="buttons">
 <button type="submit" name="action" value="sign-in">Sign in</button>
 </div>`
 
-/** How long a locked username waits (DESIGN.md: in minutes). */
-const retryLine = (minutes: number | undefined): Html | '' =>
-  minutes === undefined ? '' : html`<p class="muted">You can try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.</p>`
 
 /**
  * Username, password, Allow and Deny: the page without a session (or with
@@ -60,7 +54,7 @@ export function signInPage(view: SignInView, brand: string): Page {
 ${scopeList(view.scopes, view.scopeText)}`
   return layout('Sign in', html`<h1>Sign in</h1>
 ${intro}
-${view.message ? html`<p class="alert" role="alert">${view.message}</p>` : ''}
+${alert(view.message)}
 ${retryLine(view.retryMinutes)}
 <form method="post" action="${view.action}">
 ${hidden(view)}

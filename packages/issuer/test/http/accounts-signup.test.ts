@@ -113,15 +113,16 @@ t.test('success for a --skip-consent client: the code at once, as after a sign-i
   t.equal(redirectParams(code).get('state'), 's1')
 })
 
-t.test('without a pending request: success is a 303 to the outcome page', async (t) => {
+t.test('without a pending request: success is a 303 to the account page, signed in', async (t) => {
   const jar = new CookieJar()
   const page = await get(h.app, jar, SIGNUP)
   t.equal(field(page.body, 'request'), '', 'no request carried')
   const res = await signUp(h, { jar, csrf: field(page.body, 'csrf') }, { username: fresh(), email: `${fresh()}@example.com`, password: 'yet another phrase' })
   t.equal(res.statusCode, 303)
-  t.equal(res.headers.location, '/oauth2/signup/done')
-  const done = await get(h.app, jar, '/oauth2/signup/done')
+  t.equal(res.headers.location, '/oauth2/account?done=created')
+  const done = await get(h.app, jar, String(res.headers.location))
   t.match(done.body, /Your account has been created\./)
+  t.match(done.body, /<h1>Your account<\/h1>/, 'the account page, within the new session')
 })
 
 t.test('the form rules: a missing or foreign anti-CSRF token, or a foreign Origin, is 403 and creates nothing', async (t) => {

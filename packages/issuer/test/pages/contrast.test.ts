@@ -14,6 +14,9 @@ const pairs = (c: ModeColours): Array<[string, string, string]> => [
   ['alert on card', c.danger, c.card], ['unverified mark on card', c.danger, c.card],
   ['link on card', c.link, c.card], ['link on page', c.link, c.bg], ['secondary button on card', c.link, c.card],
   ['button text on accent', c.onAccent, c.accent],
+  // The account page: "Delete account" and "(not confirmed)" in the danger colour, a described scope's check mark, the outcome line.
+  ['danger button on card', c.danger, c.card], ['not-confirmed mark on card', c.danger, c.card],
+  ['scope check mark on card', c.link, c.card], ['notice text on card', c.fg, c.card],
 ]
 
 t.test('the WCAG formulas: black on white is 21:1, white on white 1:1', async (t) => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { smtpCapture } from '../fixtures/smtp.js'
+import { smtpCapture } from '../../../../scripts/smtp-capture.mjs'
 import { cli, scrape, startServer, stop, until, type ServerProcess } from '../fixtures/process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-accounts-'))

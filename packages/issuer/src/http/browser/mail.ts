@@ -7,7 +7,7 @@
 // Deliveries still running when the app closes are awaited first.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
-import type { AfterAnswer, MailTransport } from '../../domain/mail.js'
+import type { AfterAnswer, MailIntent, MailTransport } from '../../domain/mail.js'
 import { mailFrom } from '../../config.js'
 import { DEFAULT_BRAND, renderMail } from '../../mail/messages.js'
 
@@ -25,22 +25,32 @@ export interface MailDelivery {
 export function mailDelivery(app: FastifyInstance, core: IssuerCore, transport: MailTransport | undefined): MailDelivery {
   const running = new Set<Promise<void>>()
   app.addHook('onClose', async () => { await Promise.allSettled([...running]) })
-  const identity = { from: mailFrom(core.config), brand: DEFAULT_BRAND }
+  // DESIGN.md "Branding": TESSERA_BRAND_NAME heads every page and message.
+  const identity = { from: mailFrom(core.config), brand: core.config.brandName || DEFAULT_BRAND }
 
-  async function deliver(after: AfterAnswer, log: FastifyBaseLogger): Promise<void> {
-    let kind = 'unknown'
+  async function send(intent: MailIntent, log: FastifyBaseLogger): Promise<void> {
     try {
-      const intent = await after()
-      if (intent === null) return
-      kind = intent.kind
       if (transport === undefined) throw Object.assign(new Error('no mail transport'), { code: 'ENOTRANSPORT' })
       await transport.send(renderMail(intent, identity))
-      core.observer.mailSent(kind, 'ok')
-      log.info({ kind }, 'mail sent')
+      core.observer.mailSent(intent.kind, 'ok')
+      log.info({ kind: intent.kind }, 'mail sent')
     } catch (err) {
-      core.observer.mailSent(kind, 'failed')
-      log.warn({ kind, err: safeError(err) }, 'mail could not be sent')
+      core.observer.mailSent(intent.kind, 'failed')
+      log.warn({ kind: intent.kind, err: safeError(err) }, 'mail could not be sent')
     }
+  }
+
+  async function deliver(after: AfterAnswer, log: FastifyBaseLogger): Promise<void> {
+    let intents
+    try {
+      intents = await after()
+    } catch (err) {
+      core.observer.mailSent('unknown', 'failed')
+      log.warn({ kind: 'unknown', err: safeError(err) }, 'mail could not be sent')
+      return
+    }
+    if (intents === null) return
+    for (const intent of Array.isArray(intents) ? intents : [intents as MailIntent]) await send(intent, log)
   }
 
   return {

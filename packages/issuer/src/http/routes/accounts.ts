@@ -7,7 +7,7 @@
 // the answer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { IssuerCore } from '../../core/types.js'
-import { answerSignUp, showSignUp, signUpDone } from '../../oauth/accounts/signup.js'
+import { answerSignUp, showSignUp } from '../../oauth/accounts/signup.js'
 import { answerVerifyEmail, showVerifyEmail, verifyEmailDone } from '../../oauth/accounts/verify-email.js'
 import { answerForgot, answerReset, forgotDone, resetDone, showForgot, showReset } from '../../oauth/accounts/reset.js'
 import type { Outcome, PageOutcome } from '../../oauth/authorize/response.js'
@@ -22,10 +22,11 @@ interface AccountPage {
   path: string
   show(core: IssuerCore, url: string, browser: BrowserContext): Promise<PageOutcome> | PageOutcome
   answer(core: IssuerCore, body: unknown, browser: BrowserContext): Promise<Outcome>
-  done(core: IssuerCore): PageOutcome
+  /** The GET outcome page its 303 leads to (sign-up has none: it leads to the app or the account page). */
+  done?: (core: IssuerCore) => PageOutcome
 }
 
-const SIGNUP: AccountPage = { path: SIGNUP_PATH, show: showSignUp, answer: answerSignUp, done: signUpDone }
+const SIGNUP: AccountPage = { path: SIGNUP_PATH, show: showSignUp, answer: answerSignUp }
 const MAIL_PAGES: AccountPage[] = [
   { path: VERIFY_EMAIL_PATH, show: showVerifyEmail, answer: answerVerifyEmail, done: verifyEmailDone },
   { path: FORGOT_PATH, show: (core, _url, browser) => showForgot(core, browser), answer: answerForgot, done: forgotDone },
@@ -56,8 +57,10 @@ export function accountRoutes(app: FastifyInstance, core: IssuerCore, mail: Mail
       if (outcome.type === 'redirect') mail.afterAnswer(outcome.after, request.log)
       return reply
     })
-    app.get(page.path + DONE_SUFFIX, { exposeHeadRoute: false }, async function done(_request, reply) {
-      return sendOutcome(reply, page.done(core))
+    const done = page.done
+    if (done === undefined) continue
+    app.get(page.path + DONE_SUFFIX, { exposeHeadRoute: false }, async function outcome(_request, reply) {
+      return sendOutcome(reply, done(core))
     })
   }
 }

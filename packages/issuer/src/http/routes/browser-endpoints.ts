@@ -1,5 +1,6 @@
 // The browser-facing endpoints, GET/POST /oauth2/authorize, GET/POST
-// /oauth2/logout and the accounts pages (routes/accounts.ts), in one encapsulated plugin (like the token endpoint's): its
+// /oauth2/logout, the accounts pages (routes/accounts.ts) and the account
+// page (routes/account.ts), in one encapsulated plugin (like the token endpoint's): its
 // own cookie parsing (@fastify/cookie) and form parser (@fastify/formbody
 // over the issuer's own form decoding, which keeps repeated fields visible),
 // registered here only, so the token endpoint's parser is untouched; its own
@@ -19,6 +20,7 @@ import { AUTHORIZE_PATH, LOGOUT_PATH } from '../../oauth/paths.js'
 import type { MailTransport } from '../../domain/mail.js'
 import { mailDelivery } from '../browser/mail.js'
 import { accountPaths, accountRoutes } from './accounts.js'
+import { accountRoutes as accountPageRoutes } from './account.js'
 import { authorizeRoutes } from './authorize.js'
 import { logoutRoutes } from './logout.js'
 
@@ -58,5 +60,7 @@ export async function browserEndpoints(app: FastifyInstance, options: { core: Is
   }
   authorizeRoutes(app, core)
   logoutRoutes(app, core)
-  accountRoutes(app, core, mailDelivery(app, core, options.mailer))
+  const mail = mailDelivery(app, core, options.mailer)
+  accountRoutes(app, core, mail)
+  accountPageRoutes(app, core, mail)
 }

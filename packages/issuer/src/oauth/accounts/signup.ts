@@ -7,7 +7,7 @@
 // message after the answer (e-mail on) → 303: the authorization request
 // again (within the new session it shows the consent page, or answers the
 // code at once for a --skip-consent client, as after a sign-in), or the
-// outcome page without a pending request.
+// account page without a pending request.
 import { BusyError } from '../../domain/errors.js'
 import type { AuthorizationRequest, Client } from '../../domain/types.js'
 import type { IssuerCore, SignUpInput } from '../../core/types.js'
@@ -16,11 +16,12 @@ import { formTargets } from '../authorize/form-targets.js'
 import { authorizeHref, switchUserHref } from '../authorize/interaction.js'
 import { problemPage, seeOther, type Outcome, type PageOutcome } from '../authorize/response.js'
 import type { BrowserContext } from '../browser.js'
-import { DONE_SUFFIX, SIGNUP_PATH, VERIFY_EMAIL_PATH } from '../paths.js'
+import { ACCOUNT_PATH, SIGNUP_PATH, VERIFY_EMAIL_PATH } from '../paths.js'
 import { formToken, signupPurpose } from '../shared/csrf.js'
+import { startPageSession } from '../shared/password-check.js'
 import { readQuery } from '../authorize/request.js'
 import { guardedForm, isPage } from './guard.js'
-import { outcomePage, signUpMessage, Texts } from './texts.js'
+import { signUpMessage, Texts } from './texts.js'
 
 const FIELDS = ['request', 'username', 'email', 'password'] as const
 
@@ -59,7 +60,8 @@ function signUpForm(core: IssuerCore, browser: BrowserContext, pending: Pending 
       kind: 'signup', action: SIGNUP_PATH, csrf: formToken(core, browser, signupPurpose(reference)), request: reference,
       clientName: pending?.client.name, emailField: core.accounts.mailEnabled, minLength: core.config.passwordMinLength,
       username: state.username, email: state.email, message: state.message,
-      signInHref: pending === null ? undefined : switchUserHref(pending.request),
+      // Back to the sign-in page of the same request, or, without one, the account page's sign-in form.
+      signInHref: pending === null ? ACCOUNT_PATH : switchUserHref(pending.request),
     },
     // Success redirects on to the app (CSP form-action follows redirects after a form).
     formTargets: pending === null ? undefined : formTargets(pending.request.redirectUri),
@@ -101,10 +103,7 @@ export async function answerSignUp(core: IssuerCore, body: unknown, browser: Bro
   }
 
   // A session exactly as a sign-in starts one (a previous one of this browser ends), and the device cookie.
-  const previous = browser.sessionCookie()
-  if (previous !== undefined) await core.signIn.endSession(previous)
-  const session = await core.signIn.startSession(result.user)
-  browser.setSession(session.id)
+  await startPageSession(core, browser, result.user)
   browser.setDevice(core.rememberDevice(browser.deviceCookie(), result.user.id))
 
   const verification = result.verification
@@ -112,15 +111,9 @@ export async function answerSignUp(core: IssuerCore, body: unknown, browser: Bro
     kind: 'verify-email' as const, to: verification.to, username: result.user.username,
     link: `${core.config.issuer}${VERIFY_EMAIL_PATH}?${new URLSearchParams({ token: verification.token })}`,
   })
-  if (pending === null) return seeOther(SIGNUP_PATH + DONE_SUFFIX, 'signed_up', after)
+  // Without a pending request, the account page shows the new account (DESIGN.md).
+  if (pending === null) return seeOther(`${ACCOUNT_PATH}?done=created`, 'signed_up', after)
   // The request goes on as after a sign-in: asked again within the new session
   // (the sealed request issued no code: nothing to mark answered).
   return seeOther(authorizeHref(pending.request, pending.request.prompt.filter((p) => p === 'consent')), 'signed_up', after)
-}
-
-export function signUpDone(core: IssuerCore): PageOutcome {
-  const lines = core.accounts.mailEnabled
-    ? [Texts.created, 'We have sent a link to your e-mail address: open it to confirm the address.', 'You can close this page.']
-    : [Texts.created, 'You can close this page.']
-  return outcomePage('Account created', lines, 'signup_done')
 }

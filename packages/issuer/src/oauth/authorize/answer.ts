@@ -8,14 +8,14 @@
 // as in the password grant (core.checkUserPassword: argon2id, admission
 // control, the shared per-username failure counter and lock), and the answer
 // is a 303 (RFC 9700 §4.12: never 307 after a POST of credentials).
-import { BusyError } from '../../domain/errors.js'
 import type { AuthorizationRequest, Client, SignedInUser } from '../../domain/types.js'
 import type { IssuerCore } from '../../core/types.js'
 import { authorizePurpose, formTokenValid, originAllowed } from '../shared/csrf.js'
+import { checkPagePassword, PasswordMessages, startPageSession } from '../shared/password-check.js'
 import { currentSession, type BrowserContext } from '../browser.js'
 import { readFields } from '../form.js'
 import { issue, type Seen } from './begin.js'
-import { AuthorizationError, busyProblem, Problem, Problems, Refusals } from './errors.js'
+import { AuthorizationError, Problem, Problems, Refusals } from './errors.js'
 import { grantedScopes, isFirstPartySignIn, sessionSuffices, signInOutcome, type PageFields } from './interaction.js'
 import { redirectUriMatches } from './redirect-uri.js'
 import { problemPage, refusal, Refused, type Outcome, type PageOutcome } from './response.js'
@@ -23,12 +23,7 @@ import { problemPage, refusal, Refused, type Outcome, type PageOutcome } from '.
 const FIELDS = ['request', 'csrf', 'action', 'username', 'password'] as const
 type Form = Partial<Record<(typeof FIELDS)[number], string>>
 
-export const Messages = {
-  wrongPassword: 'Wrong username or password.',
-  locked: 'Too many failed attempts. Try again later.',
-  missing: 'Enter your username and password.',
-  signInAgain: 'Sign in to continue.',
-} as const
+export const Messages = { ...PasswordMessages, signInAgain: 'Sign in to continue.' } as const
 
 /** Step: a form body, each field at most once. */
 const readForm = (body: unknown): Form | Problem => readFields(body, FIELDS) ?? Problems.malformedForm
@@ -47,30 +42,14 @@ async function signIn(core: IssuerCore, client: Client, request: AuthorizationRe
   const again = (status: number, message: string, outcome: string, retryAfter?: number) =>
     signInOutcome(core.config, client, request, fields, { status, username, message, outcome, retryAfter })
   if (username === undefined || password === undefined) return again(400, Messages.missing, 'missing_credentials')
-  let checked
-  try {
-    checked = await core.checkUserPassword(username, password, { cookie: browser.deviceCookie() })
-  } catch (err) {
-    if (!(err instanceof BusyError)) throw err
-    core.observer.signIn('busy')
-    return problemPage(busyProblem(err), 'busy')
-  }
+  const checked = await checkPagePassword(core, browser, username, password)
+  if ('type' in checked) return checked
   if (!checked.ok) {
-    if (checked.reason === 'locked') {
-      core.observer.signIn('locked')
-      return again(429, Messages.locked, 'locked', checked.retryAfter)
-    }
+    if (checked.reason === 'locked') return again(429, Messages.locked, 'locked', checked.retryAfter)
     // Unknown user and wrong password: one page (DESIGN.md).
-    core.observer.signIn('invalid_credentials')
     return again(400, Messages.wrongPassword, 'invalid_credentials')
   }
-  core.observer.signIn('ok')
-  const previous = browser.sessionCookie()
-  if (previous !== undefined) await core.signIn.endSession(previous)
-  const session = await core.signIn.startSession(checked.user)
-  browser.setSession(session.id)
-  if (checked.device !== undefined) browser.setDevice(checked.device)
-  return { userId: checked.user.id, username: checked.user.username, scopes: checked.user.scopes, authTime: session.authTime, sid: session.sid }
+  return startPageSession(core, browser, checked.user)
 }
 
 export async function answerAuthorization(core: IssuerCore, body: unknown, browser: BrowserContext, seen: Seen): Promise<Outcome> {

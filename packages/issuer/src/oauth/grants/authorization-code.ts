@@ -6,18 +6,17 @@
 // may be asked, `resource` must name the code's audience).
 
 import type { Client, ProofKey } from '../../domain/types.js'
-import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import { grantsOpenId } from '../shared/scope.js'
-import type { Grant, GrantSubject, TokenRequestSeen } from './grant.js'
+import type { Grant, GrantServices, GrantSubject, TokenRequestSeen } from './grant.js'
 
 const text = (v: FormValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
+async function handle(services: Pick<GrantServices, 'codes'>, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const code = text(params.code)
   if (code === undefined) return Errors.missingCode
-  const checked = await core.codes.check(code, client, text(params.redirect_uri), text(params.code_verifier), proofKey)
+  const checked = await services.codes.check(code, client, text(params.redirect_uri), text(params.code_verifier), proofKey)
   if (!checked.ok) {
     seen.replayed = checked.replayed
     return Errors.invalidCode
@@ -31,7 +30,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
     // OpenID Connect Core §3.1.3.3: the ID token, when the request's granted scopes held openid.
     identity: grantsOpenId(grant.scopes) ? { userId: grant.userId, authTime: grant.authTime, nonce: grant.nonce, sid: grant.sid } : undefined,
     async complete() {
-      const redeemed = await core.codes.redeem(code, client, grant, client.grants.includes('refresh_token'), proofKey)
+      const redeemed = await services.codes.redeem(code, client, grant, client.grants.includes('refresh_token'), proofKey)
       // Spent by a concurrent redemption meanwhile: this one is the second use.
       if (redeemed === null) {
         seen.replayed = true

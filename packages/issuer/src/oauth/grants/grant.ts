@@ -61,6 +61,12 @@ export interface GrantSubject {
   complete?(granted: { scopes: string[]; audience: string }): Promise<GrantCompletion | OAuthError>
 }
 
+/**
+ * The services grants use, and nothing else of the core (fosite's lesson: a
+ * grant handler sees only what it needs). Each grant names its own subset.
+ */
+export type GrantServices = Pick<IssuerCore, 'codes' | 'refreshTokens' | 'checkUserPassword'>
+
 export interface Grant {
   readonly type: GrantType
   /** Parameters this grant reads from the body (each recognised: sent twice is invalid_request). */
@@ -71,5 +77,7 @@ export interface Grant {
    * single-valued. `proofKey`: the thumbprint of the request's checked DPoP
    * proof key, or null (RFC 9449 §5).
    */
-  handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
+  handle(
+    services: GrantServices, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey,
+  ): GrantSubject | OAuthError | Promise<GrantSubject | OAuthError>
 }

@@ -6,13 +6,12 @@
 
 import { BusyError } from '../../domain/errors.js'
 import type { Client, ProofKey } from '../../domain/types.js'
-import type { IssuerCore } from '../../core/types.js'
 import { busy, Errors, tooManyAttempts, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
-import type { Grant, GrantSubject } from './grant.js'
+import type { Grant, GrantServices, GrantSubject } from './grant.js'
 import { intersectScopes, machineScopeLimits } from '../shared/scope.js'
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, _exchange: unknown, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
+async function handle(services: Pick<GrantServices, 'checkUserPassword' | 'refreshTokens'>, client: Client, params: Record<string, FormValue>, _exchange: unknown, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const username = params.username
   const password = params.password
   // RFC 6749 §4.3.2: both REQUIRED. Values are single strings after the repetition check.
@@ -20,7 +19,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
   if (typeof password !== 'string') return Errors.missingPassword
   let outcome
   try {
-    outcome = await core.checkUserPassword(username, password)
+    outcome = await services.checkUserPassword(username, password)
   } catch (err) {
     // Admission control refused the argon2 computation (RFC 9110 §15.6.4).
     if (err instanceof BusyError) return busy(err.retryAfter)
@@ -36,7 +35,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
     scopes: machineScopeLimits(intersectScopes(client.scopes, user.scopes)),
     async complete(granted) {
       if (!client.grants.includes('refresh_token')) return {}
-      return { refreshToken: await core.refreshTokens.issue(client, user.id, granted.scopes, granted.audience, null, proofKey) }
+      return { refreshToken: await services.refreshTokens.issue(client, user.id, granted.scopes, granted.audience, null, proofKey) }
     },
   }
 }

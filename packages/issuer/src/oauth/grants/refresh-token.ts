@@ -5,26 +5,25 @@
 // presented again outside the reuse grace revokes its family.
 
 import type { Client, ProofKey, RefreshGrantView } from '../../domain/types.js'
-import type { IssuerCore } from '../../core/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 import type { FormValue } from '../form.js'
 import { grantsOpenId } from '../shared/scope.js'
-import type { Grant, GrantSubject, TokenRequestSeen } from './grant.js'
+import type { Grant, GrantServices, GrantSubject, TokenRequestSeen } from './grant.js'
 
-async function handle(core: IssuerCore, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
+async function handle(services: Pick<GrantServices, 'refreshTokens'>, client: Client, params: Record<string, FormValue>, seen: TokenRequestSeen, proofKey: ProofKey): Promise<GrantSubject | OAuthError> {
   const token = params.refresh_token
   if (typeof token !== 'string') return Errors.missingRefreshToken
   // Nothing asked that a later step could refuse (the scope and the audience are the grant's own, and the
   // store checks there is a scope): check and rotation in one round trip. Anything else, or a refusal
   // (which changed nothing), takes the general path below, which tells why.
   if (params.scope === undefined && params.resource === undefined && params.audience === undefined) {
-    const done = await core.refreshTokens.rotateCurrent(token, client, proofKey)
+    const done = await services.refreshTokens.rotateCurrent(token, client, proofKey)
     if (done !== null) {
       seen.familyId = done.grant.familyId
       return subject(done.grant, client, async () => ({ refreshToken: done.refreshToken }))
     }
   }
-  const checked = await core.refreshTokens.check(token, client, proofKey)
+  const checked = await services.refreshTokens.check(token, client, proofKey)
   if (!checked.ok) {
     if (checked.reason === 'replayed') {
       seen.replayed = true
@@ -35,7 +34,7 @@ async function handle(core: IssuerCore, client: Client, params: Record<string, F
   const grant = checked.grant
   seen.familyId = grant.familyId
   return subject(grant, client, async () => {
-    const rotated = await core.refreshTokens.rotate(token, client, grant)
+    const rotated = await services.refreshTokens.rotate(token, client, grant)
     if (!rotated.ok) {
       if (rotated.reason === 'replayed') seen.replayed = true
       return Errors.invalidRefreshToken

@@ -18,6 +18,8 @@ export const signupPurpose = (request: string | undefined): string => `signup\0$
 export const VERIFY_EMAIL_PURPOSE = 'verify-email'
 export const FORGOT_PURPOSE = 'forgot'
 export const RESET_PURPOSE = 'reset'
+/** The account page: one purpose per form (a token for one form answers no other). */
+export const accountPurpose = (form: string): string => `account\0${form}`
 
 /** The token a form of this browser for `purpose` carries (the cookie is set first when the browser has none that verifies). */
 export function formToken(core: IssuerCore, browser: BrowserContext, purpose: string): string {

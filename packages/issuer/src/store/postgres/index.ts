@@ -14,6 +14,7 @@ import { PgAnsweredRequests } from './answered-requests.js'
 import { ClientMirror } from './client-mirror.js'
 import { PgClientTable } from './clients.js'
 import { PgConsents, PgScopeDescriptions } from './consents.js'
+import { PgAccount } from './account.js'
 import { describe, isConnectionError, isDatabaseError, PgDb } from './database.js'
 import { PgDpopProofs } from './dpop-proofs.js'
 import { PgKeys } from './keys.js'
@@ -47,6 +48,7 @@ class PostgresStore implements IssuerStore {
   readonly dpopProofs: PgDpopProofs
   readonly consents: PgConsents
   readonly scopeDescriptions: PgScopeDescriptions
+  readonly account: PgAccount
   readonly #db: PgDb
   readonly #mirror: ClientMirror | null
 
@@ -63,6 +65,7 @@ class PostgresStore implements IssuerStore {
     this.refresh = new PgRefresh(db)
     this.consents = new PgConsents(db)
     this.scopeDescriptions = new PgScopeDescriptions(db)
+    this.account = new PgAccount(db)
     // This process's copy of the clients re-reads after a registration or a prune (a failed re-read is the next poll's).
     this.registrations = new PgRegistrations(db, async () => { await mirror?.resync() })
     this.answeredRequests = new PgAnsweredRequests(db)

@@ -8,6 +8,7 @@ import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteAnsweredRequests } from './answered-requests.js'
 import { SqliteClients } from './clients.js'
 import { SqliteConsents, SqliteScopeDescriptions } from './consents.js'
+import { SqliteAccount } from './account.js'
 import type { OpenOptions } from '../options.js'
 import { openDatabase, type SqliteDb } from './database.js'
 import { SqliteDpopProofs } from './dpop-proofs.js'
@@ -37,6 +38,7 @@ class SqliteStore implements IssuerStore {
   readonly limits: SqliteLimits
   readonly dpopProofs: SqliteDpopProofs
   readonly consents: SqliteConsents
+  readonly account: SqliteAccount
   readonly scopeDescriptions: SqliteScopeDescriptions
   readonly #db: SqliteDb
   readonly #snapshot: ReturnType<typeof snapshotter>
@@ -59,6 +61,7 @@ class SqliteStore implements IssuerStore {
     this.dpopProofs = new SqliteDpopProofs(db)
     this.consents = new SqliteConsents(db)
     this.scopeDescriptions = new SqliteScopeDescriptions(db)
+    this.account = new SqliteAccount(db)
     this.#snapshot = snapshotter(db)
     // A real write: a read-only, full or broken database fails here, not on the next token request.
     this.#probe = db.raw.prepare<[number]>(`INSERT INTO meta (name, value) VALUES ('health_probe', ?)

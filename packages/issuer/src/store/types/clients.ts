@@ -1,12 +1,7 @@
 // Clients: the registered applications (RFC 6749 §2).
-import type { GrantType } from '../../domain/types.js'
+import type { ClientBasics, GrantType } from '../../domain/types.js'
 
-export interface ClientRecord {
-  id: string
-  name: string
-  grants: GrantType[]
-  scopes: string[]
-  audiences: string[]
+export interface ClientRecord extends ClientBasics {
   /** The client's configured token lifetime in seconds (capped at use, not here). */
   ttl: number
   /** Self-describing hash string of the current secret; null for a public client (RFC 6749 §2.1). */
@@ -15,14 +10,8 @@ export interface ClientRecord {
   previousSecretHash: string | null
   /** End of the previous secret's grace period, or null. */
   previousSecretExpiresAt: number | null
-  /** Registered redirect URIs (RFC 6749 §3.1.2), compared as exact strings. */
-  redirectUris: string[]
   /** A first-party client: no consent page within a sign-in session. */
   skipConsent: boolean
-  /** `--dpop`: its token requests must carry a DPoP proof (RFC 9449 §5.2). */
-  dpopBoundAccessTokens: boolean
-  /** Where RP-initiated logout may return (OpenID Connect RP-Initiated Logout 1.0 §2), compared as exact strings. */
-  postLogoutRedirectUris: string[]
   createdAt: number
   updatedAt: number
   /** Set for a client that registered itself (RFC 7591); null for one an operator created. */

@@ -4,6 +4,7 @@
 // async, and every write that must be atomic is one domain operation here
 // (one transaction, or one statement, inside the store), never a
 // transaction handed out to callers. Times are milliseconds since the epoch.
+import type { AccountStore } from './account.js'
 import type { AnsweredRequestRecord, AnsweredRequestStore } from './answered-requests.js'
 import type { ClientRecord, ClientStore } from './clients.js'
 import type { DpopProofRecord, DpopProofStore } from './dpop-proofs.js'
@@ -18,6 +19,7 @@ import type { ScopeDescriptionRecord, ScopeDescriptionStore } from './scope-desc
 import type { SessionRecord, SessionStore } from './sessions.js'
 import type { UserRecord, UserStore } from './users.js'
 
+export type * from './account.js'
 export type * from './answered-requests.js'
 export type * from './clients.js'
 export type * from './dpop-proofs.js'
@@ -52,6 +54,7 @@ export interface IssuerStore {
   readonly dpopProofs: DpopProofStore
   readonly consents: ConsentStore
   readonly scopeDescriptions: ScopeDescriptionStore
+  readonly account: AccountStore
   /**
    * Everything worth moving to another store (`db copy`): clients with
    * their secret hashes, users, keys and secrets as stored (encrypted ones
