@@ -93,7 +93,7 @@ if (cluster) {
       (await Promise.all(servers.map((s) => tokenRequest(tokenUrl(s), client, { grant_type: 'client_credentials' })))).every((r) => r.status === 400))
     for (let round = 0; round < 3; round++) {
       const verifier = randomBytes(32).toString('base64url')
-      const code = await core.signIn.issueCode({
+      const code = await core.codes.issue({
         clientId: client.client_id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: 'http://127.0.0.1/cb', scopes: ['read'], state: null,
         codeChallenge: createHash('sha256').update(verifier).digest('base64url'), audience: AUDIENCE, scopeRequested: true, prompt: [], nonce: null, maxAge: null, loginHint: null,
       }, { userId: user.user_id, username: 'carol', scopes: ['read'], authTime: Date.now(), sid: 'multi-node' }, ['read'])

@@ -89,7 +89,7 @@ export class Issuer implements IssuerCore {
     this.signIn = new SignIn(store.sessions, store.answeredRequests, clock, () => config.sessionTtl * 1000, parts.requestKey)
     this.csrf = new Csrf(parts.csrfKey, clock)
     this.refreshTokens = new RefreshTokens(store.refresh, clock, () => config, parts.refreshKey)
-    this.codes = new Codes(store.sessions, this.refreshTokens, clock)
+    this.codes = new Codes(store.codes, this.refreshTokens, clock)
     this.consents = new Consents(store.consents, store.scopeDescriptions, clock)
     this.accountPage = new AccountPage(store, admission, clock, config, (userId, address) => this.accounts.newVerification(userId, address))
     this.registrations = new Registrations(store.registrations, clock, () => config, () => parts.keys.serverSecret(REGISTRATION_KEY_NAME))
@@ -251,7 +251,8 @@ export class Issuer implements IssuerCore {
   async prune(): Promise<void> {
     const { store, clock } = this.#parts
     await store.logins.prune(clock(), LOGIN_THROTTLE)
-    await store.sessions.prune(clock(), CODE_RETENTION_MS)
+    await store.sessions.prune(clock())
+    await store.codes.prune(clock(), CODE_RETENTION_MS)
     await store.answeredRequests.prune(clock())
     await store.refresh.prune(clock())
     await this.registrations.prune()

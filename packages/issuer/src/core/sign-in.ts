@@ -6,7 +6,8 @@
 // strangers' page views can spoil another browser's page. A sealed request
 // answered with a code is recorded (its hash, until the seal expires), so
 // one page yields at most one code. Sessions behind the `tessera_session`
-// cookie (each with a public OpenID Connect `sid`) and the codes are stored hashed.
+// cookie (each with a public OpenID Connect `sid`) are stored hashed; the
+// codes the page issues are codes.ts.
 import { hashOpaque, newOpaque, newPublicId } from '../credentials/opaque.js'
 import { seal, unseal } from '../credentials/seal.js'
 import type { AnsweredRequestStore, SessionStore } from '../store/types/index.js'
@@ -15,8 +16,6 @@ import type { OpenedRequest, SignInService } from './types.js'
 
 /** A sealed request expires with its page, 10 minutes after the GET (DESIGN.md). */
 export const PENDING_REQUEST_TTL_MS = 10 * 60_000
-/** RFC 6749 §4.1.2: a short lifetime; DESIGN.md: 60 s. */
-export const CODE_TTL_MS = 60_000
 /** The name of the server secret pending requests are sealed with. */
 export const REQUEST_KEY_NAME = 'authorization-request-key'
 /** The seal's additional data: a seal of anything else never opens as a request. */
@@ -88,16 +87,5 @@ export class SignIn implements SignInService {
 
   async endSession(id: string): Promise<void> {
     await this.sessions.deleteSession(hashOpaque(id))
-  }
-
-  async issueCode(request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<string> {
-    const code = newOpaque()
-    const now = this.clock()
-    await this.sessions.insertCode({
-      hash: hashOpaque(code), clientId: request.clientId, userId: user.userId, redirectUri: request.redirectUriSent,
-      codeChallenge: request.codeChallenge, scopes, audience: request.audience, authTime: user.authTime, dpopJkt: request.dpopJkt ?? null,
-      nonce: request.nonce, sid: user.sid, createdAt: now, expiresAt: now + CODE_TTL_MS, spentAt: null,
-    })
-    return code
   }
 }

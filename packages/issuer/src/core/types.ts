@@ -40,8 +40,6 @@ export interface SignInService {
   /** The session's user, or null when unknown, expired or the user is gone. */
   session(id: string): Promise<SignedInUser | null>
   endSession(id: string): Promise<void>
-  /** Issues a code (60 s, single use) for an allowed request and the granted scopes. */
-  issueCode(request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<string>
 }
 
 /** The anti-CSRF cookie and tokens of the issuer's forms, bound to a server key (core/csrf.ts). */
@@ -197,7 +195,10 @@ export interface AccountPageService {
   deleteAccount(username: string): Promise<boolean>
 }
 
+/** Authorization codes: issued by the sign-in page, redeemed at the token endpoint. */
 export interface CodeService {
+  /** Issues a code (60 s, single use) for an allowed request and the granted scopes. */
+  issue(request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<string>
   /**
    * Checks a presented code (RFC 6749 §4.1.3, RFC 7636 §4.6) without
    * spending it. A code spent before is a replay: what was issued from it

@@ -128,6 +128,6 @@ t.test('scope omitted: identity scopes are left out of the default', async (t) =
   const res = await authorize(noScope, jar)
   t.equal(res.statusCode, 303)
   const code = redirectParams(res).get('code')!
-  const held = await h.admin.store.sessions.getCode((await import('../../src/credentials/opaque.js')).hashOpaque(code))
+  const held = await h.admin.store.codes.get((await import('../../src/credentials/opaque.js')).hashOpaque(code))
   t.same(held?.scopes, ['read'])
 })

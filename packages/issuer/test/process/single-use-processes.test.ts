@@ -65,7 +65,7 @@ t.test('a code redeemed on both processes at once succeeds once', async (t) => {
   for (let round = 0; round < 5; round++) {
     const verifier = randomBytes(32).toString('base64url')
     const challenge = createHash('sha256').update(verifier).digest('base64url')
-    const code = await core.signIn.issueCode({
+    const code = await core.codes.issue({
       clientId: app.client_id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: 'http://127.0.0.1/cb', scopes: ['read'], scopeRequested: true, state: null,
       codeChallenge: challenge, audience: 'https://api.example', prompt: [], nonce: null, maxAge: null, loginHint: null,
     }, { userId: user.user.id, username: 'alice', scopes: ['read'], authTime: Date.now(), sid: 'sid-1' }, ['read'])

@@ -20,7 +20,7 @@ export interface Seen {
 
 /** Issues the code and answers it (RFC 6749 §4.1.2); a code issued counts as a use of a self-registered client. */
 export async function issue(core: IssuerCore, client: Client, request: AuthorizationRequest, user: SignedInUser, scopes: string[]): Promise<Outcome> {
-  const code = await core.signIn.issueCode(request, user, scopes)
+  const code = await core.codes.issue(request, user, scopes)
   if (client.registered) await core.registrations.recordUse(client)
   return codeResponse(request.redirectUri, code, request.state, core.config.issuer)
 }

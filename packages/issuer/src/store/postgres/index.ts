@@ -25,6 +25,7 @@ import { migrate } from './migrations.js'
 import { PgRefresh } from './refresh.js'
 import { PgRegistrations } from './registrations.js'
 import { PgSessions } from './sessions.js'
+import { PgCodes } from './codes.js'
 import { exportAll, importAll } from './snapshot.js'
 import { PgUsers } from './users.js'
 
@@ -40,6 +41,7 @@ class PostgresStore implements IssuerStore {
   readonly logins: PgLogins
   readonly keys: PgKeys
   readonly sessions: PgSessions
+  readonly codes: PgCodes
   readonly refresh: PgRefresh
   readonly registrations: PgRegistrations
   readonly answeredRequests: PgAnsweredRequests
@@ -62,6 +64,7 @@ class PostgresStore implements IssuerStore {
     this.logins = new PgLogins(db)
     this.keys = new PgKeys(db)
     this.sessions = new PgSessions(db)
+    this.codes = new PgCodes(db)
     this.refresh = new PgRefresh(db)
     this.consents = new PgConsents(db)
     this.scopeDescriptions = new PgScopeDescriptions(db)

@@ -19,6 +19,7 @@ import { SqliteOneTimeTokens } from './one-time-tokens.js'
 import { SqliteRefresh } from './refresh.js'
 import { SqliteRegistrations } from './registrations.js'
 import { SqliteSessions } from './sessions.js'
+import { SqliteCodes } from './codes.js'
 import { snapshotter } from './snapshot.js'
 import { SqliteUsers } from './users.js'
 
@@ -31,6 +32,7 @@ class SqliteStore implements IssuerStore {
   readonly logins: SqliteLogins
   readonly keys: SqliteKeys
   readonly sessions: SqliteSessions
+  readonly codes: SqliteCodes
   readonly refresh: SqliteRefresh
   readonly registrations: SqliteRegistrations
   readonly answeredRequests: SqliteAnsweredRequests
@@ -53,6 +55,7 @@ class SqliteStore implements IssuerStore {
     this.logins = new SqliteLogins(db)
     this.keys = new SqliteKeys(db)
     this.sessions = new SqliteSessions(db)
+    this.codes = new SqliteCodes(db)
     this.refresh = new SqliteRefresh(db)
     this.registrations = new SqliteRegistrations(db)
     this.answeredRequests = new SqliteAnsweredRequests(db)

@@ -17,6 +17,7 @@ import type { RefreshFamilyRecord, RefreshStore, RefreshTokenRecord } from './re
 import type { RegistrationStore } from './registrations.js'
 import type { ScopeDescriptionRecord, ScopeDescriptionStore } from './scope-descriptions.js'
 import type { SessionRecord, SessionStore } from './sessions.js'
+import type { CodeStore } from './codes.js'
 import type { UserRecord, UserStore } from './users.js'
 
 export type * from './account.js'
@@ -32,6 +33,7 @@ export type * from './refresh.js'
 export type * from './registrations.js'
 export type * from './scope-descriptions.js'
 export type * from './sessions.js'
+export type * from './codes.js'
 export type * from './users.js'
 
 export interface IssuerStore {
@@ -46,6 +48,7 @@ export interface IssuerStore {
   readonly logins: LoginThrottleStore
   readonly keys: KeyStore
   readonly sessions: SessionStore
+  readonly codes: CodeStore
   readonly refresh: RefreshStore
   readonly registrations: RegistrationStore
   readonly answeredRequests: AnsweredRequestStore
