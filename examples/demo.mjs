@@ -9,7 +9,9 @@
 // confirm their address from the message a local SMTP receiver caught,
 // runs the official MCP SDK client against examples/mcp-server through the
 // SDK's own OAuth flow (discovery, registration, sign-in, code with
-// `resource`) and calls a tool, shows what the API refuses, rotates the
+// `resource`) and calls a tool, signs john in to a server-rendered web app
+// with OpenID Connect (examples/web-app, openid-client) and out again
+// (RP-initiated logout), shows what the API refuses, rotates the
 // signing key while a client keeps calling, and shuts everything down.
 // Exits 0 only when every step behaved as expected.
 import { randomBytes } from 'node:crypto'
@@ -22,6 +24,8 @@ import { run as runUser } from './password-grant/client.js'
 import { signIn as signInNative } from './native-app/app.js'
 import { callTool, connectAssistant } from './mcp-server/assistant.js'
 import { createApp as createMcpApp } from './mcp-server/server.js'
+import { createApp as createWebApp } from './web-app/server.js'
+import * as oidc from 'openid-client'
 import { allowInBrowser } from './shared/sign-in-page.js'
 import { confirmAddress, signUpAndAllow } from './shared/sign-up.js'
 import { buildApp } from './restaurants-fastify/server.js'
@@ -29,6 +33,7 @@ import { callApi, describe } from './shared/api.js'
 import { cli, startIssuer, startMailbox } from './shared/demo-processes.js'
 import { createDpopKey } from './shared/dpop.js'
 import { decodeJwt, discover } from './shared/token-source.js'
+import { Visitor } from './shared/web-visitor.js'
 
 const AUDIENCE = 'https://restaurants.example'
 const log = (line = '') => console.log(line)
@@ -182,6 +187,41 @@ try {
   await assistant.close()
   const listed = await cli(db, ['client', 'show', assistantAuth.client.client_id])
   expect(listed.registered === true, `client show ${assistantAuth.client.client_id}: registered true`)
+
+  step('A web app signs john in with OpenID Connect (examples/web-app, openid-client) and out again')
+  const webSocket = createServer()
+  await new Promise((resolve) => webSocket.listen(0, '127.0.0.1', resolve))
+  const webUrl = `http://127.0.0.1:${webSocket.address().port}`
+  const webClient = await cli(db, ['client', 'create', '--name', 'Restaurants web', '--grant', 'authorization_code',
+    '--redirect-uri', `${webUrl}/callback`, '--post-logout-redirect-uri', `${webUrl}/`, '--scope', 'openid profile email read',
+    '--audience', AUDIENCE, '--skip-consent'])
+  indent(`confidential first-party client ${webClient.client_id}, scopes openid profile email read; the app at ${webUrl}`)
+  // Discovery from the issuer URL alone (OpenID Connect Discovery §4); http is accepted on loopback only.
+  const oidcConfig = await oidc.discovery(new URL(issuer), webClient.client_id, webClient.client_secret, undefined,
+    { execute: [oidc.allowInsecureRequests] })
+  indent(`openid-client discovered ${issuer}/.well-known/openid-configuration: userinfo and end_session endpoints, ID tokens ` +
+    `${JSON.stringify(oidcConfig.serverMetadata().id_token_signing_alg_values_supported)}`)
+  webSocket.on('request', createWebApp({ config: oidcConfig, self: webUrl, api: apiUrl }))
+  try {
+    const visitor = new Visitor()
+    const signInPage = await visitor.follow(`${webUrl}/login`)
+    indent(`"Sign in" at the app -> the issuer's page ${new URL(signInPage.url).pathname} (${signInPage.status})`)
+    expect(/value="sign-in">Sign in</.test(signInPage.html) && !/value="allow"/.test(signInPage.html),
+      'a first-party app (--skip-consent) gets a plain sign-in page: one "Sign in" button, no Allow/Deny')
+    const home = await visitor.submit(signInPage, { username: 'john', password, action: 'sign-in' })
+    indent(`back at ${home.url}: "${/Signed in as <strong id="name">([^<]*)<\/strong>/.exec(home.html)?.[1] ?? '?'}"`)
+    expect(home.url === `${webUrl}/` && /Signed in as <strong id="name">john<\/strong>/.test(home.html),
+      'the app knows who signed in from the ID token openid-client validated (nonce, PKCE, RS256)')
+    const list = await visitor.follow(`${webUrl}/restaurants`)
+    expect(list.status === 200 && /<li>/.test(list.html), 'the app called the restaurant API with john\'s access token')
+    const confirm = await visitor.follow(`${webUrl}/logout`)
+    indent(`"Sign out" at the app -> the issuer's ${new URL(confirm.url).pathname}: ${/<strong class="name">([^<]*)<\/strong> asks you to sign out/.test(confirm.html) ? 'the page names the app' : 'no app named'}`)
+    const after = await visitor.submit(confirm, {})
+    expect(after.url === `${webUrl}/` && /not signed in/.test(after.html),
+      'RP-initiated logout: the issuer ended its session and sent john back to the app, signed out')
+  } finally {
+    await new Promise((resolve) => webSocket.close(resolve))
+  }
 
   step('What the API refuses')
   const serviceToken = await serviceTokens.getToken()

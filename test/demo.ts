@@ -77,3 +77,14 @@ t.test('the official MCP SDK client registers, signs john in and calls a tool of
   t.match(step, /tools\/call find_restaurants \{"query":"paris"\} -> \{"restaurants":\[\{"id":1,"name":"Le Petit Bistro"/)
   t.match(step, /ok: client show tc_[\w-]+: registered true/)
 })
+
+t.test('a web app signs john in with OpenID Connect through openid-client and out again (examples/web-app)', async (t) => {
+  const step = stepOf(/A web app signs john in with OpenID Connect/)
+  t.match(step, /openid-client discovered http:\/\/localhost:\d+\/\.well-known\/openid-configuration: .* ID tokens \["RS256"\]/, 'OpenID Connect Discovery §4 from the issuer URL alone')
+  t.match(step, /ok: a first-party app \(--skip-consent\) gets a plain sign-in page/)
+  t.match(step, /back at http:\/\/127\.0\.0\.1:\d+\/: "john"/, 'the app shows who signed in')
+  t.match(step, /ok: the app knows who signed in from the ID token openid-client validated/)
+  t.match(step, /ok: the app called the restaurant API with john's access token/)
+  t.match(step, /the issuer's \/oauth2\/logout: the page names the app/)
+  t.match(step, /ok: RP-initiated logout: the issuer ended its session and sent john back to the app, signed out/)
+})
