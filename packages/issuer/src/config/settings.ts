@@ -4,9 +4,9 @@
 // between them. The key encryption key is not here: it never goes on a
 // command line (config.ts reads it from its variable or a file).
 import { availableParallelism } from 'node:os'
-import { SIGNING_ALGS, type SigningAlg } from '../domain/types.js'
+import { SCOPE_TOKEN, SCOPE_TOKEN_RULE, SIGNING_ALGS, type SigningAlg } from '../domain/types.js'
 import { storeLocationProblem } from '../domain/store-location.js'
-import { audienceProblem, issuerProblem, parseAddressList, parseScopeList, SCOPE_TOKEN, smtpUrlProblem } from './values.js'
+import { audienceProblem, issuerProblem, parseAddressList, parseScopeList, smtpUrlProblem } from './values.js'
 import { HEX_COLOUR, MIN_TEXT_CONTRAST, textOn } from './colour.js'
 import { readLogo, type Logo } from './logo.js'
 
@@ -69,8 +69,7 @@ function spaceList(problem: (item: string) => string | null, what: string) {
   }
 }
 
-const scopeProblem = (scope: string): string | null =>
-  SCOPE_TOKEN.test(scope) ? null : 'a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)'
+const scopeProblem = (scope: string): string | null => SCOPE_TOKEN.test(scope) ? null : SCOPE_TOKEN_RULE
 
 const seconds = (flag: string, variable: string, fallback: number, help: string, shown = String(fallback), max?: number): Setting<number> =>
   ({ flag, variable, arg: 'SECONDS', shown, help, fallback, parse: integer(max === undefined ? 1 : 0, max) })

@@ -2,10 +2,9 @@
 // RFC 8414 §2), loopback hosts, the key encryption key. Pure functions, one
 // problem line each, shared by the settings table and the CLI.
 import { isIP } from 'node:net'
+import { SCOPE_TOKEN, SCOPE_TOKEN_RULE } from '../domain/types.js'
 import type { Parsed } from './settings.js'
 
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 // eslint-disable-next-line no-control-regex
 export const CONTROL = /[\u0000-\u001F\u007F-\u009F]/
 
@@ -71,7 +70,7 @@ export function audienceProblem(value: string): string | null {
 export function parseScopeList(value: string, source: string): Parsed<readonly string[]> {
   const scopes = value.split(' ').filter((s) => s !== '')
   const bad = scopes.find((s) => !SCOPE_TOKEN.test(s))
-  if (bad !== undefined) return { ok: false, problem: `${source}: bad scope "${bad}": a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)` }
+  if (bad !== undefined) return { ok: false, problem: `${source}: bad scope "${bad}": ${SCOPE_TOKEN_RULE}` }
   return { ok: true, value: [...new Set(scopes)].sort() }
 }
 

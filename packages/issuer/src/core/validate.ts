@@ -3,7 +3,8 @@
 import { InvalidInputError } from '../domain/errors.js'
 import { GRANT_TYPES, type GrantType } from '../domain/types.js'
 import { hasInvisibleCharacters, MAX_USERNAME_LENGTH } from '../credentials/usernames.js'
-import { audienceProblem, CONTROL, SCOPE_TOKEN } from '../config/values.js'
+import { audienceProblem, CONTROL } from '../config/values.js'
+import { SCOPE_TOKEN, SCOPE_TOKEN_RULE } from '../domain/types.js'
 
 /** Default token lifetime of a client, seconds. */
 export const DEFAULT_CLIENT_TTL = 900
@@ -17,7 +18,7 @@ export function parseScopes(values: readonly string[]): string[] {
   for (const value of values) {
     for (const token of value.split(' ')) {
       if (token === '') continue
-      if (!SCOPE_TOKEN.test(token)) throw new InvalidInputError(`bad scope "${token}": a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)`)
+      if (!SCOPE_TOKEN.test(token)) throw new InvalidInputError(`bad scope "${token}": ${SCOPE_TOKEN_RULE}`)
       scopes.add(token)
     }
   }

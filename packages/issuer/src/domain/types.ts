@@ -60,6 +60,11 @@ export interface User {
   scopes: string[]
 }
 
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). The one grammar of a scope, wherever one is read. */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+/** What a scope may hold, for the messages that refuse one. */
+export const SCOPE_TOKEN_RULE = 'a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)'
+
 /** The OpenID Connect identity scopes (Core §3.1.2.1 openid, §5.4 profile and email): every user has them. */
 export const IDENTITY_SCOPES: readonly string[] = ['openid', 'profile', 'email']
 

@@ -9,7 +9,7 @@ import { InvalidInputError } from '../../domain/errors.js'
 import type { GrantType } from '../../domain/types.js'
 import { checkRedirectUri } from '../../core/validate.js'
 import { hasInvisibleCharacters } from '../../credentials/usernames.js'
-import { SCOPE_TOKEN } from '../../config/values.js'
+import { SCOPE_TOKEN } from '../../domain/types.js'
 import type { OAuthError } from '../errors.js'
 import { invalidMetadata, invalidRedirectUri, RegistrationErrors } from './errors.js'
 

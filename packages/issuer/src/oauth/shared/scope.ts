@@ -11,10 +11,9 @@
 // identity scopes out of the default (scope omitted): an ID token is issued
 // only when `openid` was asked for.
 
-import { IDENTITY_SCOPES } from '../../domain/types.js'
+import { IDENTITY_SCOPES, SCOPE_TOKEN } from '../../domain/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect one. */
 export const OPENID = 'openid'
