@@ -17,6 +17,7 @@ import { machine, machineLine } from './lib/machine.mjs'
 import { ceilings } from './lib/derived.mjs'
 import { render } from './lib/report.mjs'
 import { evaluateTargets } from './lib/targets.mjs'
+import { runRecord, targetsOverRuns } from './lib/runs.mjs'
 import { stopPostgres } from './lib/postgres.mjs'
 import { removeTempDirs } from './lib/tmp.mjs'
 
@@ -71,6 +72,7 @@ export async function main(argv = process.argv.slice(2)) {
       tiny: { type: 'boolean', default: false },
       only: { type: 'string' },
       rounds: { type: 'string' },
+      runs: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
       render: { type: 'string' },
@@ -82,7 +84,8 @@ export async function main(argv = process.argv.slice(2)) {
     },
   })
   if (values.help) {
-    console.log('usage: node bench/run.mjs [--quick | --tiny] [--only verify,http,issue,issue-dpop,refresh,password,signup,memory,dpop] [--rounds N] [--out DIR] [--profile DIR] [--quiet] | --render results.json')
+    console.log(`usage: node bench/run.mjs [--quick | --tiny] [--only ${SCENARIOS.join(',')}] [--rounds N] [--runs N] [--out DIR] [--profile DIR] [--quiet] | --render results.json`)
+    console.log('  --runs N        N whole runs one after another; each target is the median of the runs\' medians (the committed results: --runs 3)')
     console.log('  --profile DIR   every server child runs with --cpu-prof into DIR; summarise with node bench/profile-summary.mjs DIR')
     console.log('       node bench/run.mjs --soak [--soak-minutes N] [--soak-rate R] [--out DIR]')
     console.log('  --soak          serve under steady mixed load, N minutes (default 10) on SQLite then on PostgreSQL, R operations/s (default 200);')
@@ -117,8 +120,47 @@ export async function main(argv = process.argv.slice(2)) {
     mkdirSync(values.profile, { recursive: true })
     process.env.BENCH_PROFILE_DIR = resolve(values.profile)
   }
+  const runCount = Number(values.runs ?? 1)
+  if (!Number.isInteger(runCount) || runCount < 1) throw new Error('--runs must be a positive integer')
   const started = performance.now()
   const m = machine()
+  const runs = []
+  let scenarios
+  for (let run = 1; run <= runCount; run++) {
+    if (runCount > 1) log(`run ${run}/${runCount}: start (load average ${loadAverage()})`)
+    const load = loadAverage()
+    const runStarted = performance.now()
+    const runMachine = machine()
+    scenarios = await measure(only, settings, log)
+    const seconds = (performance.now() - runStarted) / 1000
+    runs.push(runRecord({ machine: runMachine, seconds, targets: evaluateTargets(Object.values(scenarios).flatMap((s) => s.ratios), only) }, load))
+  }
+  const results = {
+    machine: m,
+    machineLine: machineLine(m),
+    mode,
+    settings,
+    settingsLine: settingsLine(settings),
+    command: `node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}`,
+    seconds: (performance.now() - started) / 1000,
+    ...(runCount > 1 ? { runs } : {}),
+    targets: targetsOverRuns(runCount > 1 ? runs : null, scenarios),
+    scenarios,
+    derived: ceilings(scenarios),
+    notes: mode === 'full' && only.length === SCENARIOS.length ? [] : ['Not a full run: figures are indicative only.'],
+  }
+  process.stdout.write(render(results, { markdown: false }))
+  mkdirSync(outDir, { recursive: true })
+  writeFileSync(join(outDir, 'RESULTS.md'), render(results, { markdown: true }))
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  log(`wrote ${join(outDir, 'RESULTS.md')} and results.json`)
+  return results
+}
+
+const loadAverage = () => loadavg().map((v) => v.toFixed(2)).join(', ')
+
+/** One pass over the scenarios `only`, in order, each with its settings. */
+async function measure(only, settings, log) {
   const scenarios = {}
   for (const name of only) {
     log(`${name}: start (${settingsLine({ [name]: settings[name] })})`)
@@ -133,26 +175,7 @@ export async function main(argv = process.argv.slice(2)) {
     }
     log(`${name}: done`)
   }
-  const ratios = Object.values(scenarios).flatMap((s) => s.ratios)
-  const results = {
-    machine: m,
-    machineLine: machineLine(m),
-    mode,
-    settings,
-    settingsLine: settingsLine(settings),
-    command: `node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}`,
-    seconds: (performance.now() - started) / 1000,
-    targets: evaluateTargets(ratios, only),
-    scenarios,
-    derived: ceilings(scenarios),
-    notes: mode === 'full' && only.length === SCENARIOS.length ? [] : ['Not a full run: figures are indicative only.'],
-  }
-  process.stdout.write(render(results, { markdown: false }))
-  mkdirSync(outDir, { recursive: true })
-  writeFileSync(join(outDir, 'RESULTS.md'), render(results, { markdown: true }))
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
-  log(`wrote ${join(outDir, 'RESULTS.md')} and results.json`)
-  return results
+  return scenarios
 }
 
 const SOAK_MINUTES = 10
@@ -185,7 +208,7 @@ async function soak(values, argv) {
   result.run = {
     machineLine: machineLine(m),
     command: `node bench/run.mjs${argv.length ? ` ${argv.join(' ')}` : ''}`,
-    loadAverage: loadavg().map((v) => v.toFixed(2)).join(', '),
+    loadAverage: loadAverage(),
     seconds: (performance.now() - started) / 1000,
   }
   const previous = join(outDir, 'results.json')
@@ -195,8 +218,7 @@ async function soak(values, argv) {
     : { machine: m, machineLine: machineLine(m), mode: 'soak', settings: {}, settingsLine: '', command: result.run.command, seconds: result.run.seconds, scenarios: {}, derived: [], notes: committed ? [] : ['Not a full-length soak: figures are indicative only.'] }
   results.scenarios.soak = result
   results.settings.soak = { minutes, rate }
-  const ratios = Object.values(results.scenarios).flatMap((s) => s.ratios)
-  results.targets = evaluateTargets(ratios, Object.keys(results.scenarios))
+  results.targets = targetsOverRuns(results.runs, results.scenarios)
   process.stdout.write(render({ ...results, scenarios: { soak: result }, targets: results.targets.filter((t) => t.id.startsWith('soak.')) }, { markdown: false }))
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, 'RESULTS.md'), render(results, { markdown: true }))

@@ -10,7 +10,7 @@ export function ceilings(scenarios) {
   return [...httpCeilings(scenarios), ...issueCeilings(scenarios)]
 }
 
-/** Issuance: the floor route against oidc-provider bounds what "≥ 0.8x floor" implies against it. */
+/** Issuance: the floor route against oidc-provider bounds what "≥ 0.9x the floor" implies against it. */
 function issueCeilings({ issue }) {
   if (!issue) return []
   const out = []
@@ -19,7 +19,7 @@ function issueCeilings({ issue }) {
     const [floor, oidc, ours] = [get('floor'), get('oidc-provider'), get('tessera')]
     if (!Number.isFinite(floor) || !Number.isFinite(oidc)) continue
     const perReq = (v) => (Number.isFinite(v) ? `${f1(1e6 / v)} µs` : '–')
-    out.push(`${alg} issuance: server CPU per token: floor route ${perReq(floor)}, @tessera/issuer ${perReq(ours)}, oidc-provider ${perReq(oidc)}; the floor itself runs at ${f2(floor / oidc)}x oidc-provider, so an issuer at exactly 0.8x the floor would be at ${f2((0.8 * floor) / oidc)}x oidc-provider.`)
+    out.push(`${alg} issuance: server CPU per token: floor route ${perReq(floor)}, @tessera/issuer ${perReq(ours)}, oidc-provider ${perReq(oidc)}; the floor itself runs at ${f2(floor / oidc)}x oidc-provider, so an issuer at exactly 0.9x the floor would be at ${f2((0.9 * floor) / oidc)}x oidc-provider.`)
   }
   return out
 }

@@ -82,14 +82,32 @@ export function ratiosTable(ratios, md) {
   ]), md)
 }
 
+/** A target's figure: three decimals for ratios, so a median just under its threshold reads as such. */
+const figure = (t, m, range) => `${range ? mm({ median: m, min: t.minSeen, max: t.maxSeen, n: t.minSeen === t.maxSeen ? 1 : 2 }, t.unit ? 2 : 3) : num(m, t.unit ? 2 : 3)}${t.unit ? ` ${t.unit}` : 'x'}`
+
 export function targetsTable(targets, md) {
+  // Over several runs (lib/runs.mjs): each run's median, then their median, which decides.
+  const runs = Math.max(0, ...targets.map((t) => t.perRun?.length ?? 0))
+  if (runs > 1) {
+    return table(['target', ...Array.from({ length: runs }, (_, i) => `run ${i + 1}`), `median of ${runs} runs`, 'status', 'runs passing'], targets.map((t) => [
+      t.text,
+      ...Array.from({ length: runs }, (_, i) => (t.perRun ? (Number.isFinite(t.perRun[i]) ? figure(t, t.perRun[i], false) : '–') : i === runs - 1 && t.status !== 'NOT MEASURED' ? `${figure(t, t.median, true)} (own run)` : '')),
+      t.status === 'NOT MEASURED' ? '–' : figure(t, t.median, false),
+      t.status,
+      t.perRun ? `${t.runsPassing}/${t.perRun.filter(Number.isFinite).length}` : '',
+    ]), md)
+  }
   return table(['target', 'measured median [min–max]', 'status', 'same per CPU-s'], targets.map((t) => [
     t.text,
-    // Three decimals for ratios, so a median just under its threshold reads as such.
-    t.status === 'NOT MEASURED' ? '–' : `${mm({ median: t.median, min: t.minSeen, max: t.maxSeen, n: t.minSeen === t.maxSeen ? 1 : 2 }, t.unit ? 2 : 3)}${t.unit ? ` ${t.unit}` : 'x'}`,
+    t.status === 'NOT MEASURED' ? '–' : figure(t, t.median, true),
     t.status,
     t.cpu ? `${mm(t.cpu, 2)}x` : '',
   ]), md)
+}
+
+/** When each run ran (RESULTS.md with --runs). */
+function runsLine(runs) {
+  return `Runs: ${runs.map((r, i) => `${i + 1}. ${r.started.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(r.seconds)} s, load average at start ${r.loadAverage}`).join('; ')}. A target's figure is the median of the runs' medians; the tables after the targets are those of the last run.`
 }
 
 /** How every candidate is set up, so a reader can judge the comparison (RESULTS.md only). */
@@ -116,6 +134,7 @@ export function render(results, { markdown }) {
   if (markdown) {
     parts.push('Every scenario runs ours and the peers in the same run, interleaved in shuffled order, several rounds; a figure is the median of the rounds with [min–max]; a ratio is computed per round (both sides under the same machine load) and then summarised the same way. "Req per server CPU-s" is the number of 2xx answers divided by the CPU time the server process itself reported (process.cpuUsage() before and after the window), steadier than req/s on a shared 2-core machine where the load generator runs beside the server.')
   }
+  if (results.runs?.length > 1) parts.push(runsLine(results.runs))
   parts.push(h(2, 'Targets'))
   parts.push(targetsTable(results.targets, markdown))
   if (markdown) parts.push('Where a target is missed, "Ceilings" at the end says how far the comparison can go at all on this machine, and [PROFILES.md](PROFILES.md) where the time goes (profiles made with `--profile`).')

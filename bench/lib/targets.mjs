@@ -21,7 +21,8 @@ for (const alg of ['RS256', 'ES256']) {
   T.push({ id: `http.${alg}.hono-tessera/hono-jwk-keys`, text: `HTTP ${alg}: Hono + Tessera ≥ 1.3x Hono + hono/jwk, keys fetched once (req per server CPU-s)`, min: 1.3 })
 }
 for (const alg of ['ES256', 'RS256']) {
-  T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.85x the floor route (req per server CPU-s)`, min: 0.85 })
+  // Issue 24 raised both from 0.85x.
+  T.push({ id: `issue.${alg}.tessera/floor`, text: `Issuer ${alg}: ≥ 0.9x the floor route (req per server CPU-s)`, min: 0.9 })
   T.push({ id: `issue.${alg}.tessera/oidc-provider`, text: `Issuer ${alg}: ≥ 1.6x oidc-provider (req per server CPU-s)`, min: 1.6 })
   T.push({ id: `issue.${alg}.tessera/oauth2-server-sqlite`, text: `Issuer ${alg}: ≥ 1.0x @node-oauth/oauth2-server with its model on SQLite (req per server CPU-s)`, min: 1.0 })
   T.push({ id: `issue.${alg}.tessera-pg/tessera`, text: `Issuer ${alg} on PostgreSQL: ≥ 0.9x on SQLite (req per server CPU-s)`, min: 0.9 })

@@ -73,7 +73,7 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
       const figure = metric === 'req/s' ? (m) => m.reqPerSec : (m) => m.reqPerCpuSec
       ratios.push({ id: `issue.${alg}.${id}`, scenario: 'issue', alg, label, metric, ...ratioSummary(per[a].map(figure), per[b].map(figure)), target })
     }
-    add('tessera/floor', '@tessera/issuer / floor route', 'tessera', 'floor', 0.85)
+    add('tessera/floor', '@tessera/issuer / floor route', 'tessera', 'floor', 0.9)
     add('tessera-pg/tessera', '@tessera/issuer on PostgreSQL / on SQLite', 'tessera-pg', 'tessera', 0.9)
     add('tessera/oidc-provider', '@tessera/issuer / oidc-provider', 'tessera', 'oidc-provider', 1.6)
     // The target is against the fair variant (clients in SQLite, as ours); the in-memory model is shown beside.
@@ -84,7 +84,7 @@ export async function run({ rounds, durationS, connections = 10, algs = ['ES256'
     // point of workers), and per CPU-second of all the processes (their cost).
     for (const multi of ready.filter((s) => s.workers)) {
       add(`${multi.name}/floor`, `${multi.label} / floor route, tokens/s`, multi.name, 'floor', 1.0, 'req/s')
-      add(`${multi.name}/floor.cpu`, `${multi.label} / floor route`, multi.name, 'floor', 0.85)
+      add(`${multi.name}/floor.cpu`, `${multi.label} / floor route`, multi.name, 'floor', 0.9)
       add(`${multi.name}/tessera`, `${multi.label} / @tessera/issuer (1 process), tokens/s`, multi.name, 'tessera', undefined, 'req/s')
     }
   }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { median, percentile, ratioSummary } from '../lib/stats.mjs'
 import { dbGrowth } from '../lib/store-size.mjs'
+import { targetsOverRuns } from '../lib/runs.mjs'
 
 const runScript = fileURLToPath(new URL('../run.mjs', import.meta.url))
 
@@ -26,6 +27,22 @@ t.test('soak: database growth beyond what the growth of live data explains at th
   t.same(dbGrowth(half, { size: 7, dataSize: 6, live: 3 }), { grown: 2, explained: 2, unexplained: 0, density: 2 }, 'growth at the same density is explained')
   t.equal(dbGrowth(half, { size: 8, dataSize: 6, live: 3 }).unexplained, 1, 'a WAL that grows is not')
   t.equal(dbGrowth(half, { size: 6, dataSize: 5, live: 1 }).unexplained, 1, 'live data that shrinks explains nothing')
+})
+
+t.test('several runs: a target is the median of the runs\' medians, and each run is kept beside it', async (t) => {
+  const id = 'refresh.ES256.tessera-pg/tessera' // target: ≥ 0.6
+  const run = (m) => ({ targets: [{ id, median: m, status: m >= 0.6 ? 'PASS' : 'MISS' }] })
+  const last = { refresh: { ratios: [{ id, median: 0.55, min: 0.5, max: 0.6, n: 3 }] } }
+  const [target] = targetsOverRuns([run(0.7), run(0.55), run(0.65)], last).filter((x) => x.id === id)
+  t.equal(target.median, 0.65, 'the median of 0.7, 0.55 and 0.65, not the last run\'s 0.55')
+  t.same([target.minSeen, target.maxSeen], [0.55, 0.7])
+  t.same(target.perRun, [0.7, 0.55, 0.65])
+  t.equal(target.status, 'PASS')
+  t.equal(target.runsPassing, 2)
+  const [alone] = targetsOverRuns(null, last).filter((x) => x.id === id)
+  t.equal(alone.status, 'MISS', 'one run: that run\'s own median decides')
+  const soak = { soak: { ratios: [{ id: 'soak.sqlite.errors', median: 0 }] } }
+  t.equal(targetsOverRuns([run(0.7), run(0.7)], { ...last, ...soak }).find((x) => x.id === 'soak.sqlite.errors').status, 'PASS', 'a scenario outside the runs (the soak) keeps its own figure')
 })
 
 t.test('a tiny verify run prints ratios and writes well-formed RESULTS.md and results.json', async (t) => {
