@@ -73,6 +73,7 @@ export async function main(argv = process.argv.slice(2)) {
       only: { type: 'string' },
       rounds: { type: 'string' },
       runs: { type: 'string' },
+      repeat: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
       render: { type: 'string' },
@@ -85,7 +86,8 @@ export async function main(argv = process.argv.slice(2)) {
   })
   if (values.help) {
     console.log(`usage: node bench/run.mjs [--quick | --tiny] [--only ${SCENARIOS.join(',')}] [--rounds N] [--runs N] [--out DIR] [--profile DIR] [--quiet] | --render results.json`)
-    console.log('  --runs N        N whole runs one after another; each target is the median of the runs\' medians (the committed results: --runs 3)')
+    console.log('  --runs N        N runs one after another; each target is the median of the runs\' medians')
+    console.log('  --repeat LIST   with --runs: the runs after the first measure only these scenarios (the committed results: --runs 3 --repeat issue,refresh,password,code,userinfo)')
     console.log('  --profile DIR   every server child runs with --cpu-prof into DIR; summarise with node bench/profile-summary.mjs DIR')
     console.log('       node bench/run.mjs --soak [--soak-minutes N] [--soak-rate R] [--out DIR]')
     console.log('  --soak          serve under steady mixed load, N minutes (default 10) on SQLite then on PostgreSQL, R operations/s (default 200);')
@@ -122,18 +124,25 @@ export async function main(argv = process.argv.slice(2)) {
   }
   const runCount = Number(values.runs ?? 1)
   if (!Number.isInteger(runCount) || runCount < 1) throw new Error('--runs must be a positive integer')
+  // The runs after the first may measure fewer scenarios (those whose targets the three runs are for).
+  const repeated = values.repeat ? values.repeat.split(',').map((s) => s.trim()).filter(Boolean) : only
+  const notRun = repeated.filter((s) => !only.includes(s))
+  if (notRun.length) throw new Error(`--repeat names ${notRun.join(', ')}, which this run does not measure`)
   const started = performance.now()
   const m = machine()
   const runs = []
-  let scenarios
+  let scenarios = {}
   for (let run = 1; run <= runCount; run++) {
     if (runCount > 1) log(`run ${run}/${runCount}: start (load average ${loadAverage()})`)
     const load = loadAverage()
     const runStarted = performance.now()
     const runMachine = machine()
-    scenarios = await measure(only, settings, log)
+    const names = run === 1 ? only : repeated
+    const measured = await measure(names, settings, log)
     const seconds = (performance.now() - runStarted) / 1000
-    runs.push(runRecord({ machine: runMachine, seconds, targets: evaluateTargets(Object.values(scenarios).flatMap((s) => s.ratios), only) }, load))
+    runs.push(runRecord({ machine: runMachine, seconds, targets: evaluateTargets(Object.values(measured).flatMap((s) => s.ratios), names) }, load, names))
+    // The tables show each scenario's latest measurement.
+    scenarios = { ...scenarios, ...measured }
   }
   const results = {
     machine: m,

@@ -107,7 +107,9 @@ export function targetsTable(targets, md) {
 
 /** When each run ran (RESULTS.md with --runs). */
 function runsLine(runs) {
-  return `Runs: ${runs.map((r, i) => `${i + 1}. ${r.started.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(r.seconds)} s, load average at start ${r.loadAverage}`).join('; ')}. A target's figure is the median of the runs' medians; the tables after the targets are those of the last run.`
+  const all = runs[0].scenarios ?? []
+  const what = (r) => (r.scenarios && r.scenarios.length < all.length ? ` (${r.scenarios.join(', ')})` : all.length ? ' (every scenario)' : '')
+  return `Runs: ${runs.map((r, i) => `${i + 1}. ${r.started.slice(0, 16).replace('T', ' ')} UTC${what(r)}, ${Math.round(r.seconds)} s, load average at start ${r.loadAverage}`).join('; ')}. A target's figure is the median of the runs' medians; the tables after the targets are each scenario's latest run.`
 }
 
 /** How every candidate is set up, so a reader can judge the comparison (RESULTS.md only). */

@@ -3,16 +3,18 @@
 // this 2-core machine (0.1 to 0.4, PROFILES.md) is more than the margin of
 // most targets, so a target's figure is the median of the runs' own
 // medians, each run's figure shown beside it. The detailed tables below the
-// targets are those of the last run.
+// targets are each scenario's latest (the runs after the first may measure
+// only the scenarios whose targets they are for: `--repeat`).
 import { median } from './stats.mjs'
 import { evaluateTargets } from './targets.mjs'
 
 /** What a run keeps once the next one starts: when, how long, how loaded, and its targets. */
-export function runRecord(results, loadAverage) {
+export function runRecord(results, loadAverage, scenarios) {
   return {
     started: results.machine.date,
     seconds: results.seconds,
     loadAverage,
+    scenarios,
     targets: results.targets.map(({ id, median: m, minSeen, maxSeen, status }) => ({ id, median: m, minSeen, maxSeen, status })),
   }
 }
