@@ -8,6 +8,7 @@
 // fails and its next authorization asks again. Then "Delete account".
 import t from 'tap'
 import * as oauth from 'oauth4webapi'
+import { codeApp, insecure } from './fixtures/code-app.js'
 import { launchBrowser, redirectServer } from './fixtures/browser.js'
 import { AUDIENCE, cli, startIssuer, tempDb } from './fixtures/harness.js'
 
@@ -18,28 +19,9 @@ const created = await cli(db, ['client', 'create', '--name', 'Restaurants web', 
 await cli(db, ['user', 'create', '--username', 'john', '--scope', 'read', '--password-stdin'], 'correct horse battery\n')
 await cli(db, ['scope', 'set', 'read', '--description', 'See your bookings'])
 const callback = await redirectServer(t)
-const insecure = { [oauth.allowInsecureRequests]: true }
-const as = await oauth.processDiscoveryResponse(new URL(issuer.issuer), await oauth.discoveryRequest(new URL(issuer.issuer), { algorithm: 'oauth2', ...insecure }))
-const app: oauth.Client = { client_id: created.client_id }
 const auth = oauth.ClientSecretBasic(created.client_secret)
+const { as, app, authorizationUrl, exchange } = await codeApp(issuer.issuer, { clientId: created.client_id, redirectUri: callback.redirectUri, scope: 'read', auth })
 const accountUrl = new URL('/oauth2/account', issuer.issuer).href
-
-async function authorizationUrl() {
-  const verifier = oauth.generateRandomCodeVerifier()
-  const state = oauth.generateRandomState()
-  const url = new URL(as.authorization_endpoint!)
-  url.search = new URLSearchParams({
-    response_type: 'code', client_id: app.client_id, redirect_uri: callback.redirectUri, scope: 'read', state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  }).toString()
-  return { url, verifier, state }
-}
-
-async function exchange(landed: URL, verifier: string, state: string) {
-  const params = oauth.validateAuthResponse(as, app, landed, state)
-  const res = await oauth.authorizationCodeGrantRequest(as, app, auth, params, callback.redirectUri, verifier, insecure)
-  return oauth.processAuthorizationCodeResponse(as, app, res)
-}
 
 const refresh = async (token: string) => oauth.processRefreshTokenResponse(as, app, await oauth.refreshTokenGrantRequest(as, app, auth, token, insecure))
 

@@ -10,7 +10,7 @@
 // token endpoint and in another browser, while the person's own browser
 // (its device cookie) still signs in.
 import t from 'tap'
-import * as oauth from 'oauth4webapi'
+import { codeApp } from './fixtures/code-app.js'
 import { launchBrowser, redirectServer } from './fixtures/browser.js'
 import { AUDIENCE, cli, startIssuer, tempDb } from './fixtures/harness.js'
 import { smtpCapture } from '../scripts/smtp-capture.mjs'
@@ -22,26 +22,7 @@ const client = await cli(db, ['client', 'create', '--name', 'Restaurants app', '
   '--redirect-uri', 'http://127.0.0.1/callback', '--scope', 'read', '--audience', AUDIENCE])
 const legacy = await cli(db, ['client', 'create', '--name', 'Legacy', '--grant', 'password', '--scope', 'read', '--audience', AUDIENCE])
 const callback = await redirectServer(t)
-const insecure = { [oauth.allowInsecureRequests]: true }
-const as = await oauth.processDiscoveryResponse(new URL(issuer.issuer), await oauth.discoveryRequest(new URL(issuer.issuer), { algorithm: 'oauth2', ...insecure }))
-const app: oauth.Client = { client_id: client.client_id }
-
-async function authorizationUrl() {
-  const verifier = oauth.generateRandomCodeVerifier()
-  const state = oauth.generateRandomState()
-  const url = new URL(as.authorization_endpoint!)
-  url.search = new URLSearchParams({
-    response_type: 'code', client_id: client.client_id, redirect_uri: callback.redirectUri, scope: 'read', state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  }).toString()
-  return { url, verifier, state }
-}
-
-async function exchange(landed: URL, verifier: string, state: string) {
-  const params = oauth.validateAuthResponse(as, app, landed, state)
-  const res = await oauth.authorizationCodeGrantRequest(as, app, oauth.None(), params, callback.redirectUri, verifier, insecure)
-  return oauth.processAuthorizationCodeResponse(as, app, res)
-}
+const { as, authorizationUrl, exchange } = await codeApp(issuer.issuer, { clientId: client.client_id, redirectUri: callback.redirectUri, scope: 'read' })
 
 const passwordGrant = (password: string) => fetch(issuer.metadata.token_endpoint, {
   method: 'POST',

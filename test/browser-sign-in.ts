@@ -9,6 +9,7 @@
 // and sign-out.
 import t from 'tap'
 import * as oauth from 'oauth4webapi'
+import { codeApp } from './fixtures/code-app.js'
 import { launchBrowser, redirectServer } from './fixtures/browser.js'
 import { AUDIENCE, cli, startExample, startIssuer, tempDb } from './fixtures/harness.js'
 
@@ -21,28 +22,8 @@ const hostile = await cli(db, ['client', 'create', '--name', `<script>alert(1)</
 await cli(db, ['user', 'create', '--username', 'john', '--scope', 'read write', '--password-stdin'], 'correct horse battery\n')
 const api = await startExample(t, 'restaurants-fastify', issuer.issuer)
 const callback = await redirectServer(t)
-const insecure = { [oauth.allowInsecureRequests]: true }
-const as = await oauth.processDiscoveryResponse(new URL(issuer.issuer), await oauth.discoveryRequest(new URL(issuer.issuer), { algorithm: 'oauth2', ...insecure }))
-const app: oauth.Client = { client_id: client.client_id }
-
-/** What the app does first: PKCE S256 and state (RFC 7636 §4.1–4.2, RFC 6749 §10.12). */
-async function authorizationUrl(clientId = client.client_id, scope = 'read write') {
-  const verifier = oauth.generateRandomCodeVerifier()
-  const state = oauth.generateRandomState()
-  const url = new URL(as.authorization_endpoint!)
-  url.search = new URLSearchParams({
-    response_type: 'code', client_id: clientId, redirect_uri: callback.redirectUri, scope, state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  }).toString()
-  return { url, verifier, state }
-}
-
-/** The app's side once the browser is back: validate (state, iss), exchange, return the tokens. */
-async function exchange(landed: URL, verifier: string, state: string) {
-  const params = oauth.validateAuthResponse(as, app, landed, state)
-  const res = await oauth.authorizationCodeGrantRequest(as, app, oauth.None(), params, callback.redirectUri, verifier, insecure)
-  return oauth.processAuthorizationCodeResponse(as, app, res)
-}
+// What the app does: PKCE S256 and state (RFC 7636 §4.1–4.2, RFC 6749 §10.12); back, validate (state, iss) and exchange.
+const { as, app, authorizationUrl, exchange } = await codeApp(issuer.issuer, { clientId: client.client_id, redirectUri: callback.redirectUri, scope: 'read write' })
 
 const browser = await launchBrowser(t)
 const dialogs: string[] = []
@@ -87,7 +68,7 @@ t.test('sign in on the issuer\'s page, Allow, back at the app with a code, token
 })
 
 t.test('within the session a second request needs only Allow', async (t) => {
-  const { url, verifier, state } = await authorizationUrl(client.client_id, 'read')
+  const { url, verifier, state } = await authorizationUrl({ scope: 'read' })
   await page.goto(url.href)
   t.match(await page.textContent('main'), /Signed in as john/)
   t.equal(await page.locator('input[type=password]').count(), 0, 'no password asked')
@@ -109,7 +90,7 @@ t.test('Deny lands back at the app with access_denied and iss', async (t) => {
 })
 
 t.test('a hostile client name is shown as text: no script runs', async (t) => {
-  const { url } = await authorizationUrl(hostile.client_id, 'read')
+  const { url } = await authorizationUrl({ clientId: hostile.client_id, scope: 'read' })
   await page.goto(url.href)
   t.ok((await page.locator('strong.name').allTextContents()).includes(`<script>alert(1)</script>"'&`), 'the name shown as text')
   t.same(dialogs, [], 'no dialog opened')

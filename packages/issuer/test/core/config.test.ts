@@ -4,17 +4,9 @@ import { join } from 'node:path'
 import { chmodSync, chownSync, symlinkSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { loadConfig, mailFrom, parseKeyEncryptionKey } from '../../src/config.js'
-import { ConfigError } from '../../src/domain/errors.js'
+import { configProblems } from '../fixtures/config.js'
 
-function problems(env: NodeJS.ProcessEnv, flags: Record<string, string | undefined> = {}): readonly string[] {
-  try {
-    loadConfig(env, flags)
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  return []
-}
+const problems = (env: NodeJS.ProcessEnv, flags: Record<string, string | undefined> = {}): readonly string[] => configProblems(loadConfig, env, flags)
 
 t.test('defaults', async (t) => {
   t.same(loadConfig({}, {}), {

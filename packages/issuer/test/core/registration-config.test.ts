@@ -4,17 +4,9 @@
 // TESSERA_REGISTRATION_SCOPE, each also a `serve` flag that wins.
 import t from 'tap'
 import { loadConfig, loadServeConfig } from '../../src/config.js'
-import { ConfigError } from '../../src/domain/errors.js'
+import { configProblems } from '../fixtures/config.js'
 
-function serveProblems(env: NodeJS.ProcessEnv, flags: Record<string, string> = {}): readonly string[] {
-  try {
-    loadServeConfig(env, flags)
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  return []
-}
+const serveProblems = (env: NodeJS.ProcessEnv, flags: Record<string, string> = {}): readonly string[] => configProblems(loadServeConfig, env, flags)
 
 t.test('registration is off by default, with no audiences and no scope', async (t) => {
   t.match(loadServeConfig({}), { registration: 'off', registrationAudiences: [], registrationScope: [] })

@@ -3,17 +3,9 @@
 import t from 'tap'
 import { availableParallelism } from 'node:os'
 import { loadServeConfig } from '../../src/config.js'
-import { ConfigError } from '../../src/domain/errors.js'
+import { configProblems } from '../fixtures/config.js'
 
-function problems(env: NodeJS.ProcessEnv, flags: Record<string, string> = {}): readonly string[] {
-  try {
-    loadServeConfig(env, flags)
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  return []
-}
+const problems = (env: NodeJS.ProcessEnv, flags: Record<string, string> = {}): readonly string[] => configProblems(loadServeConfig, env, flags)
 
 t.test('TESSERA_WORKERS, TESSERA_LOG_LEVEL, TESSERA_METRICS_PORT: defaults 1, info, unset', async (t) => {
   t.match(loadServeConfig({}), { workers: 1, logLevel: 'info', metricsPort: null, port: 8080 })
