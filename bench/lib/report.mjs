@@ -30,8 +30,8 @@ function scenarioTables(name, result, md) {
     out.push(table(['alg', 'verifier', 'ops/s', 'ops per CPU-s', 'p50 µs', 'p99 µs'], rows.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '', '']
       : [r.alg, r.label, mm(r.opsPerSec), mm(r.opsPerCpuSec), mm(r.p50Us, 1), mm(r.p99Us, 1)]), md))
-  } else if (name === 'http' || name === 'issue' || name === 'issue-dpop' || name === 'refresh') {
-    out.push(table(['alg', name === 'http' ? 'server' : 'token service', 'req/s', 'req per server CPU-s', 'p99 ms'], rows.map((r) => r.unavailable
+  } else if (name === 'http' || name === 'issue' || name === 'issue-dpop' || name === 'refresh' || name === 'code' || name === 'userinfo') {
+    out.push(table(['alg', name === 'http' || name === 'userinfo' ? 'server' : 'token service', 'req/s', 'req per server CPU-s', 'p99 ms'], rows.map((r) => r.unavailable
       ? [r.alg, r.label, na(r), '', '']
       : [r.alg, r.label, mm(r.reqPerSec), mm(r.reqPerCpuSec), mm(r.p99Ms, 0)]), md))
   } else if (name === 'dpop') {
@@ -68,6 +68,8 @@ const TITLES = {
   issue: '3. client_credentials issuance',
   'issue-dpop': '3c. client_credentials with DPoP (RFC 9449) beside Bearer',
   refresh: '3b. refresh_token grant with rotation',
+  code: '3d. authorization_code redemption, without and with openid',
+  userinfo: '3e. UserInfo request (OpenID Connect Core §5.3)',
   password: '4. Password grant',
   signup: '4b. Sign-up POST',
   memory: '5. Memory',
@@ -102,6 +104,7 @@ const SETUP = [
   'Cache rows: every call verifies the same token, so after the first call each one is a cache hit.',
   'HTTP: each server in its own child process, autocannon (10 connections, loopback) in the bench process; every protected server demands scope `read` and must answer 200 to a valid token and 401 to none or a tampered one. Tessera\'s adapters and express-oauth2-jwt-bearer (`strict: true`, i.e. RFC 9068 checks) fetch the JWKS from a server on 127.0.0.1 run by the bench. @fastify/jwt has no JWKS client: it is measured with the public key given statically, and with the JWKS recipe of its README (a key callback, as get-jwks does it, returning a PEM per call from a cached JWK; get-jwks itself is not installed here, so node:crypto does the JWK-to-PEM step). Hono runs on Node through @hono/node-server; its own hono/jwk is measured with `jwks_uri` (it fetches the JWKS on every request, from the same bench server, whose CPU is not counted) and with that JWKS fetched once and given as `keys` (hono/jwk imports the key into WebCrypto on every request either way); both check iss, aud, typ `at+jwt` and the alg, and the route checks the required claims and the scope.',
   'Issuance: every token service signs an RFC 9068 JWT with a key of the algorithm under test for a client authenticated with HTTP Basic (RFC 6749 §2.3.1). The floor route: Fastify + @fastify/formbody, one better-sqlite3 (WAL) lookup, one HMAC-SHA-256 compare (the issuer\'s `$sha256$` secret scheme), one `crypto.sign`. @tessera/issuer: its CLI `serve` on a temporary database, the client made with `client create`, its logging as shipped. oidc-provider: clientCredentials + resourceIndicators with `accessTokenFormat: \'jwt\'`. @node-oauth/oauth2-server: in a Fastify route, a model (same secret hash scheme) whose generateAccessToken signs the JWT, measured twice: with the clients in a Map (the library\'s in-memory example: no database at all, which our contract cannot do without, since clients are managed by the CLI and shared by processes) and with them in better-sqlite3 (WAL), one primary-key look-up per request as the floor and @tessera/issuer do; the target is against the latter. What still differs: @tessera/issuer also writes one log line per token request (DESIGN.md), reads a dummy record for an unknown client (so its time does not tell it from a wrong secret), checks repeated parameters, DPoP headers and the resource indicator (RFC 8707); the peer\'s saveToken stores nothing, as ours stores no access token.',
+  'Code redemption and UserInfo (scenarios 3d, 3e): @tessera/issuer through its CLI on SQLite (a `--skip-consent` confidential client that may ask for `openid profile email read`, a user with an e-mail address and a name) against oidc-provider 9 on its in-memory adapter (the same client: client_secret_basic, PKCE S256, the redirect URI; resource indicators issuing ES256 JWT access tokens for the bench audience; ID tokens with RS256 from an RSA key beside the ES256 one, `id_token_signed_response_alg: \'RS256\'`, as DESIGN.md fixes ours; findAccount answering the same claims). Redemptions: each code minted before the window (Tessera by its authorize endpoint in a signed-in session; oidc-provider through its models) and sent once, a fixed number per window (autocannon `amount`); neither server issues a refresh token (the client has no refresh_token grant). UserInfo: GET with a Bearer token from a pool of 50 per server; oidc-provider\'s tokens are opaque (its UserInfo refuses a token with an audience), ours are the JWTs the code flow gives.',
   'Password grant: the floor is bare `argon2.verify` at the issuer\'s parameters with as many verifications in flight as autocannon has connections, in a process of its own. The JWKS and client_credentials probes are one connection each while the password load runs.',
   'Memory: RSS read from /proc for the issuer; the verifier in a fresh process with --expose-gc, RSS and live heap after a forced GC at each quarter.',
 ]
