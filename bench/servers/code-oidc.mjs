@@ -3,8 +3,8 @@
 // PKCE S256) with resource indicators issuing JWT access tokens for the
 // bench's audience (ES256, as @tessera/issuer's), an ID token signed with
 // RS256 when the code holds `openid` (as DESIGN.md fixes ours: an RSA key
-// beside the access-token key), and its UserInfo endpoint, on its default
-// in-memory adapter. The bench asks (IPC `call`) for what the timed window
+// beside the access-token key), and its UserInfo endpoint, on its own
+// in-memory adapter (over a store larger than its default 1,000 entries). The bench asks (IPC `call`) for what the timed window
 // spends, made through its models the way its authorization endpoint leaves
 // them after a sign-in and consent:
 //   { codes: N, scope, challenge }  N authorization codes, each bound to a
@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto'
 import { env } from './issue-common.mjs'
 import { answerCalls, serveIpc } from './ipc.mjs'
-import { resourceIndicators, startProvider } from './oidc-common.mjs'
+import { resourceIndicators, roomyMemoryAdapter, startProvider } from './oidc-common.mjs'
 
 const ACCOUNT = 'bench-user'
 const OIDC_SCOPES = ['openid', 'profile', 'email']
@@ -43,6 +43,8 @@ const { provider, origin } = await startProvider({
   scopes: [...OIDC_SCOPES, env.scope],
   claims: { openid: ['sub'], profile: ['preferred_username', 'name', 'updated_at'], email: ['email', 'email_verified'] },
   findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ ...CLAIMS, sub }) }),
+  // Its in-memory adapter, unbounded enough for the codes minted ahead of a window (oidc-common.mjs).
+  adapter: roomyMemoryAdapter(),
   features: {
     devInteractions: { enabled: false },
     resourceIndicators: resourceIndicators(),

@@ -4,6 +4,8 @@
 // for the bench's audience, signed with the algorithm under test.
 import { createServer } from 'node:http'
 import Provider from 'oidc-provider'
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js'
+import LRU from 'oidc-provider/lib/helpers/lru.js'
 import { env } from './issue-common.mjs'
 
 /** Listens on 127.0.0.1 (a free port) with a Provider of `configuration`. Resolves { provider, origin }. */
@@ -28,4 +30,15 @@ export function resourceIndicators() {
       return { scope: env.scope, audience: env.audience, accessTokenTTL: env.ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: env.alg } } }
     },
   }
+}
+
+/**
+ * oidc-provider's own in-memory adapter over a larger store: its default
+ * keeps about 1,000 entries (an LRU), fewer than the codes and grants a
+ * window minted ahead holds, which it would evict before they are redeemed.
+ * Same adapter code and data structure per operation, only the bound moved.
+ */
+export function roomyMemoryAdapter(maxSize = 1_000_000) {
+  const store = new LRU({ maxSize })
+  return (model) => new MemoryAdapter(model, store)
 }
