@@ -13,17 +13,19 @@
 //      access token, ES256) and `openid read` (plus the ID token, RS256:
 //      the extra signature OpenID Connect costs).
 // A standalone script, printed only: `npm run bench` does not run it and
-// nothing is written to RESULTS.md.
+// nothing is written to RESULTS.md. The full run measures the same
+// redemptions beside oidc-provider's (scenario `code`, scenarios/code.mjs);
+// both mint their codes with lib/codes.mjs.
 //   node bench/code-redemption.mjs [--sign-ins 15] [--codes 1500] [--rounds 3] [--concurrency 8]
-import { createHash, randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { codeFlow, mintCodes, redemption } from './lib/codes.mjs'
+import { httpClient } from './lib/http-client.mjs'
+import { startIssuer } from './lib/issuers.mjs'
 import { machine, machineLine } from './lib/machine.mjs'
-import { startServer } from './lib/proc.mjs'
 import { median, percentile } from './lib/stats.mjs'
-import { issuerBin, issuerCli } from './lib/tessera.mjs'
-import { removeTempDirs, tempDir } from './lib/tmp.mjs'
+import { removeTempDirs } from './lib/tmp.mjs'
 
 const { values } = parseArgs({ options: {
   'sign-ins': { type: 'string', default: '15' }, codes: { type: 'string', default: '1500' },
@@ -33,52 +35,24 @@ const SIGN_INS = Number(values['sign-ins'])
 const CODES = Number(values.codes)
 const ROUNDS = Number(values.rounds)
 const CONCURRENCY = Number(values.concurrency)
-const REDIRECT = 'http://127.0.0.1/callback'
-const AUDIENCE = 'https://restaurants.example'
-const PASSWORD = randomBytes(18).toString('base64url')
-
-const verifier = randomBytes(32).toString('base64url')
-const challenge = createHash('sha256').update(verifier).digest('base64url')
-const cookieOf = (res) => (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0])
 const ms = (n) => `${n.toFixed(1)} ms`
 
 async function main() {
-  const dir = tempDir('code')
-  const db = join(dir, 'tessera.db')
-  const env = { TESSERA_DB: db, TESSERA_SIGNING_ALG: 'ES256' }
-  const client = await issuerCli(db, ['client', 'create', '--name', 'bench app', '--grant', 'authorization_code',
-    '--redirect-uri', REDIRECT, '--skip-consent', '--scope', 'openid read', '--audience', AUDIENCE], { env })
-  await issuerCli(db, ['user', 'create', '--username', 'bench-user', '--scope', 'read', '--password-stdin'], { stdin: PASSWORD, env })
-  const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`
-  const server = await startServer({ name: 'issuer-code', script: issuerBin(), args: ['serve'], env: { ...env, HOST: '127.0.0.1', PORT: '0' } })
-  // The issuer identifier is http://localhost:PORT; the form's Origin must be it.
-  const issuer = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()).issuer
-  const authorizeFor = (scope) => `${server.url}/oauth2/authorize?` + new URLSearchParams({
-    response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope, state: 'bench',
-    code_challenge: challenge, code_challenge_method: 'S256',
-  })
-  const authorize = authorizeFor('read')
+  // The code client of lib/issuers.mjs (confidential, --skip-consent, may ask for openid) and its user, ES256.
+  const issuer = await startIssuer('tessera', 'ES256', { codeClient: true })
+  const { server } = issuer
+  const client = httpClient(issuer.origin, CONCURRENCY)
 
   // 1. Sign-in: GET the page (not timed), then time the credential POST to its 303 (3 warm-up sign-ins first).
   const postMs = []
-  let session = null
+  let flow = null
   for (let i = -3; i < SIGN_INS; i++) {
-    const page = await fetch(authorize)
-    const cookies = cookieOf(page)
-    const html = await page.text()
-    const field = (name) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
-    const body = new URLSearchParams({ request: field('request'), csrf: field('csrf'), username: 'bench-user', password: PASSWORD, action: 'allow' })
-    const started = performance.now()
-    const res = await fetch(`${server.url}/oauth2/authorize`, {
-      method: 'POST', redirect: 'manual', body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; '), origin: issuer },
-    })
-    if (i >= 0) postMs.push(performance.now() - started)
-    if (res.status !== 303 || !res.headers.get('location')?.includes('code=')) throw new Error(`sign-in answered ${res.status}`)
-    session = cookieOf(res).find((c) => c.startsWith('tessera_session='))
+    flow = await codeFlow(client, issuer)
+    if (i >= 0) postMs.push(flow.signInMs)
   }
   const require = createRequire(join(process.cwd(), 'packages/issuer/package.json'))
   const argon2 = require('argon2')
+  const PASSWORD = issuer.user.password
   const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 })
   const argonMs = []
   for (let i = 0; i < SIGN_INS; i++) {
@@ -93,11 +67,7 @@ async function main() {
   for (const scope of ['read', 'openid read']) {
     const rounds = byScope[scope] = []
     for (let round = -1; round < ROUNDS; round++) {
-      const codes = []
-      for (let i = 0; i < (round < 0 ? Math.min(300, CODES) : CODES); i++) {
-        const res = await fetch(authorizeFor(scope), { redirect: 'manual', headers: { cookie: session } })
-        codes.push(new URL(res.headers.get('location')).searchParams.get('code'))
-      }
+      const codes = await mintCodes(client, flow, scope, round < 0 ? Math.min(300, CODES) : CODES)
       const before = await server.usage()
       const started = performance.now()
       let next = 0
@@ -105,10 +75,7 @@ async function main() {
       const worker = async () => {
         while (next < codes.length) {
           const code = codes[next++]
-          const res = await fetch(`${server.url}/oauth2/token`, {
-            method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
-            body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }),
-          })
+          const res = await fetch(issuer.tokenUrl, { method: 'POST', ...redemption(issuer, flow, code) })
           if (res.status === 200) ok++
           await res.arrayBuffer()
         }
@@ -121,6 +88,7 @@ async function main() {
       if (round >= 0) rounds.push({ perCpuSecond: ok / cpu, perSecond: ok / seconds })
     }
   }
+  client.close()
   await server.stop()
 
   console.log(machineLine(machine()))

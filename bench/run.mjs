@@ -21,7 +21,7 @@ import { runRecord, targetsOverRuns } from './lib/runs.mjs'
 import { stopPostgres } from './lib/postgres.mjs'
 import { removeTempDirs } from './lib/tmp.mjs'
 
-const SCENARIOS = ['verify', 'http', 'issue', 'issue-dpop', 'refresh', 'password', 'signup', 'memory', 'dpop']
+const SCENARIOS = ['verify', 'http', 'issue', 'issue-dpop', 'refresh', 'code', 'userinfo', 'password', 'signup', 'memory', 'dpop']
 
 /** Per-mode settings: full is the committed run, quick for development, tiny for the smoke test. */
 const MODES = {
@@ -31,6 +31,8 @@ const MODES = {
     issue: { rounds: 3, durationS: 3 },
     'issue-dpop': { rounds: 3, durationS: 3 },
     refresh: { rounds: 3, durationS: 3 },
+    code: { rounds: 3, codes: 3000 },
+    userinfo: { rounds: 3, durationS: 3 },
     password: { rounds: 3, durationS: 4 },
     signup: { rounds: 3, signups: 50 },
     memory: { tokens: 100_000, verifications: 1_000_000, cacheVerifications: 200_000 },
@@ -42,6 +44,8 @@ const MODES = {
     issue: { rounds: 2, durationS: 2 },
     'issue-dpop': { rounds: 2, durationS: 2 },
     refresh: { rounds: 2, durationS: 2 },
+    code: { rounds: 2, codes: 1500 },
+    userinfo: { rounds: 2, durationS: 2 },
     password: { rounds: 1, durationS: 3 },
     signup: { rounds: 2, signups: 30 },
     memory: { tokens: 10_000, verifications: 100_000, cacheVerifications: 40_000 },
@@ -53,6 +57,8 @@ const MODES = {
     issue: { rounds: 1, durationS: 1, algs: ['ES256'] },
     'issue-dpop': { rounds: 1, durationS: 1, algs: ['ES256'] },
     refresh: { rounds: 1, durationS: 1, algs: ['ES256'] },
+    code: { rounds: 1, codes: 100, algs: ['ES256'] },
+    userinfo: { rounds: 1, durationS: 1, algs: ['ES256'] },
     password: { rounds: 1, durationS: 1 },
     signup: { rounds: 1, signups: 4 },
     memory: { tokens: 1000, verifications: 5000, cacheVerifications: 5000 },

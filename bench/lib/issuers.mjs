@@ -78,7 +78,7 @@ function clientCredentials(clientId, clientSecret) {
   }
 }
 
-/** The redirect URI of the public client `codeClient: true` creates (a loopback URI, RFC 8252 §7.3). */
+/** The redirect URI of the confidential client `codeClient: true` creates (a loopback URI, RFC 8252 §7.3). */
 export const CODE_REDIRECT = 'http://127.0.0.1/callback'
 
 async function startTessera(alg, { password, refresh, codeClient, workers, name, store, serverEnv = {} }) {
@@ -89,13 +89,15 @@ async function startTessera(alg, { password, refresh, codeClient, workers, name,
   let user = null
   if (password) {
     user = { username: 'bench-user', password: randomBytes(18).toString('base64url') }
-    await issuerCli(db, ['user', 'create', '--username', user.username, '--scope', 'read', '--password-stdin'], { stdin: user.password, env })
+    // With the code client, an e-mail address and a name too, so the identity scopes have claims to give (ID token, UserInfo).
+    const identity = codeClient ? ['--email', 'bench-user@example.com', '--name', 'Bench User'] : []
+    await issuerCli(db, ['user', 'create', '--username', user.username, '--scope', 'read', ...identity, '--password-stdin'], { stdin: user.password, env })
   }
   // A confidential client for the authorization code flow (PKCE too), consent skipped (confidential clients
-  // only, RFC 8252 §8.6), so a signed-in session mints codes at once.
+  // only, RFC 8252 §8.6), so a signed-in session mints codes at once. It may ask for the identity scopes (OpenID Connect).
   const code = codeClient
     ? await issuerCli(db, ['client', 'create', '--name', 'bench app', '--grant', 'authorization_code',
-      '--redirect-uri', CODE_REDIRECT, '--skip-consent', '--scope', 'read', '--audience', AUDIENCE], { env })
+      '--redirect-uri', CODE_REDIRECT, '--skip-consent', '--scope', 'openid profile email read', '--audience', AUDIENCE], { env })
     : null
   const server = await startServer({
     name: `issuer-${name}-${alg}`,

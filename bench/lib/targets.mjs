@@ -31,6 +31,10 @@ for (const alg of ['ES256', 'RS256']) {
 T.push({ id: 'refresh.ES256.tessera/tessera-cc', text: 'Refresh ES256: refresh_token ≥ 0.7x Tessera\'s own client_credentials (req per server CPU-s)', min: 0.7 })
 T.push({ id: 'refresh.ES256.tessera-pg/tessera', text: 'Refresh ES256 on PostgreSQL: ≥ 0.6x the same grant on SQLite (req per server CPU-s)', min: 0.6 })
 T.push({ id: 'refresh.ES256.tessera/oidc-provider', text: 'Refresh ES256: ≥ 1.5x oidc-provider\'s refresh grant with rotation (req per server CPU-s)', min: 1.5 })
+// Issue 24: the grants people use, ahead of every peer (oidc-provider has both).
+T.push({ id: 'code.ES256.tessera/oidc-provider', text: 'Code redemption ES256, scope read: ≥ 1.0x oidc-provider\'s authorization_code grant (req per server CPU-s)', min: 1.0 })
+T.push({ id: 'code.ES256.tessera-openid/oidc-provider-openid', text: 'Code redemption ES256 with openid (+ RS256 ID token): ≥ 1.0x oidc-provider\'s (req per server CPU-s)', min: 1.0 })
+T.push({ id: 'userinfo.ES256.tessera/oidc-provider', text: 'UserInfo GET ES256: ≥ 1.0x oidc-provider\'s UserInfo endpoint (req per server CPU-s)', min: 1.0 })
 T.push({ id: 'password.grant/argon2-floor', text: 'Password grant ≥ 0.8x the bare argon2 verify rate (same parameters, same concurrency)', min: 0.8 })
 T.push({ id: 'password.grant/argon2-admitted', text: 'Password grant ≥ 0.9x bare argon2 verifications with as many in flight as the issuer admits (same parameters)', min: 0.9 })
 T.push({ id: 'password.jwks-p99', text: 'JWKS p99 < 20 ms while the password grant is saturated', max: 20, unit: 'ms' })

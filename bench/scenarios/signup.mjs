@@ -13,7 +13,7 @@
 // there is no peer figure.
 import { randomBytes } from 'node:crypto'
 import { startIssuer } from '../lib/issuers.mjs'
-import { httpClient } from '../lib/soak-load.mjs'
+import { httpClient } from '../lib/http-client.mjs'
 import { median, percentile, ratioSummary, summary } from '../lib/stats.mjs'
 import { argon2Floor, issuerArgon2Params } from './password.mjs'
 

@@ -14,7 +14,9 @@
 //     minutes), the highest p99 of the second half over the median p99 of
 //     the first half, < 2.
 import { startIssuer } from '../lib/issuers.mjs'
-import { codeFlow, httpClient, mixedLoad } from '../lib/soak-load.mjs'
+import { codeFlow } from '../lib/codes.mjs'
+import { httpClient } from '../lib/http-client.mjs'
+import { mixedLoad } from '../lib/soak-load.mjs'
 import { percentile, median } from '../lib/stats.mjs'
 import { dbGrowth, storeSampler } from '../lib/store-size.mjs'
 

@@ -4,18 +4,13 @@
 // bench asks (IPC `call` { mint: N }) for N fresh refresh tokens, made the
 // way a code grant would leave them (a Grant with the resource scope, a
 // RefreshToken bound to it), so every measured request is a real rotation.
-import { createServer } from 'node:http'
-import Provider from 'oidc-provider'
 import { env } from './issue-common.mjs'
-import { serveIpc } from './ipc.mjs'
+import { answerCalls, serveIpc } from './ipc.mjs'
+import { resourceIndicators, startProvider } from './oidc-common.mjs'
 
-let handler = (req, res) => { res.statusCode = 503; res.end() }
-const server = createServer((req, res) => handler(req, res))
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-const origin = `http://127.0.0.1:${server.address().port}`
 const ACCOUNT = 'bench-user'
 
-const provider = new Provider(origin, {
+const { provider, origin } = await startProvider({
   clients: [{
     client_id: env.clientId,
     client_secret: env.clientSecret,
@@ -35,19 +30,10 @@ const provider = new Provider(origin, {
   ttl: { RefreshToken: 14 * 86400 },
   features: {
     devInteractions: { enabled: false },
-    resourceIndicators: {
-      enabled: true,
-      defaultResource: () => env.audience,
-      useGrantedResource: () => true,
-      getResourceServerInfo: (_ctx, resourceIndicator) => {
-        if (resourceIndicator !== env.audience) throw new Provider.errors.InvalidTarget()
-        return { scope: env.scope, audience: env.audience, accessTokenTTL: env.ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: env.alg } } }
-      },
-    },
+    resourceIndicators: resourceIndicators(),
   },
   routes: { token: '/oauth2/token' },
 })
-handler = provider.callback()
 
 async function mint(n) {
   const client = await provider.Client.find(env.clientId)
@@ -64,8 +50,5 @@ async function mint(n) {
   return tokens
 }
 
-process.on('message', (msg) => {
-  if (msg?.type !== 'call') return
-  mint(msg.mint).then((value) => process.send({ type: 'reply', id: msg.id, value }), (err) => process.send({ type: 'reply', id: msg.id, value: { error: err.message } }))
-})
+answerCalls((msg) => mint(msg.mint))
 serveIpc(`${origin}/oauth2/token`)

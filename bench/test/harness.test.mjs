@@ -71,3 +71,21 @@ t.test('a tiny verify run prints ratios and writes well-formed RESULTS.md and re
   t.match(md, /Machine: .+ cores/)
   t.match(md, /\| ratio \| alg \| metric \| median \[min–max\] \| target \|/)
 })
+
+t.test('a tiny run of the code and userinfo scenarios measures both servers and reports their ratios and targets', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'tessera-bench-smoke-'))
+  t.teardown(() => rmSync(out, { recursive: true, force: true }))
+  const res = spawnSync(process.execPath, [runScript, '--tiny', '--only', 'code,userinfo', '--out', out, '--quiet'], { encoding: 'utf8', timeout: 240000 })
+  t.equal(res.status, 0, `exit status 0 (stderr: ${res.stderr.slice(-500)})`)
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
+  const ids = ['code.ES256.tessera/oidc-provider', 'code.ES256.tessera-openid/oidc-provider-openid', 'code.ES256.tessera-openid/tessera', 'userinfo.ES256.tessera/oidc-provider']
+  const ratios = [...results.scenarios.code.ratios, ...results.scenarios.userinfo.ratios]
+  for (const id of ids) {
+    const r = ratios.find((x) => x.id === id)
+    t.ok(r && Number.isFinite(r.median) && r.median > 0, `${id}: measured (notes: ${[...results.scenarios.code.notes, ...results.scenarios.userinfo.notes].join(' | ').slice(0, 400)})`)
+  }
+  const notes = [...results.scenarios.code.notes, ...results.scenarios.userinfo.notes]
+  t.notOk(notes.some((n) => /non-2xx|not measured/.test(n)), 'every answer was the expected 2xx')
+  t.same(results.targets.map((x) => x.id).sort(), ids.filter((id) => !id.endsWith('tessera-openid/tessera')).sort(), 'the targets of both scenarios are evaluated')
+  for (const target of results.targets) t.match(target.status, /^(PASS|MISS)$/)
+})
