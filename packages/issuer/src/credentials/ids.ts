@@ -26,22 +26,25 @@ export const newFamilyId = (): string => 'trf_' + randomPart(ID_RANDOM_BYTES)
 /** A new client secret: 256 random bits, base64url (43 characters). Shown once, never stored. */
 export const newClientSecret = (): string => randomPart(SECRET_BYTES)
 
-// Token ids come from a pool of random bytes refilled 4 KiB at a time: one
-// CSPRNG call per 256 tokens instead of one per token, on the issuance hot path.
-const JTI_BYTES = 16
+// Token ids and derivation salts come from a pool of random bytes refilled
+// 4 KiB at a time: one CSPRNG call per 256 values instead of one per value,
+// on the issuance and refresh hot paths. Each value is read once.
 const pool = Buffer.alloc(4096)
 let poolOffset = pool.length
 
-/** A token id (`jti`, RFC 7519 §4.1.7): 128 random bits, never reused. */
-export function newTokenId(): string {
-  if (poolOffset + JTI_BYTES > pool.length) {
+/** `bytes` (at most 4096) fresh random bytes from the pool, as base64url. */
+export function pooledRandom(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
     randomFillSync(pool)
     poolOffset = 0
   }
-  const id = pool.toString('base64url', poolOffset, poolOffset + JTI_BYTES)
-  poolOffset += JTI_BYTES
-  return id
+  const value = pool.toString('base64url', poolOffset, poolOffset + bytes)
+  poolOffset += bytes
+  return value
 }
+
+/** A token id (`jti`, RFC 7519 §4.1.7): 128 random bits, never reused. */
+export const newTokenId = (): string => pooledRandom(16)
 
 // Exactly the form newClientId() makes: the prefix and 22 base64url characters.
 // A secret (43 characters) or anything else never has it, so a value that

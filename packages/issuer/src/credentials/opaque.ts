@@ -5,6 +5,7 @@
 // random (nothing to guess, nothing to brute-force offline), and a copy of
 // the database opens nothing.
 import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { pooledRandom } from './ids.js'
 
 /** Bytes of randomness in every opaque value (256 bits). */
 export const OPAQUE_BYTES = 32
@@ -30,7 +31,7 @@ export function deriveRefreshToken(key: Buffer, spent: string, salt: string): st
 }
 
 /** 128 random bits for a derivation salt. */
-export const newSalt = (): string => randomBytes(16).toString('base64url')
+export const newSalt = (): string => pooledRandom(16)
 
 /** The form of every opaque value's random part: 256 bits are 43 base64url characters (RFC 4648 §5, no padding). */
 export const OPAQUE_BODY = '[A-Za-z0-9_-]{43}'
