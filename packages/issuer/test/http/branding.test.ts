@@ -11,7 +11,7 @@ import { ConfigError } from '../../src/domain/errors.js'
 import { readLogo } from '../../src/config/logo.js'
 import { AUTHORIZE, authorizeUrl, CookieJar, get, LOGOUT, pkce } from './fixtures/browser.js'
 import { harness } from '../fixtures/harness.js'
-import { run, oneLine } from '../cli/fixtures/run.js'
+import { runBinary, oneLine } from '../cli/fixtures/run.js'
 
 const dir = t.testdir({})
 const SVG = '<?xml version="1.0"?>\n<!-- logo -->\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>'
@@ -94,7 +94,7 @@ t.test('TESSERA_BRAND_COLOR must be #rrggbb; a bad logo or colour is one line fr
 
 t.test('serve stops with one line on a bad colour or logo', async (t) => {
   for (const env of [{ TESSERA_BRAND_COLOR: 'blue' }, { TESSERA_BRAND_LOGO: join(dir, 'none.png') }] as Array<Record<string, string>>) {
-    const res = await run(['serve', '--db', join(t.testdir({}), 'x.db'), '--port', '0'], { env })
+    const res = await runBinary(['serve', '--db', join(t.testdir({}), 'x.db'), '--port', '0'], { env })
     t.not(res.code, 0, JSON.stringify(env))
     t.ok(oneLine(res.stderr), res.stderr)
     t.match(res.stderr, /TESSERA_BRAND_(COLOR|LOGO)/)
