@@ -44,7 +44,7 @@ function chained({ url, authorization, pool, connections, duration }) {
 }
 
 /** One measured window of chained refreshes against `server`, like load.mjs measure(). */
-async function measureChained(server, load) {
+export async function measureChained(server, load) {
   const before = await server.usage()
   const { result, failures, empty } = await chained(load)
   const after = await server.usage()
@@ -57,7 +57,7 @@ async function measureChained(server, load) {
   }
 }
 
-async function startTessera(alg, store = 'sqlite') {
+export async function startTessera(alg, store = 'sqlite') {
   const issuer = await startIssuer('tessera', alg, { refresh: true, store })
   const mint = async (n) => {
     const tokens = []
