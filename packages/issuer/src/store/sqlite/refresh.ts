@@ -7,6 +7,7 @@ import type {
 } from '../types/index.js'
 import { MAX_REFRESH_FAMILIES } from '../../domain/types.js'
 import type { SqliteDb } from './database.js'
+import { groupCommit } from './group-commit.js'
 
 export interface FamilyRow {
   id: string; client_id: string; user_id: string; scopes: string; audience: string; auth_time: number | null
@@ -86,7 +87,7 @@ export class SqliteRefresh implements RefreshStore {
   readonly #insertFamily: (family: RefreshFamilyRecord, token: NewRefreshToken) => void
   readonly #find: (hash: string) => RefreshLookup | null
   readonly #rotate: (hash: string, now: number, successor: NewRefreshToken & { salt: string }, keepSpent: number) => RotateResult
-  readonly #rotateCurrent: (hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation) => RefreshFamilyRecord | null
+  readonly #rotateCurrent: (hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation) => Promise<RefreshFamilyRecord | null>
   readonly #revoke
   readonly #prune: (now: number) => number
 
@@ -141,7 +142,8 @@ export class SqliteRefresh implements RefreshStore {
           AND (dpop_jkt IS NULL OR dpop_jkt = ?) AND json_array_length(scopes) > 0)
       RETURNING family_id, generation`)
     const familyById = raw.prepare<[string], FamilyRow>('SELECT * FROM refresh_families WHERE id = ?')
-    this.#rotateCurrent = db.writer((hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation) => {
+    // The refresh grant's hot path: rotations made in one turn of the event loop share one commit.
+    this.#rotateCurrent = groupCommit(db, (hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation) => {
       const spent = spendCurrent.get(now, successor.hash, successor.salt, hash, now, now, expect.clientId, expect.proofKey)
       if (!spent) return null
       const family = toFamily(familyById.get(spent.family_id)!)
