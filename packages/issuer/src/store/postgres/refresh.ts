@@ -9,7 +9,8 @@ import type {
   CurrentSuccessor, NewRefreshToken, RefreshFamilyRecord, RefreshLookup, RefreshStore, RefreshTokenRecord, RotateResult, RotationExpectation,
 } from '../types/index.js'
 import { MAX_REFRESH_FAMILIES } from '../../domain/types.js'
-import type { PgDb, Sql } from './database.js'
+import { batchPerTurn, outcomeOf, type Outcome } from '../turn-batch.js'
+import { isDatabaseError, type PgDb, type Sql } from './database.js'
 
 export interface FamilyRow {
   id: string; client_id: string; user_id: string; scopes: string[]; audience: string; auth_time: number | null
@@ -124,11 +125,44 @@ const ROTATE_CURRENT = `WITH spent AS (
   )
   SELECT ${columns('f', FAMILY_COLUMNS)} FROM refresh_families f JOIN successor s ON f.id = s.family_id`
 
+/**
+ * ROTATE_CURRENT for the rotations of one turn of the event loop
+ * (store/turn-batch.ts) in one statement, so one round trip for them all:
+ * the requests as parallel arrays, each answered by its position `i`. A
+ * token named twice is spent once (UPDATE ... FROM uses one of the two
+ * rows: one wins, the other updates nothing, as with two statements).
+ */
+const ROTATE_CURRENT_GROUP = `WITH req AS (
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[], $8::text[], $9::text[])
+      WITH ORDINALITY AS r(hash, now, successor_hash, successor_salt, created_at, idle_expires_at, keep_spent, client_id, jkt, i)
+  ), spent AS (
+    UPDATE refresh_tokens t SET spent_at = r.now, successor_hash = r.successor_hash, successor_salt = r.successor_salt
+    FROM req r
+    WHERE t.hash = r.hash AND t.spent_at IS NULL AND t.expires_at > r.now
+      AND t.family_id IN (SELECT id FROM refresh_families WHERE expires_at > r.now AND client_id = r.client_id
+        AND (dpop_jkt IS NULL OR dpop_jkt = r.jkt) AND cardinality(scopes) > 0)
+    RETURNING t.family_id, t.generation, r.i, r.successor_hash, r.created_at, r.idle_expires_at, r.keep_spent
+  ), successor AS (
+    INSERT INTO refresh_tokens (hash, family_id, generation, created_at, expires_at, spent_at, successor_hash, successor_salt)
+    SELECT p.successor_hash, p.family_id, p.generation + 1, p.created_at, LEAST(p.idle_expires_at, f.expires_at), NULL, NULL, NULL
+    FROM spent p JOIN refresh_families f ON f.id = p.family_id
+    RETURNING hash, family_id, generation
+  ), dropped AS (
+    DELETE FROM refresh_tokens d USING successor s JOIN spent p ON p.successor_hash = s.hash
+    WHERE d.family_id = s.family_id AND d.generation < s.generation - p.keep_spent
+  )
+  SELECT p.i, ${columns('f', FAMILY_COLUMNS)} FROM spent p JOIN successor s ON s.hash = p.successor_hash
+    JOIN refresh_families f ON f.id = s.family_id`
+
+type CurrentRotation = [hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation]
+
 export class PgRefresh implements RefreshStore {
   readonly #db: PgDb
+  readonly #rotateCurrent: (call: CurrentRotation) => Promise<RefreshFamilyRecord | null>
 
   constructor(db: PgDb) {
     this.#db = db
+    this.#rotateCurrent = batchPerTurn((group: CurrentRotation[]) => this.#rotateGroup(group))
   }
 
   insertFamily(family: RefreshFamilyRecord, token: NewRefreshToken): Promise<void> {
@@ -153,11 +187,39 @@ export class PgRefresh implements RefreshStore {
     return { outcome: 'refused', current: await lookup(this.#db, hash) }
   }
 
-  async rotateCurrent(hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation): Promise<RefreshFamilyRecord | null> {
+  rotateCurrent(hash: string, now: number, successor: CurrentSuccessor, keepSpent: number, expect: RotationExpectation): Promise<RefreshFamilyRecord | null> {
+    return this.#rotateCurrent([hash, now, successor, keepSpent, expect])
+  }
+
+  async #rotateOne([hash, now, successor, keepSpent, expect]: CurrentRotation): Promise<RefreshFamilyRecord | null> {
     const { rows } = await this.#db.queryPrepared<Cell[]>('tessera_refresh_rotate_current', ROTATE_CURRENT, [
       hash, now, successor.hash, successor.salt, successor.createdAt, successor.idleExpiresAt, keepSpent, expect.clientId, expect.proofKey,
     ])
     return rows.length === 1 ? familyAt(rows[0]!, 0) : null
+  }
+
+  /**
+   * One call: its own statement. Several: one statement for all; should the
+   * database refuse it for a constraint one call breaks, each call again on
+   * its own, so that only that call fails. Any other failure (an outage)
+   * fails them all at once.
+   */
+  async #rotateGroup(group: CurrentRotation[]): Promise<Outcome<RefreshFamilyRecord | null>[]> {
+    if (group.length === 1) return [await outcomeOf(() => this.#rotateOne(group[0]!))]
+    let rows: Cell[][]
+    try {
+      rows = (await this.#db.queryPrepared<Cell[]>('tessera_refresh_rotate_current_group', ROTATE_CURRENT_GROUP, [
+        group.map(([hash]) => hash), group.map(([, now]) => now), group.map(([, , s]) => s.hash), group.map(([, , s]) => s.salt),
+        group.map(([, , s]) => s.createdAt), group.map(([, , s]) => s.idleExpiresAt), group.map(([, , , keep]) => keep),
+        group.map(([, , , , e]) => e.clientId), group.map(([, , , , e]) => e.proofKey),
+      ])).rows
+    } catch (err) {
+      // Class 23, integrity constraint violation: one call's doing (SQLSTATE, PostgreSQL Appendix A).
+      if (!isDatabaseError(err) || !err.code?.startsWith('23')) throw err
+      return Promise.all(group.map((call) => outcomeOf(() => this.#rotateOne(call))))
+    }
+    const families = new Map(rows.map((r) => [Number(r[0]) - 1, familyAt(r, 1)]))
+    return group.map((_, i) => ({ ok: true, value: families.get(i) ?? null }))
   }
 
   async revokeFamily(familyId: string): Promise<boolean> {
