@@ -34,6 +34,7 @@ T.push({ id: 'refresh.ES256.tessera/oidc-provider', text: 'Refresh ES256: ≥ 1.
 // Issue 24: the grants people use, ahead of every peer (oidc-provider has both).
 T.push({ id: 'code.ES256.tessera/oidc-provider', text: 'Code redemption ES256, scope read: ≥ 1.0x oidc-provider\'s authorization_code grant (req per server CPU-s)', min: 1.0 })
 T.push({ id: 'code.ES256.tessera-openid/oidc-provider-openid', text: 'Code redemption ES256 with openid (+ RS256 ID token): ≥ 1.0x oidc-provider\'s (req per server CPU-s)', min: 1.0 })
+T.push({ id: 'issue-dpop.ES256.tessera-dpop/oidc-dpop', text: 'client_credentials with DPoP ES256: ≥ 1.0x oidc-provider\'s with DPoP (req per server CPU-s)', min: 1.0 })
 T.push({ id: 'userinfo.ES256.tessera/oidc-provider', text: 'UserInfo GET ES256: ≥ 1.0x oidc-provider\'s UserInfo endpoint (req per server CPU-s)', min: 1.0 })
 T.push({ id: 'password.grant/argon2-floor', text: 'Password grant ≥ 0.8x the bare argon2 verify rate (same parameters, same concurrency)', min: 0.8 })
 T.push({ id: 'password.grant/argon2-admitted', text: 'Password grant ≥ 0.9x bare argon2 verifications with as many in flight as the issuer admits (same parameters)', min: 0.9 })
