@@ -93,7 +93,7 @@ export async function main(argv = process.argv.slice(2)) {
   if (values.help) {
     console.log(`usage: node bench/run.mjs [--quick | --tiny] [--only ${SCENARIOS.join(',')}] [--rounds N] [--runs N] [--out DIR] [--profile DIR] [--quiet] | --render results.json`)
     console.log('  --runs N        N runs one after another; each target is the median of the runs\' medians')
-    console.log('  --repeat LIST   with --runs: the runs after the first measure only these scenarios (the committed results: --runs 3 --repeat issue,issue-dpop,refresh,password,code,userinfo)')
+    console.log('  --repeat LIST   with --runs: the runs after the first measure only these scenarios (the committed results: --runs 3 --repeat issue,refresh,password)')
     console.log('  --profile DIR   every server child runs with --cpu-prof into DIR; summarise with node bench/profile-summary.mjs DIR')
     console.log('       node bench/run.mjs --soak [--soak-minutes N] [--soak-rate R] [--out DIR]')
     console.log('  --soak          serve under steady mixed load, N minutes (default 10) on SQLite then on PostgreSQL, R operations/s (default 200);')
