@@ -4,6 +4,7 @@
 // summary of this run (assertions), so they are the run's real counts.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { failureCollector } from './tap-failures.mjs'
 
 const tapBin = fileURLToPath(new URL('../node_modules/tap/dist/esm/run.mjs', import.meta.url))
 const patterns = process.argv.slice(2)
@@ -22,6 +23,7 @@ const child = spawn(process.execPath, [tapBin, '--reporter=tap', ...files], {
 let summary = null
 let notOk = 0
 let buffered = ''
+const failures = failureCollector()
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk)
   buffered += chunk.toString('utf8')
@@ -32,6 +34,7 @@ child.stdout.on('data', (chunk) => {
     const m = /^# (\{ total: .* \})$/.exec(line)
     if (m) summary = m[1]
     if (/^\s*not ok /.test(line)) notOk++
+    failures.line(line)
   }
 })
 
@@ -46,6 +49,9 @@ child.on('close', (code) => {
   // A run that exits non-zero, or prints no summary, failed even if no
   // assertion said so (a crash, a timeout, a file that never loaded).
   if ((code !== 0 || summary === null) && failed === 0) failed = 1
+  // CI shows only the tail of the log: name what failed just above the counts.
+  const report = failures.report()
+  if (report.length > 0) console.log(['', 'What failed:', ...report].join('\n'))
   console.log(`${passed} passed, ${failed} failed`)
   process.exit(code === 0 && failed === 0 ? 0 : 1)
 })
