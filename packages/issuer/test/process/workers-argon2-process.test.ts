@@ -1,13 +1,13 @@
 // DESIGN.md "Operations": admission control of argon2 is the machine's, not
 // one per core in each worker: with N workers each admits ⌊cores ÷ N⌋ (at
-// least 1) and queues ⌈64 ÷ N⌉. `serve --workers 2` under 40 parallel
-// password grants: the argon2 computations in flight across the machine
-// (the metrics gauge, summed over the workers, sampled while the burst
-// runs) never exceed the cores, and none is refused. 40, not more: the
-// cluster hands a connection to whichever worker is free first, so on a
-// loaded machine one worker can get well over half of them, and the bound
-// is per worker (1 running + 32 queued with 2 cores); with 60, a CI run
-// once gave one worker 34.
+// least 1) and queues ⌈64 ÷ N⌉. `serve --workers 2` under a burst of
+// parallel password grants: the argon2 computations in flight across the
+// machine (the metrics gauge, summed over the workers, sampled while the
+// burst runs) never exceed the cores, and none is refused. The burst is
+// as large as one worker alone admits (⌊cores ÷ 2⌋ running + 32 queued):
+// the cluster hands a connection to whichever worker is free first, so on a
+// loaded machine one worker can get most of them (a CI run once gave one
+// worker 34 of 60), and a larger burst could be refused by design.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -43,8 +43,10 @@ function passwordGrant(_: unknown, i: number): Promise<number> {
   })
 }
 
-t.test('40 parallel password grants on --workers 2: argon2 in flight across the machine never exceeds the cores', async (t) => {
-  const cores = availableParallelism()
+const cores = availableParallelism()
+const burst = Math.max(1, Math.floor(cores / 2)) + 32
+
+t.test(`${burst} parallel password grants on --workers 2: argon2 in flight across the machine never exceeds the cores`, async (t) => {
   let peak = 0
   let samples = 0
   let sampling = true
@@ -55,12 +57,12 @@ t.test('40 parallel password grants on --workers 2: argon2 in flight across the 
       samples++
     }
   })()
-  const statuses = await Promise.all(Array.from({ length: 40 }, passwordGrant))
+  const statuses = await Promise.all(Array.from({ length: burst }, passwordGrant))
   sampling = false
   await sampler
   const counts = statuses.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<number, number>())
   t.comment(`argon2 peak in flight across the machine: ${peak} (${samples} samples, ${cores} cores); answers ${JSON.stringify([...counts])}`)
-  t.equal(counts.get(400), 40, 'each worker queues 32: all 40 admitted and checked (invalid_grant: unknown users)')
+  t.equal(counts.get(400), burst, `all ${burst} admitted and checked, however the cluster spread them (invalid_grant: unknown users)`)
   t.ok(peak >= 1, 'the gauge saw the computations')
   t.ok(peak <= cores, `at most one computation per core on the machine (peak ${peak}, ${cores} cores)`)
   const after = await scrape(metrics)
