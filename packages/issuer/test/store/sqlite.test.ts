@@ -8,11 +8,60 @@ import Database from 'better-sqlite3'
 import { openSqliteStore } from '../../src/store/sqlite/index.js'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/sqlite/migrations.js'
 import { ConfigError, StoreUnavailableError } from '../../src/domain/errors.js'
-import { storeConformance } from './fixtures/conformance.js'
+import { client, storeConformance } from './fixtures/conformance.js'
+import { T0 } from './fixtures/records.js'
 
 storeConformance(t, async (t) => {
   const path = join(t.testdir({}), 'tessera.db')
   return { open: async () => openSqliteStore(path) }
+})
+
+// The running server opens its store with cacheClients: the same contract, clients served from its copy.
+t.test('the conformance suite, with the server\'s copy of the clients (cacheClients)', async (t) => {
+  storeConformance(t, async (t) => {
+    const path = join(t.testdir({}), 'tessera.db')
+    return { open: async () => openSqliteStore(path, { cacheClients: true }) }
+  })
+})
+
+t.test('the server\'s copy of the clients serves a change by another connection (the CLI, another worker) at its next look-up', async (t) => {
+  const path = join(t.testdir({}), 'tessera.db')
+  const server = openSqliteStore(path, { cacheClients: true })
+  const cli = openSqliteStore(path)
+  t.teardown(async () => { await server.close(); await cli.close() })
+  t.equal(await server.clients.get('tc_1'), null, 'an empty table: a miss')
+  t.same(await server.clients.allScopes(), [])
+  await cli.clients.insert(client('tc_1'))
+  t.same(await server.clients.get('tc_1'), client('tc_1'), 'an insert')
+  await cli.clients.update('tc_1', { name: 'renamed', scopes: ['read', 'write'] }, T0 + 1)
+  t.equal((await server.clients.get('tc_1'))?.name, 'renamed', 'an update')
+  t.same(await server.clients.allScopes(), ['read', 'write'], 'and the scopes of all clients')
+  await cli.clients.rotateSecret('tc_1', '$sha256$new$hash', null, T0 + 2)
+  t.equal((await server.clients.get('tc_1'))?.secretHash, '$sha256$new$hash', 'a rotated secret')
+  const registered = client('tc_reg', { registration: { addressHash: 'addr', lastUsedAt: null } })
+  await cli.registrations.register(registered, { perAddress: 10, addressWindowMs: 3_600_000, maxUnused: 100, unusedLifetimeMs: 86_400_000 })
+  t.same(await server.clients.get('tc_reg'), registered, 'a self-registration')
+  t.equal(await cli.registrations.prune(T0 + 2 * 86_400_000, { unusedLifetimeMs: 86_400_000, idleLifetimeMs: 30 * 86_400_000 }), 1)
+  t.equal(await server.clients.get('tc_reg'), null, 'a pruned registration')
+  await cli.clients.delete('tc_1')
+  t.equal(await server.clients.get('tc_1'), null, 'a delete')
+
+  await server.clients.insert(client('tc_2'))
+  t.ok(await cli.clients.get('tc_2'), 'a write through the copy goes to the table')
+  ;(await server.clients.get('tc_2'))!.scopes.push('admin')
+  t.same((await server.clients.get('tc_2'))?.scopes, ['read'], 'a caller changing what it was served changes nothing for the next one')
+})
+
+t.test('db copy into a file a server has open: the server serves the copied clients', async (t) => {
+  const dir = t.testdir({})
+  const source = openSqliteStore(join(dir, 'source.db'))
+  await source.clients.insert(client('tc_1'))
+  const target = openSqliteStore(join(dir, 'target.db'))
+  const server = openSqliteStore(join(dir, 'target.db'), { cacheClients: true })
+  t.teardown(async () => { await source.close(); await target.close(); await server.close() })
+  t.equal(await server.clients.get('tc_1'), null)
+  await target.importAll(await source.exportAll())
+  t.same(await server.clients.get('tc_1'), client('tc_1'))
 })
 
 t.test('creates the file (0600) and its folders (0700), migrates to the current schema version, WAL', async (t) => {

@@ -2,6 +2,7 @@
 // every client in memory, a hit and a miss answered in the same time, reloaded
 // when clients_version moves (polled), refused once stale. Why: docs/architecture.md.
 import { StoreUnavailableError } from '../../domain/errors.js'
+import { copyClient as copy } from '../client-copy.js'
 import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
 import { DUMMY_CLIENT, SELECT_CLIENTS, toClient, type ClientRow, type PgClientTable } from './clients.js'
 import type { PgDb } from './database.js'
@@ -12,17 +13,6 @@ const POLL_MS = 1000
 const STALE_MS = 4000
 
 const VERSION = "SELECT value FROM meta WHERE name = 'clients_version'"
-
-/**
- * What `get` hands out: a copy, as a read from the database would be, so
- * that no caller can change what the next request is served. A miss copies
- * a record of the same shape, so that a known and an unknown id cost the same.
- */
-const copy = (c: ClientRecord): ClientRecord => ({
-  ...c, grants: [...c.grants], scopes: [...c.scopes], audiences: [...c.audiences], redirectUris: [...c.redirectUris],
-  registration: c.registration && { ...c.registration },
-  postLogoutRedirectUris: [...c.postLogoutRedirectUris],
-})
 
 export class ClientMirror implements ClientStore {
   readonly #db: PgDb
@@ -89,6 +79,7 @@ export class ClientMirror implements ClientStore {
     throw new StoreUnavailableError(`database ${this.#db.location}: the clients could not be re-read for over ${STALE_MS / 1000} s`)
   }
 
+  // A miss copies a record of the same shape: a known and an unknown id cost the same.
   async get(id: string): Promise<ClientRecord | null> {
     this.#checkFresh()
     const found = this.#byId.get(id)

@@ -3,6 +3,8 @@
 // (DESIGN.md, token endpoint): one statement always yields one row, the
 // client's or a dummy one (measured: reading a row out of SQLite costs
 // about 5 µs more than finding none), and the row is parsed the same way.
+// Every write bumps `clients_version` in its transaction, which is what the
+// running server's in-memory copy (client-mirror.ts) reloads on.
 import type { GrantType } from '../../domain/types.js'
 import { ConflictError } from '../../domain/errors.js'
 import type { ClientChanges, ClientRecord, ClientStore } from '../types/index.js'
@@ -45,8 +47,8 @@ export const clientRow = (c: ClientRecord): ClientRow => ({
   post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
 })
 
-/** Shaped like a typical row, for the missing-id path. */
-const DUMMY_ROW: Readonly<ClientRow> = clientRow({
+/** Shaped like a typical row, for the missing-id path (and the server's copy's miss, client-mirror.ts). */
+export const DUMMY_ROW: Readonly<ClientRow> = clientRow({
   id: 'tc_AAAAAAAAAAAAAAAAAAAAAA', name: 'dummy client', grants: ['client_credentials'], scopes: ['read', 'write'],
   audiences: ['https://api.example'], ttl: 900, secretHash: '$sha256$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   previousSecretHash: null, previousSecretExpiresAt: null, redirectUris: [], skipConsent: false, dpopBoundAccessTokens: false, createdAt: 0, updatedAt: 0,
@@ -59,6 +61,10 @@ const literal = (v: string | number | null): string => (v === null ? 'NULL' : ty
 // The dummy is read through a primary-key look-up of its own (the meta row), as a found client is.
 const GET_OR_DUMMY = `SELECT * FROM (SELECT *, 1 AS found FROM clients WHERE id = ?
   UNION ALL SELECT ${Object.values(DUMMY_ROW).map(literal).join(', ')}, 0 FROM meta WHERE name = 'keys_version') LIMIT 1`
+
+/** In the transaction of every client write (and of `db copy`): a running server's copy reloads. */
+export const BUMP_CLIENTS_VERSION = `INSERT INTO meta (name, value) VALUES ('clients_version', 1)
+  ON CONFLICT (name) DO UPDATE SET value = value + 1`
 
 export const INSERT_CLIENT = `INSERT INTO clients (id, name, grants, scopes, audiences, ttl, secret_hash,
   previous_secret_hash, previous_secret_expires_at, redirect_uris, skip_consent, created_at, updated_at,
@@ -77,7 +83,10 @@ export class SqliteClients implements ClientStore {
   readonly #rotate
   readonly #delete
   readonly #scopes
+  readonly #insertRow: (row: ClientRow) => void
   readonly #applyUpdate: (id: string, changes: ClientChanges, now: number) => ClientRecord | null
+  readonly #applyRotation: (row: { id: string; secret_hash: string; previous_expires_at: number | null; now: number }) => boolean
+  readonly #deleteRow: (id: string) => boolean
 
   constructor(db: SqliteDb) {
     this.#db = db
@@ -94,6 +103,11 @@ export class SqliteClients implements ClientStore {
       previous_secret_expires_at = @previous_expires_at, secret_hash = @secret_hash, updated_at = @now WHERE id = @id`)
     this.#delete = raw.prepare<[string]>('DELETE FROM clients WHERE id = ?')
     this.#scopes = raw.prepare<[], { scopes: string }>('SELECT scopes FROM clients')
+    const bump = raw.prepare(BUMP_CLIENTS_VERSION)
+    this.#insertRow = db.writer((row: ClientRow): void => {
+      this.#insert.run(row)
+      bump.run()
+    })
     this.#applyUpdate = db.writer((id: string, changes: ClientChanges, now: number): ClientRecord | null => {
       const row = this.#get.get(id)
       if (!row) return null
@@ -104,7 +118,18 @@ export class SqliteClients implements ClientStore {
         redirect_uris: r.redirect_uris, skip_consent: r.skip_consent, dpop_bound_access_tokens: r.dpop_bound_access_tokens,
         post_logout_redirect_uris: r.post_logout_redirect_uris, updated_at: now,
       })
+      bump.run()
       return c
+    })
+    this.#applyRotation = db.writer((row): boolean => {
+      const done = this.#rotate.run(row).changes === 1
+      if (done) bump.run()
+      return done
+    })
+    this.#deleteRow = db.writer((id: string): boolean => {
+      const done = this.#delete.run(id).changes === 1
+      if (done) bump.run()
+      return done
     })
   }
 
@@ -120,7 +145,7 @@ export class SqliteClients implements ClientStore {
 
   async insert(c: ClientRecord): Promise<void> {
     try {
-      this.#db.guard(() => this.#insert.run(clientRow(c)))
+      this.#insertRow(clientRow(c))
     } catch (err) {
       if (isConstraintError(err)) throw new ConflictError(`client ${c.id} already exists`)
       throw err
@@ -132,13 +157,12 @@ export class SqliteClients implements ClientStore {
   }
 
   async rotateSecret(id: string, secretHash: string, previousExpiresAt: number | null, now: number): Promise<boolean> {
-    const info = this.#db.guard(() => this.#rotate.run({ id, secret_hash: secretHash, previous_expires_at: previousExpiresAt, now }))
-    return info.changes === 1
+    return this.#applyRotation({ id, secret_hash: secretHash, previous_expires_at: previousExpiresAt, now })
   }
 
   async delete(id: string): Promise<boolean> {
     // Pending requests, codes and refresh families go with it (ON DELETE CASCADE).
-    return this.#db.guard(() => this.#delete.run(id)).changes === 1
+    return this.#deleteRow(id)
   }
 
   async allScopes(): Promise<string[]> {

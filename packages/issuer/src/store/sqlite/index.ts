@@ -6,6 +6,7 @@ import { dirname } from 'node:path'
 import { ConfigError } from '../../domain/errors.js'
 import type { IssuerStore, StoreSnapshot } from '../types/index.js'
 import { SqliteAnsweredRequests } from './answered-requests.js'
+import { SqliteClientMirror } from './client-mirror.js'
 import { SqliteClients } from './clients.js'
 import { SqliteConsents, SqliteScopeDescriptions } from './consents.js'
 import { SqliteAccount } from './account.js'
@@ -27,7 +28,7 @@ class SqliteStore implements IssuerStore {
   readonly kind = 'sqlite' as const
   readonly location: string
   readonly created: boolean
-  readonly clients: SqliteClients
+  readonly clients: SqliteClients | SqliteClientMirror
   readonly users: SqliteUsers
   readonly logins: SqliteLogins
   readonly keys: SqliteKeys
@@ -46,11 +47,12 @@ class SqliteStore implements IssuerStore {
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
 
-  constructor(db: SqliteDb) {
+  constructor(db: SqliteDb, options: OpenOptions) {
     this.#db = db
     this.location = db.path
     this.created = db.created
-    this.clients = new SqliteClients(db)
+    const clients = new SqliteClients(db)
+    this.clients = options.cacheClients ? new SqliteClientMirror(db, clients) : clients
     this.users = new SqliteUsers(db)
     this.logins = new SqliteLogins(db)
     this.keys = new SqliteKeys(db)
@@ -104,5 +106,5 @@ class SqliteStore implements IssuerStore {
 
 /** Opens (creating the file, its folder and the schema as needed, unless `mustExist`) the SQLite store at `path`. */
 export function openSqliteStore(path: string, options: OpenOptions = {}): IssuerStore {
-  return new SqliteStore(openDatabase(path, options))
+  return new SqliteStore(openDatabase(path, options), options)
 }

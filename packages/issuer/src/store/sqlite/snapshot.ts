@@ -3,7 +3,7 @@
 import { ConflictError } from '../../domain/errors.js'
 import type { StoreSnapshot } from '../types/index.js'
 import { INSERT_ANSWERED, type AnsweredRow } from './answered-requests.js'
-import { clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
+import { BUMP_CLIENTS_VERSION, clientRow, INSERT_CLIENT, toClient, type ClientRow } from './clients.js'
 import type { SqliteDb } from './database.js'
 import { INSERT_DPOP_PROOF, toDpopProof } from './dpop-proofs.js'
 import { consentRow, INSERT_CONSENT, INSERT_SCOPE_DESCRIPTION, toConsent, toScopeDescription, type ConsentRow, type ScopeDescriptionRow } from './consents.js'
@@ -51,6 +51,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
     scopeDescription: raw.prepare(INSERT_SCOPE_DESCRIPTION),
   }
   const bumpKeys = raw.prepare("UPDATE meta SET value = value + 1 WHERE name = 'keys_version'")
+  const bumpClients = raw.prepare(BUMP_CLIENTS_VERSION)
 
   return {
     exportAll: db.reader((): StoreSnapshot => ({
@@ -85,6 +86,7 @@ export function snapshotter(db: SqliteDb): { exportAll(): StoreSnapshot; importA
       for (const c of s.consents) insert.consent.run(consentRow(c))
       for (const d of s.scopeDescriptions) insert.scopeDescription.run({ name: d.name, description: d.description, updated_at: d.updatedAt })
       bumpKeys.run()
+      bumpClients.run()
     }),
   }
 }
