@@ -1,6 +1,6 @@
-// The issuer's own published keys as a jose key set, for what the issuer
-// verifies itself (OpenID Connect Core §5.3 UserInfo's access token, RP-
-// Initiated Logout 1.0 §2 id_token_hint): a key is "still held" while it
+// The issuer's own published keys as a jose key set, for the ID token it
+// reads back (RP-Initiated Logout 1.0 §2 id_token_hint; UserInfo's access
+// token, on a hot path, goes through keys/own-token.ts): a key is "still held" while it
 // is published (DESIGN.md "Rotation"). core.jwks() hands out the same
 // object until the key set changes, so the jose set is rebuilt only then.
 import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose'

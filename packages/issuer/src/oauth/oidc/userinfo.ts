@@ -7,15 +7,13 @@
 // unbound one only under Bearer) → it holds openid (else 403
 // insufficient_scope) → its user still exists → the claims of its identity
 // scopes (§5.4), with sub. Failures are RFC 6750 §3 / RFC 9449 §7.1 challenges.
-import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 import type { IssuerCore } from '../../core/types.js'
 import { identityClaims } from '../../core/identity-claims.js'
-import { SIGNING_ALGS } from '../../domain/types.js'
+import { verifyOwnAccessToken } from '../../keys/own-token.js'
 import { grantsOpenId } from '../shared/scope.js'
 import { DpopFailure, verifyDpopProof } from '../dpop/index.js'
 import { USERINFO_PATH } from '../paths.js'
 import { BearerError, BearerErrors, proofError } from './bearer-errors.js'
-import { ownKeys } from './own-keys.js'
 import { presentedToken, type PresentedToken } from './presented-token.js'
 
 export interface UserInfoAnswer {
@@ -42,18 +40,12 @@ function readToken(authorization: string | undefined): PresentedToken | BearerEr
   return presented ?? BearerErrors.noToken
 }
 
+/** The access token's claims, once verified. */
+type Claims = Record<string, unknown>
+
 /** Step: the access token's signature under a key the issuer publishes, its type, issuer and lifetime (RFC 9068 §4). */
-async function verifyAccessToken(core: IssuerCore, token: string): Promise<JWTPayload | BearerError> {
-  try {
-    const { payload } = await jwtVerify(token, ownKeys(core), {
-      issuer: core.config.issuer, typ: 'at+jwt', algorithms: [...SIGNING_ALGS], requiredClaims: ['sub', 'exp', 'client_id', 'aud'],
-      currentDate: new Date(core.now()),
-    })
-    return payload
-  } catch (err) {
-    if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return BearerErrors.invalidToken
-    throw err
-  }
+function verifyAccessToken(core: IssuerCore, token: string): Claims | BearerError {
+  return verifyOwnAccessToken(core.jwks(), token, { issuer: core.config.issuer, now: core.now() }) ?? BearerErrors.invalidToken
 }
 
 /**
@@ -64,7 +56,7 @@ async function verifyAccessToken(core: IssuerCore, token: string): Promise<JWTPa
  * nonce when TESSERA_DPOP_NONCE is on) whose key is the token's.
  */
 async function checkSenderConstraint(
-  core: IssuerCore, request: UserInfoRequest, presented: PresentedToken, claims: JWTPayload,
+  core: IssuerCore, request: UserInfoRequest, presented: PresentedToken, claims: Claims,
 ): Promise<BearerError | undefined> {
   const cnf = claims.cnf as { jkt?: unknown } | undefined
   const jkt = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined
@@ -78,7 +70,7 @@ async function checkSenderConstraint(
 }
 
 /** Step: `aud` is one of the audiences of the client the token was issued to (DESIGN.md). */
-async function checkAudience(core: IssuerCore, claims: JWTPayload): Promise<BearerError | undefined> {
+async function checkAudience(core: IssuerCore, claims: Claims): Promise<BearerError | undefined> {
   const client = typeof claims.client_id === 'string' ? await core.findClient(claims.client_id) : null
   if (client === null) return BearerErrors.invalidToken
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
@@ -89,7 +81,7 @@ export async function userInfo(core: IssuerCore, request: UserInfoRequest, seen:
   const presented = readToken(request.authorization)
   if (presented instanceof BearerError) return presented
 
-  const claims = await verifyAccessToken(core, presented.token)
+  const claims = verifyAccessToken(core, presented.token)
   if (claims instanceof BearerError) return claims.under(presented.scheme)
   seen.clientId = claims.client_id as string
 
@@ -102,7 +94,7 @@ export async function userInfo(core: IssuerCore, request: UserInfoRequest, seen:
   const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : []
   if (!grantsOpenId(scopes)) return BearerErrors.noOpenId.under(presented.scheme)
 
-  const user = await core.userProfile(claims.sub!)
+  const user = await core.userProfile(claims.sub as string)
   if (user === null) return BearerErrors.userGone.under(presented.scheme)
 
   return { claims: { sub: user.id, ...identityClaims(user, scopes) } }
