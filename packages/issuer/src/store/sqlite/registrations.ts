@@ -13,9 +13,12 @@ export class SqliteRegistrations implements RegistrationStore {
   readonly #recordUse
   readonly #prune: (now: number, policy: RegistrationPrunePolicy) => number
   readonly #db: SqliteDb
+  readonly #afterWrite: () => void
 
-  constructor(db: SqliteDb) {
+  /** `afterWrite`: called after a registration or a prune wrote, so that the server's copy of the clients reads it at once. */
+  constructor(db: SqliteDb, afterWrite: () => void = () => {}) {
     this.#db = db
+    this.#afterWrite = afterWrite
     const raw = db.raw
     const byAddress = raw.prepare<[string, number], { n: number; oldest: number | null }>(`SELECT count(*) AS n, min(created_at) AS oldest
       FROM clients WHERE registered = 1 AND registration_address_hash = ? AND created_at > ?`)
@@ -47,7 +50,9 @@ export class SqliteRegistrations implements RegistrationStore {
   }
 
   async register(client: ClientRecord, limits: RegistrationLimits): Promise<RegistrationOutcome> {
-    return this.#register(client, limits)
+    const outcome = this.#register(client, limits)
+    if (outcome.ok) this.#afterWrite()
+    return outcome
   }
 
   async recordUse(clientId: string, now: number): Promise<void> {
@@ -55,6 +60,8 @@ export class SqliteRegistrations implements RegistrationStore {
   }
 
   async prune(now: number, policy: RegistrationPrunePolicy): Promise<number> {
-    return this.#prune(now, policy)
+    const deleted = this.#prune(now, policy)
+    if (deleted > 0) this.#afterWrite()
+    return deleted
   }
 }
