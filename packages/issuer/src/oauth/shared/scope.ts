@@ -14,7 +14,6 @@
 import { IDENTITY_SCOPES, SCOPE_TOKEN } from '../../domain/types.js'
 import { Errors, type OAuthError } from '../errors.js'
 
-
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect one. */
 export const OPENID = 'openid'
 
