@@ -13,8 +13,8 @@ export interface OpenOptions {
    * Serve client look-ups from an in-memory copy of the clients table (the
    * same time for an unknown client as for a known one, and no row parsed
    * per token request), reloaded when `clients_version` moves: PostgreSQL
-   * polls it (no round trip per request), SQLite reads it once per turn of
-   * the event loop (one indexed read of a local file). Set by the running server
+   * polls it (no round trip per request), SQLite reads it on every look-up
+   * (one indexed read of a local file). Set by the running server
    * (`openIssuer`) only: the CLI reads the database directly.
    */
   cacheClients?: boolean

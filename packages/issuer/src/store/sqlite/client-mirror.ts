@@ -17,8 +17,6 @@ export class SqliteClientMirror implements ClientStore {
   #scopes: readonly string[] = []
   /** The version the copy was read at; null before the first read. */
   #loaded: number | null = null
-  /** The version was read in this turn of the event loop (until its setImmediate). */
-  #readThisTurn = false
   // eslint-disable-next-line no-unused-private-class-members -- written, never read: a missing id does a record's work too
   #sink: unknown
 
@@ -34,30 +32,18 @@ export class SqliteClientMirror implements ClientStore {
 
   /**
    * The copy as of now. A local file answers the version in one indexed
-   * read, so it is read at the first look-up of each turn of the event loop
-   * (the look-ups of one turn, read together from their sockets, share it):
-   * a change by this process, another worker or the CLI is served from the
-   * next turn on, and the rows are re-read only when the version moved.
+   * read, so it is read on every look-up: a change by this process, another
+   * worker or the CLI is served at once, and the rows are re-read only when
+   * it moved.
    */
   #current(): ReadonlyMap<string, ClientRecord> {
-    if (this.#readThisTurn) return this.#byId
-    const version = this.#db.guard(() => this.#version.get())
-    if (version !== this.#loaded) {
+    if (this.#db.guard(() => this.#version.get()) !== this.#loaded) {
       const { version, clients } = this.#reload()
       this.#byId = new Map(clients.map((c) => [c.id, c]))
       this.#scopes = [...new Set(clients.flatMap((c) => c.scopes))].sort()
       this.#loaded = version
     }
-    this.#readThisTurn = true
-    setImmediate(this.#endTurn)
     return this.#byId
-  }
-
-  readonly #endTurn = (): void => { this.#readThisTurn = false }
-
-  /** A client write of this process made elsewhere (a registration, a prune, db copy): the next look-up reads the version again. */
-  changed(): void {
-    this.#readThisTurn = false
   }
 
   // A miss copies a record of the same shape: a known and an unknown id cost the same.
@@ -77,27 +63,20 @@ export class SqliteClientMirror implements ClientStore {
     return this.#table.list()
   }
 
-  // Writes go to the table, which bumps the version; the next look-up reads it again, even in this turn.
-  async insert(client: ClientRecord): Promise<void> {
-    await this.#table.insert(client)
-    this.changed()
+  // Writes go to the table, which bumps the version: the next look-up reloads.
+  insert(client: ClientRecord): Promise<void> {
+    return this.#table.insert(client)
   }
 
-  async update(id: string, changes: ClientChanges, now: number): Promise<ClientRecord | null> {
-    const updated = await this.#table.update(id, changes, now)
-    this.changed()
-    return updated
+  update(id: string, changes: ClientChanges, now: number): Promise<ClientRecord | null> {
+    return this.#table.update(id, changes, now)
   }
 
-  async rotateSecret(id: string, secretHash: string, previousExpiresAt: number | null, now: number): Promise<boolean> {
-    const done = await this.#table.rotateSecret(id, secretHash, previousExpiresAt, now)
-    this.changed()
-    return done
+  rotateSecret(id: string, secretHash: string, previousExpiresAt: number | null, now: number): Promise<boolean> {
+    return this.#table.rotateSecret(id, secretHash, previousExpiresAt, now)
   }
 
-  async delete(id: string): Promise<boolean> {
-    const done = await this.#table.delete(id)
-    this.changed()
-    return done
+  delete(id: string): Promise<boolean> {
+    return this.#table.delete(id)
   }
 }

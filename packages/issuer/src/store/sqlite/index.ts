@@ -44,7 +44,6 @@ class SqliteStore implements IssuerStore {
   readonly account: SqliteAccount
   readonly scopeDescriptions: SqliteScopeDescriptions
   readonly #db: SqliteDb
-  readonly #mirror: SqliteClientMirror | null
   readonly #snapshot: ReturnType<typeof snapshotter>
   readonly #probe
 
@@ -53,16 +52,14 @@ class SqliteStore implements IssuerStore {
     this.location = db.path
     this.created = db.created
     const clients = new SqliteClients(db)
-    const mirror = options.cacheClients ? new SqliteClientMirror(db, clients) : null
-    this.#mirror = mirror
-    this.clients = mirror ?? clients
+    this.clients = options.cacheClients ? new SqliteClientMirror(db, clients) : clients
     this.users = new SqliteUsers(db)
     this.logins = new SqliteLogins(db)
     this.keys = new SqliteKeys(db)
     this.sessions = new SqliteSessions(db)
     this.codes = new SqliteCodes(db)
     this.refresh = new SqliteRefresh(db)
-    this.registrations = new SqliteRegistrations(db, () => mirror?.changed())
+    this.registrations = new SqliteRegistrations(db)
     this.answeredRequests = new SqliteAnsweredRequests(db)
     this.oneTimeTokens = new SqliteOneTimeTokens(db)
     this.limits = new SqliteLimits(db)
@@ -82,7 +79,6 @@ class SqliteStore implements IssuerStore {
 
   async importAll(snapshot: StoreSnapshot): Promise<void> {
     this.#snapshot.importAll(snapshot)
-    this.#mirror?.changed()
   }
 
   async backup(path: string): Promise<void> {

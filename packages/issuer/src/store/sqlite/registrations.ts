@@ -13,12 +13,9 @@ export class SqliteRegistrations implements RegistrationStore {
   readonly #recordUse
   readonly #prune: (now: number, policy: RegistrationPrunePolicy) => number
   readonly #db: SqliteDb
-  readonly #afterWrite: () => void
 
-  /** `afterWrite`: called after a registration or a prune wrote, so that the server's copy of the clients reads it at once. */
-  constructor(db: SqliteDb, afterWrite: () => void = () => {}) {
+  constructor(db: SqliteDb) {
     this.#db = db
-    this.#afterWrite = afterWrite
     const raw = db.raw
     const byAddress = raw.prepare<[string, number], { n: number; oldest: number | null }>(`SELECT count(*) AS n, min(created_at) AS oldest
       FROM clients WHERE registered = 1 AND registration_address_hash = ? AND created_at > ?`)
@@ -50,9 +47,7 @@ export class SqliteRegistrations implements RegistrationStore {
   }
 
   async register(client: ClientRecord, limits: RegistrationLimits): Promise<RegistrationOutcome> {
-    const outcome = this.#register(client, limits)
-    if (outcome.ok) this.#afterWrite()
-    return outcome
+    return this.#register(client, limits)
   }
 
   async recordUse(clientId: string, now: number): Promise<void> {
@@ -60,8 +55,6 @@ export class SqliteRegistrations implements RegistrationStore {
   }
 
   async prune(now: number, policy: RegistrationPrunePolicy): Promise<number> {
-    const deleted = this.#prune(now, policy)
-    if (deleted > 0) this.#afterWrite()
-    return deleted
+    return this.#prune(now, policy)
   }
 }
