@@ -3,9 +3,10 @@
 import t from 'tap'
 import { failureCollector } from '../scripts/tap-failures.mjs'
 
-const collect = (tap: string): string[] => {
+/** What the collector reports after reading these lines of tap's output. */
+const collect = (lines: string[]): string[] => {
   const failures = failureCollector()
-  for (const line of tap.split('\n')) failures.line(line)
+  for (const line of lines) failures.line(line)
   return failures.report()
 }
 
@@ -33,7 +34,7 @@ t.test('a failing assertion is named with the subtests above it and what was fou
     '# Subtest: test/b.ts',
     '    ok 1 - passes',
     'ok 2 - test/b.ts # time=1ms',
-  ].join('\n'))
+  ])
   t.same(report, [
     '  not ok: test/a.ts > outer > inner > one is two',
     '      found: 1',
@@ -54,18 +55,18 @@ t.test('a failing subtest with no failing assertion of its own (a timeout) is na
     '      message: timeout!',
     '      ...',
     'not ok 1 - test/slow.ts # time=30001ms',
-  ].join('\n'))
+  ])
   t.same(report, ['  not ok: test/slow.ts > waits', '      message: timeout!'])
 })
 
 t.test('a passing run reports nothing', async (t) => {
-  t.same(collect('# Subtest: test/a.ts\n    ok 1 - fine\n    1..1\nok 1 - test/a.ts\n'), [])
+  t.same(collect(['# Subtest: test/a.ts', '    ok 1 - fine', '    1..1', 'ok 1 - test/a.ts']), [])
 })
 
 t.test('past 20 failures only their number is told', async (t) => {
   const lines = ['# Subtest: test/many.ts']
   for (let i = 1; i <= 23; i++) lines.push(`    not ok ${i} - failure ${i}`)
-  const report = collect(lines.join('\n'))
+  const report = collect(lines)
   t.equal(report.filter((l) => l.startsWith('  not ok: ')).length, 20)
   t.equal(report.at(-1), '  and 3 more')
 })
